@@ -1,0 +1,75 @@
+/** Binds the API server to dockerd-style host addresses: unix://path, tcp://host:port, fd://[n]. */
+import fs from 'node:fs';
+import path from 'node:path';
+import type http from 'node:http';
+import { InvalidArgument } from '@berth/shared';
+
+export type HostAddr = { kind: 'unix'; path: string } | { kind: 'tcp'; host: string; port: number } | { kind: 'fd'; fd?: number };
+
+export function parseHost(addr: string): HostAddr {
+  const m = /^([a-z]+):\/\/(.*)$/.exec(addr);
+  if (!m) {
+    if (addr.startsWith('/')) return { kind: 'unix', path: addr };
+    throw new InvalidArgument(`invalid bind address format: ${addr}`);
+  }
+  const [, proto, rest] = m as unknown as [string, string, string];
+  switch (proto) {
+    case 'unix':
+      return { kind: 'unix', path: rest || '/run/berth.sock' };
+    case 'tcp': {
+      const hp = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(rest);
+      if (!hp) throw new InvalidArgument(`invalid bind address format: ${addr}`);
+      return { kind: 'tcp', host: (hp[1] || '0.0.0.0').replace(/^\[|\]$/g, ''), port: Number(hp[2] ?? 2375) };
+    }
+    case 'fd':
+      return rest ? { kind: 'fd', fd: Number(rest) } : { kind: 'fd' };
+    default:
+      throw new InvalidArgument(`invalid bind address format: ${addr}`);
+  }
+}
+
+/** systemd socket activation: LISTEN_FDS fds starting at 3. */
+function activatedFds(): number[] {
+  const n = Number(process.env.LISTEN_FDS ?? 0);
+  return Array.from({ length: n }, (_, i) => 3 + i);
+}
+
+function listenOn(server: http.Server, opts: { path?: string; host?: string; port?: number; fd?: number }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error) => reject(e);
+    server.once('error', onError);
+    const done = () => { server.off('error', onError); resolve(); };
+    if (opts.fd !== undefined) server.listen({ fd: opts.fd }, done);
+    else if (opts.path) server.listen(opts.path, done);
+    else server.listen(opts.port, opts.host, done);
+  });
+}
+
+/**
+ * Listen on one address. Each address needs its own http.Server sharing the request handlers,
+ * so the caller passes a factory.
+ */
+export async function listen(addr: HostAddr, makeServer: () => http.Server): Promise<{ server: http.Server; cleanup: () => void }[]> {
+  if (addr.kind === 'unix') {
+    fs.mkdirSync(path.dirname(addr.path), { recursive: true });
+    fs.rmSync(addr.path, { force: true });
+    const server = makeServer();
+    await listenOn(server, { path: addr.path });
+    fs.chmodSync(addr.path, 0o660);
+    return [{ server, cleanup: () => fs.rmSync(addr.path, { force: true }) }];
+  }
+  if (addr.kind === 'tcp') {
+    const server = makeServer();
+    await listenOn(server, { host: addr.host, port: addr.port });
+    return [{ server, cleanup: () => {} }];
+  }
+  const fds = addr.fd !== undefined ? [addr.fd] : activatedFds();
+  if (fds.length === 0) throw new InvalidArgument('no sockets found via socket activation: make sure the service was started by systemd');
+  const out = [];
+  for (const fd of fds) {
+    const server = makeServer();
+    await listenOn(server, { fd });
+    out.push({ server, cleanup: () => {} });
+  }
+  return out;
+}

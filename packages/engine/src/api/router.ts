@@ -1,0 +1,44 @@
+/**
+ * Routes as data: a router lists (method, path, handler) and the server mounts them.
+ * Handlers parse, call a backend, and return through the `Reply` helpers; they never
+ * catch errors (the server maps them in one place).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
+
+export interface RequestContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** The API version the client asked for (path prefix) or the server's own. */
+  version: string;
+}
+
+export interface HijackContext extends Omit<RequestContext, 'res'> {
+  /** Write the `101 UPGRADED` response (or a plain 200 when the client did not ask to upgrade) and take the socket. */
+  upgrade(contentType: string): Duplex;
+  /** Whether the client sent `Upgrade: tcp`. */
+  upgraded: boolean;
+  socket: Duplex;
+  head: Buffer;
+}
+
+export type Handler = (ctx: RequestContext) => Promise<void> | void;
+export type HijackHandler = (ctx: HijackContext) => Promise<void> | void;
+
+export interface Route {
+  method: Method;
+  path: string;
+  handler: Handler;
+  /** Served on the hijack path when the request carries `Upgrade:` (attach, exec start). */
+  hijack?: HijackHandler;
+}
+
+export const get = (path: string, handler: Handler): Route => ({ method: 'GET', path, handler });
+export const head = (path: string, handler: Handler): Route => ({ method: 'HEAD', path, handler });
+export const post = (path: string, handler: Handler, hijack?: HijackHandler): Route => ({ method: 'POST', path, handler, hijack });
+export const put = (path: string, handler: Handler): Route => ({ method: 'PUT', path, handler });
+export const del = (path: string, handler: Handler): Route => ({ method: 'DELETE', path, handler });

@@ -1,0 +1,20 @@
+/** /_ping, /version, /info. */
+import { get, head, type Route } from '../router.js';
+import { sendJson } from '../http-util.js';
+import { infoDoc, versionDoc, type InfoSources } from '../../system/info.js';
+
+const pingHeaders = {
+  'Builder-Version': '1',
+  'Cache-Control': 'no-cache, no-store, must-revalidate',
+  Pragma: 'no-cache',
+  'Content-Type': 'text/plain; charset=utf-8',
+};
+
+export function systemRouter(src: InfoSources): Route[] {
+  return [
+    get('/_ping', ({ res }) => { res.writeHead(200, { ...pingHeaders, 'Content-Length': 2 }); res.end('OK'); }),
+    head('/_ping', ({ res }) => { res.writeHead(200, { ...pingHeaders, 'Content-Length': 0 }); res.end(); }),
+    get('/version', ({ res }) => sendJson(res, 200, versionDoc())),
+    get('/info', ({ res }) => sendJson(res, 200, infoDoc(src))),
+  ];
+}

@@ -1,0 +1,134 @@
+/**
+ * The Engine API HTTP server: versioned paths (/v1.51/…) and bare ones, Docker's response
+ * headers, errors as {"message": …} with the taxonomy's status, and the hijack path
+ * (`Upgrade: tcp` → `101 UPGRADED` → raw duplex) for attach and exec.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
+import FindMyWay from 'find-my-way';
+import { API_VERSION, MIN_API_VERSION, compareVersions, errorToStatus, errorMessage, InvalidArgument, NotFound } from '@berth/shared';
+import type { Route, RequestContext, HijackContext } from './router.js';
+import { log } from '../log.js';
+
+export interface ApiServerOptions {
+  routes: Route[];
+  serverVersion: string;
+}
+
+type Entry = { route: Route };
+
+const versionPrefix = /^\/v([0-9][0-9.]*)(\/.*)$/;
+
+export function baseHeaders(serverVersion: string): Record<string, string> {
+  return {
+    'Api-Version': API_VERSION,
+    'Docker-Experimental': 'false',
+    Ostype: 'linux',
+    Server: `Berth/${serverVersion} (linux)`,
+  };
+}
+
+export function createApiServer(opts: ApiServerOptions): http.Server {
+  const router = FindMyWay({ ignoreTrailingSlash: true, maxParamLength: 1000 });
+  for (const route of opts.routes) {
+    router.on(route.method, route.path, () => {}, { route } satisfies Entry);
+  }
+  const headers = baseHeaders(opts.serverVersion);
+
+  function resolve(method: string, url: string) {
+    const u = new URL(url, 'http://berth');
+    let path = u.pathname;
+    let version = API_VERSION;
+    const m = versionPrefix.exec(path);
+    if (m) {
+      version = m[1]!;
+      path = m[2]!;
+      if (compareVersions(version, MIN_API_VERSION) < 0) {
+        throw new InvalidArgument(`client version ${version} is too old. Minimum supported API version is ${MIN_API_VERSION}, please upgrade your client to a newer version`);
+      }
+      if (compareVersions(version, API_VERSION) > 0) {
+        throw new InvalidArgument(`client version ${version} is too new. Maximum supported API version is ${API_VERSION}`);
+      }
+    }
+    const found = router.find(method as 'GET', path);
+    const entry = found?.store as Entry | undefined;
+    return { entry, params: (found?.params ?? {}) as Record<string, string>, query: u.searchParams, version };
+  }
+
+  function sendError(res: ServerResponse, err: unknown): void {
+    const status = errorToStatus(err);
+    if (status >= 500) log.error('handler error', { error: errorMessage(err) });
+    else log.debug('request error', { status, error: errorMessage(err) });
+    if (res.headersSent) { res.destroy(); return; }
+    if (status === 304) { res.writeHead(304); res.end(); return; }
+    const body = JSON.stringify({ message: errorMessage(err) }) + '\n';
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+  }
+
+  const server = http.createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+    log.debug('request', { method: req.method, url: req.url });
+    try {
+      const { entry, params, query, version } = resolve(req.method ?? 'GET', req.url ?? '/');
+      if (!entry) {
+        const body = '{"message":"page not found"}\n';
+        res.writeHead(404, { 'Content-Type': 'application/json', 'Content-Length': body.length });
+        res.end(body);
+        return;
+      }
+      if (entry.route.hijack) {
+        // Hijack routes without `Upgrade:` (dockerode's non-hijack attach): a chunked 200 response
+        // carries the output and the request body carries stdin.
+        await entry.route.hijack({
+          req, params, query, version, upgraded: false, socket: req.socket, head: Buffer.alloc(0),
+          upgrade(contentType: string) {
+            res.writeHead(200, { 'Content-Type': contentType });
+            res.flushHeaders();
+            return Duplex.from({ readable: req, writable: res });
+          },
+        });
+        return;
+      }
+      await entry.route.handler({ req, res, params, query, version });
+    } catch (err) {
+      sendError(res, err);
+    }
+  });
+
+  server.on('upgrade', async (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const fail = (err: unknown) => {
+      const status = errorToStatus(err);
+      const body = JSON.stringify({ message: errorMessage(err) }) + '\n';
+      const hdrs = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\n${hdrs}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    };
+    try {
+      const { entry, params, query, version } = resolve(req.method ?? 'GET', req.url ?? '/');
+      if (!entry?.route.hijack) {
+        fail(new NotFound('page not found'));
+        return;
+      }
+      let taken = false;
+      const ctx: HijackContext = {
+        req, params, query, version, upgraded: true, socket, head,
+        upgrade(contentType: string) {
+          if (!taken) {
+            taken = true;
+            const hdrs = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+            socket.write(`HTTP/1.1 101 UPGRADED\r\nContent-Type: ${contentType}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n${hdrs}\r\n`);
+            if (head.length) socket.unshift(head);
+          }
+          return socket;
+        },
+      };
+      await entry.route.hijack(ctx);
+    } catch (err) {
+      if (socket.writable) fail(err);
+      else socket.destroy();
+    }
+  });
+
+  return server;
+}

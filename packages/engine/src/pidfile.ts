@@ -1,0 +1,26 @@
+/** dockerd's pidfile: refuse to start while another live daemon holds it. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Conflict } from '@berth/shared';
+
+function alive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+}
+
+export function acquirePidfile(file: string): () => void {
+  try {
+    const pid = Number(fs.readFileSync(file, 'utf8').trim());
+    if (pid && pid !== process.pid && alive(pid)) {
+      throw new Conflict(`process with PID ${pid} is still running: pid file found, ensure berthd is not running or delete ${file}`);
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${process.pid}`);
+  return () => {
+    try {
+      if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.rmSync(file);
+    } catch { /* already gone */ }
+  };
+}
