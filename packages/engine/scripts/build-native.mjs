@@ -12,3 +12,9 @@ if (existsSync(path.join(root, 'native/addon/binding.gyp'))) {
   const gyp = path.join(root, 'node_modules/.bin/node-gyp');
   run(existsSync(gyp) ? gyp : 'node-gyp', ['rebuild', '--silent', `--nodedir=${nodedir}`], path.join(root, 'native/addon'));
 }
+// The rtnetlink addon (network/netlink.ts loads native/netlink/build/Release/berth_netlink.node).
+if (existsSync(path.join(root, 'native/netlink/binding.gyp'))) {
+  const nodedir = path.resolve(process.execPath, '../..');
+  const gyp = path.join(root, 'node_modules/.bin/node-gyp');
+  run(existsSync(gyp) ? gyp : 'node-gyp', ['rebuild', '--silent', `--nodedir=${nodedir}`], path.join(root, 'native/netlink'));
+}

@@ -39,6 +39,8 @@ export interface DaemonConfig {
   maxConcurrentDownloads: number;
   maxConcurrentUploads: number;
   shutdownTimeout: number;
+  /** Parent of every container's cgroup (dockerd's cgroup-parent, "/docker" there). */
+  cgroupParent: string;
 }
 
 export const DEFAULT_SOCKET = 'unix:///run/berth.sock';
@@ -57,7 +59,7 @@ const fileKeys: Record<string, keyof DaemonConfig | null> = {
   'experimental': null, 'features': null, 'builder': null, 'storage-opts': null, 'exec-opts': null, 'group': null,
   'runtimes': null, 'default-shm-size': null, 'init': null, 'seccomp-profile': null, 'no-new-privileges': null,
   'ipv6': null, 'fixed-cidr': null, 'fixed-cidr-v6': null, 'default-gateway': null, 'ip-masq': null, 'icc': null,
-  'ip': null, 'cgroup-parent': null, 'default-cgroupns-mode': null, 'max-download-attempts': null, 'containerd': null,
+  'ip': null, 'cgroup-parent': 'cgroupParent', 'default-cgroupns-mode': null, 'max-download-attempts': null, 'containerd': null,
   'log-format': null, 'tls': null, 'tlsverify': null, 'tlscacert': null, 'tlscert': null, 'tlskey': null,
   'allow-nondistributable-artifacts': null, 'default-ipc-mode': null, 'userns-remap': null, 'proxies': null,
 };
@@ -72,7 +74,7 @@ function defaults(): DaemonConfig {
     insecureRegistries: [], registryMirrors: [], logDriver: 'json-file', logOpts: {}, defaultUlimits: {},
     liveRestore: false, storageDriver: 'overlay2', defaultRuntime: 'berth-monitor', dns: [], dnsSearch: [], dnsOpts: [],
     iptables: true, ipForward: true, mtu: 1500, userlandProxy: true, maxConcurrentDownloads: 3, maxConcurrentUploads: 5,
-    shutdownTimeout: 15,
+    shutdownTimeout: 15, cgroupParent: '/berth',
   };
 }
 

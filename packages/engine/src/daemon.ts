@@ -9,6 +9,20 @@ import type { DaemonConfig } from './config.js';
 import type { Route } from './api/router.js';
 import { systemRouter } from './api/routers/system.js';
 import { unsupportedRouter } from './api/routers/unsupported.js';
+import { volumesRouter } from './api/routers/volumes.js';
+import { VolumeService } from './volumes/service.js';
+import { imagesRouter } from './api/routers/images.js';
+import { ImageService } from './images/service.js';
+import { ContainerService } from './containers/service.js';
+import { ExecService } from './containers/exec.js';
+import { containersRouter } from './api/routers/containers.js';
+import { execRouter } from './api/routers/exec.js';
+import { volumeMounts } from './volumes/provider.js';
+import { DistributionService } from './distribution/service.js';
+import { distributionStore } from './distribution/images-adapter.js';
+import { distributionHandlers, distributionRouter } from './api/routers/distribution.js';
+import { NetworkService } from './network/service.js';
+import { networksRouter } from './api/routers/networks.js';
 
 export interface Daemon {
   config: DaemonConfig;
@@ -32,16 +46,35 @@ export async function createDaemon(config: DaemonConfig): Promise<Daemon> {
   fs.mkdirSync(config.dataRoot, { recursive: true, mode: 0o710 });
   fs.mkdirSync(config.execRoot, { recursive: true, mode: 0o700 });
   const id = daemonId(config.dataRoot);
+  const volumes = new VolumeService(config.dataRoot);
+  const images = await ImageService.open(path.join(config.dataRoot, 'image'));
+  const vm = volumeMounts(volumes, path.join(config.execRoot, 'volumes'));
+  const network = new NetworkService(config);
+  await network.init();
+  const containers = new ContainerService({ dataRoot: config.dataRoot, execRoot: config.execRoot, images, mounts: vm.provider, network, cgroupParent: config.cgroupParent });
+  network.setContainerLookup({ find: (ref) => { try { return containers.get(ref); } catch { return undefined; } } });
+  vm.bind((ref) => containers.get(ref));
+  await containers.restore();
+  vm.restoreRefs(containers.all());
+  images.setImageInUse((imageId) => containers.all().filter((c) => c.rec.Image === imageId).map((c) => ({ id: c.rec.Id, running: c.rec.State.Running })));
+  const execs = new ExecService(containers);
+  const distribution = new DistributionService(distributionStore(images), config);
 
   const routes: Route[] = [
     ...systemRouter({
       config,
       daemonId: id,
-      containerCounts: () => ({ total: 0, running: 0, paused: 0, stopped: 0 }),
-      imageCount: () => 0,
+      containerCounts: () => containers.counts(),
+      imageCount: () => images.count(),
       eventListeners: () => 0,
       storageDriver: () => ({ name: 'overlay2', status: [['Backing Filesystem', 'extfs'], ['Supports d_type', 'true']] }),
     }),
+    ...volumesRouter(volumes),
+    ...imagesRouter(images, distributionHandlers(distribution)),
+    ...distributionRouter(distribution),
+    ...containersRouter({ containers, images }),
+    ...execRouter(execs),
+    ...networksRouter(network),
     ...unsupportedRouter(),
   ];
 
@@ -49,6 +82,6 @@ export async function createDaemon(config: DaemonConfig): Promise<Daemon> {
     config,
     id,
     routes,
-    async shutdown() {},
+    async shutdown() { containers.shutdown(); await volumes.shutdown(); await network.shutdown(); },
   };
 }

@@ -4,7 +4,8 @@
  */
 import { Transform, type TransformCallback, type Writable } from 'node:stream';
 
-export const enum StdStream { Stdin = 0, Stdout = 1, Stderr = 2, Systemerr = 3 }
+export const StdStream = { Stdin: 0, Stdout: 1, Stderr: 2, Systemerr: 3 } as const;
+export type StdStream = (typeof StdStream)[keyof typeof StdStream];
 
 export function frame(stream: StdStream, payload: Buffer): Buffer {
   const header = Buffer.alloc(8);

@@ -1,0 +1,26 @@
+// Bundles the CLI with esbuild: one ESM entry plus lazily loaded chunks per command, so
+// `berth ps` loads only what it runs (Ink/React never load for commands without live views).
+import { build } from 'esbuild';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  absWorkingDir: root,
+  alias: { 'react-devtools-core': path.join(root, 'scripts/devtools-stub.mjs') },
+  // CJS dependencies bundled into ESM need a require().
+  banner: { js: "import { createRequire as __berthCreateRequire } from 'node:module'; const require = __berthCreateRequire(import.meta.url);" },
+};
+
+await build({
+  ...common,
+  entryPoints: { berth: 'src/main.ts', client: 'src/client/index.ts' },
+  outdir: 'dist',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+});

@@ -1,0 +1,99 @@
+/** dockerode's per-resource objects: Container, Image, Network, Volume, Exec. */
+import type { Duplex, Readable } from 'node:stream';
+import type { Modem, QueryValue } from './modem.js';
+
+type Q = Record<string, QueryValue>;
+const enc = encodeURIComponent;
+
+export class Exec {
+  constructor(readonly modem: Modem, readonly id: string) {}
+  /** With `hijack: true` (or stdin) the raw duplex; otherwise the output stream. */
+  start(opts: { Detach?: boolean; Tty?: boolean; ConsoleSize?: [number, number]; hijack?: boolean; stdin?: boolean } = {}): Promise<Duplex> {
+    const { hijack, stdin, ...body } = opts;
+    if (body.Detach) return this.modem.dial({ method: 'POST', path: `/exec/${enc(this.id)}/start`, body, expect: 'none' });
+    return this.modem.dial({ method: 'POST', path: `/exec/${enc(this.id)}/start`, body, hijack: hijack || stdin || true, headers: { 'Content-Type': 'application/json' } });
+  }
+  resize(opts: { h: number; w: number }) { return this.modem.dial({ method: 'POST', path: `/exec/${enc(this.id)}/resize`, query: opts, expect: 'none' }); }
+  inspect<T = any>() { return this.modem.dial<T>({ method: 'GET', path: `/exec/${enc(this.id)}/json` }); }
+}
+
+export class Container {
+  constructor(readonly modem: Modem, readonly id: string) {}
+  private p(sub: string) { return `/containers/${enc(this.id)}${sub}`; }
+  inspect<T = any>(opts: { size?: boolean } = {}) { return this.modem.dial<T>({ method: 'GET', path: this.p('/json'), query: opts }); }
+  start(opts: { detachKeys?: string } = {}) { return this.modem.dial({ method: 'POST', path: this.p('/start'), query: opts, expect: 'none' }); }
+  stop(opts: { t?: number; signal?: string } = {}) { return this.modem.dial({ method: 'POST', path: this.p('/stop'), query: opts, expect: 'none' }); }
+  restart(opts: { t?: number; signal?: string } = {}) { return this.modem.dial({ method: 'POST', path: this.p('/restart'), query: opts, expect: 'none' }); }
+  kill(opts: { signal?: string } = {}) { return this.modem.dial({ method: 'POST', path: this.p('/kill'), query: opts, expect: 'none' }); }
+  pause() { return this.modem.dial({ method: 'POST', path: this.p('/pause'), expect: 'none' }); }
+  unpause() { return this.modem.dial({ method: 'POST', path: this.p('/unpause'), expect: 'none' }); }
+  remove(opts: { v?: boolean; force?: boolean; link?: boolean } = {}) { return this.modem.dial({ method: 'DELETE', path: this.p(''), query: opts, expect: 'none' }); }
+  rename(opts: { name: string }) { return this.modem.dial({ method: 'POST', path: this.p('/rename'), query: opts, expect: 'none' }); }
+  update<T = any>(body: Record<string, unknown>) { return this.modem.dial<T>({ method: 'POST', path: this.p('/update'), body }); }
+  top<T = any>(opts: { ps_args?: string } = {}) { return this.modem.dial<T>({ method: 'GET', path: this.p('/top'), query: opts }); }
+  changes<T = any>() { return this.modem.dial<T>({ method: 'GET', path: this.p('/changes') }); }
+  export(): Promise<Readable> { return this.modem.dial({ method: 'GET', path: this.p('/export'), expect: 'stream' }); }
+  commit<T = any>(opts: Q = {}, config?: Record<string, unknown>) { return this.modem.dial<T>({ method: 'POST', path: '/commit', query: { container: this.id, ...opts }, body: config ?? {} }); }
+  resize(opts: { h: number; w: number }) { return this.modem.dial({ method: 'POST', path: this.p('/resize'), query: opts, expect: 'none' }); }
+  wait<T = { StatusCode: number; Error?: { Message: string } | null }>(opts: { condition?: 'not-running' | 'next-exit' | 'removed' } = {}) {
+    return this.modem.dial<T>({ method: 'POST', path: this.p('/wait'), query: opts });
+  }
+  /** With `hijack: true` the raw duplex (stdin writable); otherwise the output stream. */
+  attach(opts: { stream?: boolean; stdin?: boolean; stdout?: boolean; stderr?: boolean; logs?: boolean; detachKeys?: string; hijack?: boolean } = {}): Promise<Duplex> {
+    const { hijack, ...query } = opts;
+    if (hijack || query.stdin) return this.modem.dial({ method: 'POST', path: this.p('/attach'), query, hijack: true });
+    return this.modem.dial({ method: 'POST', path: this.p('/attach'), query, expect: 'stream' });
+  }
+  logs(opts: { follow?: boolean; stdout?: boolean; stderr?: boolean; since?: number | string; until?: number | string; timestamps?: boolean; tail?: string | number; details?: boolean } = {}): Promise<Readable> {
+    return this.modem.dial({ method: 'GET', path: this.p('/logs'), query: opts as Q, expect: 'stream' });
+  }
+  stats<T = any>(opts: { stream: false; 'one-shot'?: boolean }): Promise<T>;
+  stats(opts?: { stream?: true }): Promise<Readable>;
+  stats(opts: { stream?: boolean; 'one-shot'?: boolean } = {}): Promise<unknown> {
+    if (opts.stream === false) return this.modem.dial({ method: 'GET', path: this.p('/stats'), query: opts });
+    return this.modem.dial({ method: 'GET', path: this.p('/stats'), query: opts, expect: 'stream' });
+  }
+  exec(opts: Record<string, unknown>): Promise<Exec> {
+    return this.modem.dial<{ Id: string }>({ method: 'POST', path: this.p('/exec'), body: opts }).then((r) => new Exec(this.modem, r.Id));
+  }
+  getArchive(opts: { path: string }): Promise<Readable> { return this.modem.dial({ method: 'GET', path: this.p('/archive'), query: opts, expect: 'stream' }); }
+  putArchive(tar: Readable | Buffer, opts: { path: string; noOverwriteDirNonDir?: boolean; copyUIDGID?: boolean }) {
+    return this.modem.dial({ method: 'PUT', path: this.p('/archive'), query: opts as Q, body: tar, headers: { 'Content-Type': 'application/x-tar' }, expect: 'none' });
+  }
+}
+
+export class Image {
+  constructor(readonly modem: Modem, readonly name: string) {}
+  private p(sub: string) { return `/images/${this.name}${sub}`; }
+  inspect<T = any>() { return this.modem.dial<T>({ method: 'GET', path: this.p('/json') }); }
+  history<T = any>() { return this.modem.dial<T>({ method: 'GET', path: this.p('/history') }); }
+  tag(opts: { repo: string; tag?: string }) { return this.modem.dial({ method: 'POST', path: this.p('/tag'), query: opts, expect: 'none' }); }
+  remove<T = any>(opts: { force?: boolean; noprune?: boolean } = {}) { return this.modem.dial<T>({ method: 'DELETE', path: this.p(''), query: opts }); }
+  get(): Promise<Readable> { return this.modem.dial({ method: 'GET', path: this.p('/get'), expect: 'stream' }); }
+  push(opts: { tag?: string; authconfig?: Record<string, unknown> } = {}): Promise<Readable> {
+    const { authconfig, ...query } = opts;
+    return this.modem.dial({ method: 'POST', path: this.p('/push'), query, headers: { 'X-Registry-Auth': registryAuth(authconfig) }, expect: 'stream' });
+  }
+  distribution<T = any>(opts: { authconfig?: Record<string, unknown> } = {}) {
+    return this.modem.dial<T>({ method: 'GET', path: `/distribution/${this.name}/json`, headers: { 'X-Registry-Auth': registryAuth(opts.authconfig) } });
+  }
+}
+
+export class Network {
+  constructor(readonly modem: Modem, readonly id: string) {}
+  inspect<T = any>(opts: { verbose?: boolean; scope?: string } = {}) { return this.modem.dial<T>({ method: 'GET', path: `/networks/${enc(this.id)}`, query: opts }); }
+  remove() { return this.modem.dial({ method: 'DELETE', path: `/networks/${enc(this.id)}`, expect: 'none' }); }
+  connect(body: { Container: string; EndpointConfig?: Record<string, unknown> }) { return this.modem.dial({ method: 'POST', path: `/networks/${enc(this.id)}/connect`, body, expect: 'none' }); }
+  disconnect(body: { Container: string; Force?: boolean }) { return this.modem.dial({ method: 'POST', path: `/networks/${enc(this.id)}/disconnect`, body, expect: 'none' }); }
+}
+
+export class Volume {
+  constructor(readonly modem: Modem, readonly name: string) {}
+  inspect<T = any>() { return this.modem.dial<T>({ method: 'GET', path: `/volumes/${enc(this.name)}` }); }
+  remove(opts: { force?: boolean } = {}) { return this.modem.dial({ method: 'DELETE', path: `/volumes/${enc(this.name)}`, query: opts, expect: 'none' }); }
+}
+
+/** X-Registry-Auth: base64url of the auth config JSON ("e30=" i.e. {} when anonymous). */
+export function registryAuth(auth?: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(auth ?? {})).toString('base64url');
+}

@@ -1,0 +1,42 @@
+/**
+ * berth container inspect [-f] [-s] CONTAINER..., and the top-level `inspect` which tries
+ * containers, then images (or only --type's kind). Docker's JSON array, or --format per object.
+ */
+import type { Argv } from '../../cli/args.js';
+import type { CommandContext } from '../../cli/context.js';
+import { StatusError } from '../../cli/errors.js';
+import { isApiError } from '../../client/errors.js';
+import { formatOne } from '../../render/format.js';
+
+type Kind = 'container' | 'image';
+
+async function lookup(ctx: CommandContext, name: string, kinds: Kind[], size: boolean): Promise<unknown> {
+  for (const k of kinds) {
+    try {
+      if (k === 'container') return await ctx.docker().getContainer(name).inspect({ size });
+      return await ctx.docker().getImage(name).inspect();
+    } catch (e) {
+      if (!(isApiError(e) && e.statusCode === 404)) throw e;
+    }
+  }
+  return undefined;
+}
+
+export async function inspectObjects(argv: Argv, ctx: CommandContext, kinds: Kind[]): Promise<number> {
+  const format = (argv.format as string) || '';
+  const found: unknown[] = [];
+  const errors: string[] = [];
+  for (const name of argv._) {
+    const obj = await lookup(ctx, name, kinds, !!argv.size);
+    if (obj === undefined) errors.push(kinds.length === 1 && kinds[0] === 'container' ? `Error: No such container: ${name}` : `Error: No such object: ${name}`);
+    else found.push(obj);
+  }
+  if (format) for (const o of found) ctx.stdout.write(formatOne(format, o));
+  else ctx.stdout.write(JSON.stringify(found, null, 4).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n');
+  if (errors.length) throw new StatusError(1, errors.join('\n'));
+  return 0;
+}
+
+export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
+  return inspectObjects(argv, ctx, ['container']);
+}

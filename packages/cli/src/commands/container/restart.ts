@@ -1,0 +1,10 @@
+/** berth restart [-t N] [-s SIGNAL] CONTAINER... */
+import type { Argv } from '../../cli/args.js';
+import type { CommandContext } from '../../cli/context.js';
+import { forEach } from './each.js';
+import { flagGiven } from './opts.js';
+
+export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
+  const t = flagGiven(['-t', '--timeout', '--time']) ? Number(argv.timeout) : undefined;
+  return forEach(ctx, argv._, async (name) => { await ctx.docker().getContainer(name).restart({ t, signal: (argv.signal as string) || undefined }); });
+}

@@ -1,0 +1,10 @@
+/** berth rm [-f] [-v] CONTAINER... */
+import type { Argv } from '../../cli/args.js';
+import type { CommandContext } from '../../cli/context.js';
+import { forEach } from './each.js';
+
+export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
+  return forEach(ctx, argv._, async (name) => {
+    await ctx.docker().getContainer(name).remove({ force: !!argv.force, v: !!argv.volumes, link: argv.link ? true : undefined });
+  });
+}

@@ -1,0 +1,15 @@
+/** berth stop [-t N] [-s SIGNAL] CONTAINER... */
+import type { Argv } from '../../cli/args.js';
+import type { CommandContext } from '../../cli/context.js';
+import { isApiError } from '../../client/errors.js';
+import { forEach } from './each.js';
+import { flagGiven } from './opts.js';
+
+export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
+  const t = flagGiven(['-t', '--timeout', '--time']) ? Number(argv.timeout) : undefined;
+  return forEach(ctx, argv._, async (name) => {
+    try { await ctx.docker().getContainer(name).stop({ t, signal: (argv.signal as string) || undefined }); } catch (e) {
+      if (!(isApiError(e) && e.statusCode === 304)) throw e;
+    }
+  });
+}

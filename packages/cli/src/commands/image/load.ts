@@ -1,0 +1,22 @@
+/** berth load [-i FILE] [-q]: reads a tar archive from a file or stdin; "Loaded image: …". */
+import fs from 'node:fs';
+import type { Argv } from '../../cli/args.js';
+import type { CommandContext } from '../../cli/context.js';
+import { StatusError } from '../../cli/errors.js';
+import { followLines } from './progress-lines.js';
+
+export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
+  const input = argv.input as string | undefined;
+  let body: NodeJS.ReadableStream;
+  if (input) {
+    let fd: number;
+    try { fd = fs.openSync(input, 'r'); } catch (e) { throw new StatusError(1, `open ${input}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`); }
+    body = fs.createReadStream('', { fd });
+  } else {
+    if (ctx.stdin.isTTY) throw new StatusError(1, 'requested load from stdin, but stdin is empty');
+    body = ctx.stdin;
+  }
+  const stream = await ctx.docker().loadImage(body as import('node:stream').Readable, { quiet: !!argv.quiet });
+  await followLines(stream, ctx.stdout);
+  return 0;
+}

@@ -1,0 +1,18 @@
+/** berth image prune [-a] [-f] [--filter]: asks first unless -f; deleted images and the space reclaimed. */
+import type { Argv } from '../../cli/args.js';
+import type { CommandContext } from '../../cli/context.js';
+import { renderImagePrune } from '../../render/images.js';
+import { filterMap } from '../volume/ls.js';
+import { confirm } from '../volume/prune.js';
+
+const danglingWarning = 'WARNING! This will remove all dangling images.\nAre you sure you want to continue?';
+const allWarning = 'WARNING! This will remove all images without at least one container associated to them.\nAre you sure you want to continue?';
+
+export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
+  const filters = filterMap((argv.filter as string[]) ?? []);
+  filters.dangling = [argv.all ? 'false' : 'true'];
+  if (!argv.force && !(await confirm(ctx, argv.all ? allWarning : danglingWarning))) return 0;
+  const report = await ctx.docker().pruneImages({ filters });
+  ctx.stdout.write(renderImagePrune(report));
+  return 0;
+}

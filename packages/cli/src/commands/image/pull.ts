@@ -1,0 +1,48 @@
+/** berth pull [OPTIONS] NAME[:TAG|@DIGEST]: Docker's pull — progress on stdout, the full reference last. */
+import { familiarName, formatReference, parseNormalizedNamed, ReferenceError, type Reference } from '@berth/shared/reference';
+import type { Argv } from '../../cli/args.js';
+import type { CommandContext } from '../../cli/context.js';
+import { StatusError } from '../../cli/errors.js';
+import { displayProgress, ProgressStreamError } from '../../render/progress.js';
+import { authForImage } from '../registry/credentials.js';
+
+/** A reference as the CLI parses it: Docker's message and exit 1 when invalid. */
+export function parse(name: string): Reference {
+  try { return parseNormalizedNamed(name); } catch (e) {
+    if (e instanceof ReferenceError) throw new StatusError(1, e.message);
+    throw e;
+  }
+}
+
+/** Follow a progress stream to `out` (or nowhere when quiet); a stream error becomes exit 1 with its text. */
+export async function followStream(ctx: CommandContext, stream: NodeJS.ReadableStream, quiet: boolean) {
+  const out = quiet ? { write: () => true } : ctx.stdout;
+  const tty = !quiet && !!ctx.stdout.isTTY;
+  try {
+    return await displayProgress(stream, out, { tty, width: ctx.stdout.columns ?? 0 });
+  } catch (e) {
+    if (e instanceof ProgressStreamError) throw new StatusError(1, e.message);
+    throw e;
+  }
+}
+
+export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
+  const quiet = !!argv.quiet;
+  const all = !!argv['all-tags'];
+  const ref = parse(argv._[0]!);
+  const nameOnly = !ref.tag && !ref.digest;
+  if (all && !nameOnly) throw new StatusError(1, 'tag can\'t be used with --all-tags/-a');
+  if (!all && nameOnly) {
+    ref.tag = 'latest';
+    if (!quiet) ctx.stdout.write('Using default tag: latest\n');
+  }
+  const stream = await ctx.docker().createImage({
+    fromImage: ref.name,
+    tag: all ? undefined : (ref.digest ?? ref.tag),
+    platform: (argv.platform as string | undefined) || undefined,
+    authconfig: authForImage(ctx, familiarName(ref.name)),
+  });
+  await followStream(ctx, stream, quiet);
+  ctx.stdout.write(formatReference(ref) + '\n');
+  return 0;
+}

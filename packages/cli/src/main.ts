@@ -1,0 +1,156 @@
+/**
+ * berth entry: global flags, dispatch to a command (Docker's tree and flags), Docker's error
+ * texts and exit codes. Handlers are imported lazily so start-up stays light.
+ */
+import { parseCommandArgs, UsageError, type Argv } from './cli/args.js';
+import { canonical, isGroup, specs, unsupportedGroups, usageLine } from './cli/spec.js';
+import { commandHelp, rootHelp } from './cli/help.js';
+import { resolveHost, type CommandContext, type GlobalOptions } from './cli/context.js';
+import { StatusError } from './cli/errors.js';
+import { handlers } from './commands/index.js';
+import { CLI_VERSION } from './version.js';
+
+const globalValueFlags: Record<string, keyof GlobalOptions> = {
+  '-H': 'host', '--host': 'host', '-c': 'context', '--context': 'context', '--config': 'config',
+  '-l': 'logLevel', '--log-level': 'logLevel', '--tlscacert': 'config', '--tlscert': 'config', '--tlskey': 'config',
+};
+
+function parseGlobals(args: string[]): { globals: GlobalOptions; rest: string[]; version: boolean; help: boolean } {
+  const globals: GlobalOptions = { config: '', debug: false, logLevel: 'info', tls: false, tlsverify: false };
+  let i = 0;
+  let version = false;
+  let help = false;
+  for (; i < args.length; i++) {
+    const a = args[i]!;
+    if (!a.startsWith('-') || a === '-') break;
+    const [name, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    if (name in globalValueFlags) {
+      const value = inline ?? args[++i];
+      if (value === undefined) throw new UsageError(`flag needs an argument: ${name}`, 125);
+      if (name.startsWith('--tls')) continue;
+      (globals as unknown as Record<string, unknown>)[globalValueFlags[name]!] = value;
+    } else if (name === '-D' || name === '--debug') globals.debug = true;
+    else if (name === '--tls') globals.tls = true;
+    else if (name === '--tlsverify') globals.tlsverify = true;
+    else if (name === '-v' || name === '--version') version = true;
+    else if (name === '-h' || name === '--help') help = true;
+    else throw new UsageError(`unknown flag: ${name}`, 125);
+  }
+  return { globals, rest: args.slice(i), version, help };
+}
+
+function resolveCommand(rest: string[]): { path: string; args: string[] } | undefined {
+  const first = rest[0];
+  if (!first || !specs[first]) return undefined;
+  const second = rest[1];
+  if (isGroup(first) && second && specs[`${first} ${second}`]) return { path: `${first} ${second}`, args: rest.slice(2) };
+  if (isGroup(first) && second === 'list') {
+    const ls = `${first} ls`;
+    if (specs[ls]) return { path: ls, args: rest.slice(2) };
+  }
+  return { path: first, args: rest.slice(1) };
+}
+
+/** Docker's way of reporting a failed command: `berth: …` and the help hint for run/create/start-like commands. */
+function report(ctx: { path: string; stderr: NodeJS.WriteStream }, err: unknown): number {
+  const canon = canonical(ctx.path);
+  const engineCommand = canon === 'container run' || canon === 'container create';
+  const msg = err instanceof Error ? err.message : String(err);
+  if (err instanceof StatusError) {
+    if (msg) ctx.stderr.write(msg.endsWith('\n') ? msg : msg + '\n');
+    return err.exitCode;
+  }
+  const isApi = typeof (err as { statusCode?: number }).statusCode === 'number';
+  const text = isApi ? `Error response from daemon: ${msg}` : msg;
+  if (engineCommand) {
+    ctx.stderr.write(`berth: ${text}${isApi ? '.' : ''}\n\nRun 'berth ${ctx.path} --help' for more information\n`);
+    return 125;
+  }
+  ctx.stderr.write(text + '\n');
+  return 1;
+}
+
+export async function run(args: string[]): Promise<number> {
+  const stdout = process.stdout;
+  const stderr = process.stderr;
+  let parsed;
+  try {
+    parsed = parseGlobals(args);
+  } catch (e) {
+    stderr.write(`${(e as Error).message}\nSee 'berth --help'.\n`);
+    return (e as UsageError).exitCode ?? 125;
+  }
+  const { globals, rest } = parsed;
+  if (parsed.version && rest.length === 0) {
+    stdout.write(`Berth version ${CLI_VERSION}, build ${process.env.BERTH_GIT_COMMIT ?? 'unknown'}\n`);
+    return 0;
+  }
+  if (rest.length === 0 || (parsed.help && rest.length === 0)) {
+    stdout.write(rootHelp());
+    return 0;
+  }
+  if (rest[0] === 'help') {
+    const target = resolveCommand(rest.slice(1));
+    stdout.write(target ? commandHelp(target.path) : rootHelp());
+    return 0;
+  }
+  const cmd = resolveCommand(rest);
+  if (!cmd) {
+    stderr.write(`berth: unknown command: berth ${rest[0]}\n\nRun 'berth --help' for more information\n`);
+    return 1;
+  }
+  const { path } = cmd;
+  if (unsupportedGroups[path.split(' ')[0]!]) {
+    stderr.write(`berth: ${unsupportedGroups[path.split(' ')[0]!]}\n`);
+    return 1;
+  }
+  if (isGroup(path)) {
+    const sub = cmd.args[0];
+    if (sub && !sub.startsWith('-')) {
+      stderr.write(`berth: unknown command: berth ${path} ${sub}\n\nRun 'berth ${path} --help' for more information\n`);
+      return 1;
+    }
+    stdout.write(commandHelp(path));
+    return 0;
+  }
+
+  let argv: Argv;
+  try {
+    argv = parseCommandArgs(path, cmd.args);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    if (e.exitCode === 125) {
+      stderr.write(`${e.message}\n\nUsage:  ${usageLine(path)}\n\nRun 'berth ${path} --help' for more information\n`);
+    } else {
+      stderr.write(`${e.message}\n`);
+    }
+    return e.exitCode;
+  }
+  if (argv.help || parsed.help) {
+    stdout.write(commandHelp(path));
+    return 0;
+  }
+
+  const load = handlers[canonical(path)];
+  if (!load) {
+    stderr.write(`berth: '${path}' is not available in this build of Berth yet\n`);
+    return 1;
+  }
+  let client: import('./client/docker.js').Docker | undefined;
+  const host = resolveHost(globals);
+  const { Docker } = await import('./client/docker.js');
+  const ctx: CommandContext = {
+    globals, path, stdout, stderr, stdin: process.stdin,
+    host: () => host,
+    docker: () => (client ??= Docker.fromHost(host)),
+  };
+  try {
+    const code = await (await load()).default(argv, ctx);
+    return code ?? 0;
+  } catch (err) {
+    if (globals.debug && err instanceof Error && !(err instanceof StatusError)) stderr.write(`${err.stack}\n`);
+    return report(ctx, err);
+  } finally {
+    if (client) void client.modem.close();
+  }
+}

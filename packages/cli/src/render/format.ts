@@ -1,0 +1,25 @@
+/** --format for single objects (version, info, inspect): `json`, or a Go template, one result per line. */
+import { compileTemplate } from '@berth/shared/template/index';
+import { StatusError } from '../cli/errors.js';
+
+export function goJson(value: unknown): string {
+  // Go's encoding/json escapes <, > and & in strings.
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+export function compile(format: string) {
+  try {
+    return compileTemplate(format === 'json' ? '{{json .}}' : format);
+  } catch (e) {
+    throw new StatusError(64, `template parsing error: ${(e as Error).message}`);
+  }
+}
+
+export function formatOne(format: string, data: unknown): string {
+  const tmpl = compile(format);
+  try {
+    return tmpl.execute(data) + '\n';
+  } catch (e) {
+    throw new StatusError(64, `template: ${(e as Error).message.replace(/^template: /, '')}`);
+  }
+}

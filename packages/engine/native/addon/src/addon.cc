@@ -1,0 +1,10 @@
+// Module entry: each area registers its functions on `exports`.
+#include <napi.h>
+#include "extract.h"
+
+static Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  berth::InitExtract(env, exports);
+  return exports;
+}
+
+NODE_API_MODULE(berth_native, Init)

@@ -1,0 +1,91 @@
+/** /containers/*: routes as data, each handler parses, calls the ContainerService, writes. */
+import type { Duplex } from 'node:stream';
+import { InvalidArgument } from '@berth/shared';
+import { del, get, post, type HijackContext, type Route } from '../router.js';
+import { boolParam, filtersParam, intParam, readJson, sendJson, sendStatus } from '../http-util.js';
+import type { ContainerService } from '../../containers/service.js';
+import type { ImageLookup } from '../../images/types.js';
+import { inspectView } from '../../containers/view.js';
+import { listContainers, pruneContainers } from '../../containers/list.js';
+
+export interface ContainersBackend { containers: ContainerService; images: ImageLookup }
+
+function tailParam(q: URLSearchParams): number | 'all' {
+  const t = q.get('tail');
+  if (t === null || t === '' || t === 'all') return 'all';
+  const n = Number(t);
+  return Number.isInteger(n) && n >= 0 ? n : 'all';
+}
+
+export function containersRouter({ containers: svc, images }: ContainersBackend): Route[] {
+  return [
+    post('/containers/create', async ({ req, res, query }) => {
+      const body = await readJson(req);
+      sendJson(res, 201, await svc.create(body, query.get('name')));
+    }),
+    get('/containers/json', async ({ res, query }) => {
+      sendJson(res, 200, await listContainers(svc, images, {
+        all: boolParam(query, 'all'), limit: intParam(query, 'limit'), size: boolParam(query, 'size'), filters: filtersParam(query),
+      }));
+    }),
+    post('/containers/prune', async ({ res, query }) => sendJson(res, 200, await pruneContainers(svc, filtersParam(query)))),
+    get('/containers/:id/json', async ({ res, params, query }) => {
+      const c = svc.get(params.id!);
+      const size = boolParam(query, 'size');
+      let imageSize = 0;
+      if (size) { try { imageSize = (await images.get(c.rec.Image)).size; } catch { /* gone */ } }
+      sendJson(res, 200, inspectView(svc, c, size, imageSize));
+    }),
+    post('/containers/:id/start', async ({ res, params }) => { await svc.start(params.id!); sendStatus(res, 204); }),
+    post('/containers/:id/stop', async ({ res, params, query }) => {
+      await svc.stop(params.id!, intParam(query, 't') ?? intParam(query, 'timeout'), query.get('signal') ?? undefined);
+      sendStatus(res, 204);
+    }),
+    post('/containers/:id/restart', async ({ res, params, query }) => {
+      await svc.restart(params.id!, intParam(query, 't') ?? intParam(query, 'timeout'), query.get('signal') ?? undefined);
+      sendStatus(res, 204);
+    }),
+    post('/containers/:id/kill', async ({ res, params, query }) => { await svc.kill(params.id!, query.get('signal') ?? undefined); sendStatus(res, 204); }),
+    del('/containers/:id', async ({ res, params, query }) => {
+      await svc.remove(params.id!, { force: boolParam(query, 'force'), volumes: boolParam(query, 'v') });
+      sendStatus(res, 204);
+    }),
+    post('/containers/:id/wait', async ({ res, params, query }) => {
+      const w = svc.wait(params.id!, query.get('condition') ?? '');
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.flushHeaders();
+      res.on('close', w.cancel);
+      const r = await w.result;
+      res.end(JSON.stringify(r) + '\n');
+    }),
+    post('/containers/:id/resize', ({ res, params, query }) => {
+      const h = intParam(query, 'h') ?? 0;
+      const w = intParam(query, 'w') ?? 0;
+      if (h < 0 || w < 0) throw new InvalidArgument('invalid resize dimensions');
+      svc.resize(params.id!, h, w);
+      sendStatus(res, 200);
+    }),
+    get('/containers/:id/logs', async ({ req, res, params, query }) => {
+      const c = svc.get(params.id!);
+      const stdout = boolParam(query, 'stdout');
+      const stderr = boolParam(query, 'stderr');
+      if (!stdout && !stderr) throw new InvalidArgument('Bad parameters: you must choose at least one stream');
+      res.writeHead(200, { 'Content-Type': c.rec.Config.Tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream' });
+      res.flushHeaders();
+      const closed = new Promise<void>((r) => res.on('close', () => r()));
+      void req;
+      await svc.logs(params.id!, {
+        follow: boolParam(query, 'follow'), stdout, stderr, since: query.get('since') ?? undefined, until: query.get('until') ?? undefined,
+        timestamps: boolParam(query, 'timestamps'), tail: tailParam(query), details: boolParam(query, 'details'),
+      }, res, closed);
+      res.end();
+    }),
+    post('/containers/:id/attach', () => { throw new InvalidArgument('attach needs a hijacked connection'); }, async (ctx: HijackContext) => {
+      const q = ctx.query;
+      await svc.attach(ctx.params.id!, {
+        stream: boolParam(q, 'stream'), stdin: boolParam(q, 'stdin'), stdout: boolParam(q, 'stdout'), stderr: boolParam(q, 'stderr'),
+        logs: boolParam(q, 'logs'), detachKeys: q.get('detachKeys') ?? undefined,
+      }, (ct: string): Duplex => ctx.upgrade(ct));
+    }),
+  ];
+}

@@ -1,0 +1,59 @@
+/** /containers/{id}/exec and /exec/*: exec create, start (hijacked or detached), resize, inspect. */
+import type { Duplex } from 'node:stream';
+import { InvalidArgument } from '@berth/shared';
+import { get, post, type HijackContext, type Route } from '../router.js';
+import { intParam, readJson, sendJson, sendStatus } from '../http-util.js';
+import type { ExecService, ExecConfig } from '../../containers/exec.js';
+
+interface StartBody { Detach?: boolean; Tty?: boolean; ConsoleSize?: [number, number] | null }
+
+/** The JSON body of a hijacked request: from the request stream, or from the bytes after the upgrade. */
+async function hijackBody(ctx: HijackContext): Promise<{ body: StartBody; consumed: number }> {
+  if (!ctx.upgraded) return { body: await readJson<StartBody>(ctx.req), consumed: 0 };
+  const len = Number(ctx.req.headers['content-length'] ?? 0);
+  if (!len) return { body: {}, consumed: 0 };
+  let buf = ctx.head;
+  while (buf.length < len) {
+    const chunk: Buffer = await new Promise((resolve, reject) => {
+      ctx.socket.once('data', resolve);
+      ctx.socket.once('error', reject);
+    });
+    buf = Buffer.concat([buf, chunk]);
+  }
+  ctx.socket.pause();
+  try {
+    return { body: JSON.parse(buf.subarray(0, len).toString('utf8')) as StartBody, consumed: Math.min(len, ctx.head.length) };
+  } catch (e) {
+    throw new InvalidArgument(`invalid JSON: ${(e as Error).message}`);
+  }
+}
+
+export function execRouter(execs: ExecService): Route[] {
+  return [
+    post('/containers/:id/exec', async ({ req, res, params }) => {
+      sendJson(res, 201, execs.create(params.id!, await readJson<ExecConfig>(req)));
+    }),
+    post('/exec/:id/start', () => { throw new InvalidArgument('exec start needs a hijacked connection'); }, async (ctx: HijackContext) => {
+      const { body, consumed } = await hijackBody(ctx);
+      const open = (ct: string): Duplex => {
+        const s = ctx.upgrade(ct);
+        if (consumed) s.read(consumed);
+        return s;
+      };
+      if (body.Detach) {
+        await execs.start(ctx.params.id!, { detach: true, tty: body.Tty });
+        // Detached start answers like a normal request.
+        const s = ctx.upgraded ? ctx.socket : open('application/json');
+        if (ctx.upgraded) s.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\nContent-Type: application/json\r\n\r\n');
+        else s.end();
+        return;
+      }
+      await execs.start(ctx.params.id!, { detach: false, tty: body.Tty, consoleSize: body.ConsoleSize ?? null }, open);
+    }),
+    post('/exec/:id/resize', ({ res, params, query }) => {
+      execs.resize(params.id!, intParam(query, 'h') ?? 0, intParam(query, 'w') ?? 0);
+      sendStatus(res, 200);
+    }),
+    get('/exec/:id/json', ({ res, params }) => sendJson(res, 200, execs.inspect(params.id!))),
+  ];
+}

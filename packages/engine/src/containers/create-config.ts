@@ -1,0 +1,111 @@
+/**
+ * Turns a POST /containers/create body and the image into the container's Config and
+ * HostConfig: the image's Cmd/Entrypoint/Env/WorkingDir/User/ExposedPorts/Volumes/Labels/
+ * StopSignal merged as Docker merges them, and Docker's HostConfig defaults filled in.
+ */
+import { InvalidArgument } from '@berth/shared';
+import type { ImageRecord } from '../images/types.js';
+import type { ContainerConfig, HostConfig } from './types.js';
+
+export interface CreateBody extends Partial<ContainerConfig> {
+  HostConfig?: Partial<HostConfig>;
+  NetworkingConfig?: unknown;
+  [k: string]: unknown;
+}
+
+const envKey = (kv: string) => (kv.includes('=') ? kv.slice(0, kv.indexOf('=')) : kv);
+
+/** Image env first, the container's overriding by key (moby's ReplaceOrAppendEnvValues). */
+export function mergeEnv(image: string[] = [], given: string[] = []): string[] {
+  const out = [...image];
+  for (const kv of given) {
+    const i = out.findIndex((e) => envKey(e) === envKey(kv));
+    if (!kv.includes('=')) { if (i >= 0) out.splice(i, 1); continue; }
+    if (i >= 0) out[i] = kv; else out.push(kv);
+  }
+  return out;
+}
+
+export function mergeConfig(body: CreateBody, image: ImageRecord, id: string): ContainerConfig {
+  const ic = image.config.config ?? {};
+  const entrypointGiven = Array.isArray(body.Entrypoint) && body.Entrypoint !== null;
+  // An explicit empty entrypoint (--entrypoint "") resets it; a given one also drops the image's Cmd.
+  let entrypoint: string[] | null = entrypointGiven ? body.Entrypoint! : (ic.Entrypoint ?? null);
+  if (entrypointGiven && body.Entrypoint!.length === 1 && body.Entrypoint![0] === '') entrypoint = null;
+  let cmd: string[] | null = body.Cmd && body.Cmd.length ? body.Cmd : null;
+  if (!cmd && !entrypointGiven) cmd = ic.Cmd ?? null;
+  if (!entrypoint?.length && !cmd?.length) throw new InvalidArgument('no command specified');
+  const labels = { ...(ic.Labels ?? {}), ...(body.Labels ?? {}) };
+  return {
+    Hostname: body.Hostname || id.slice(0, 12),
+    Domainname: body.Domainname ?? '',
+    User: body.User || ic.User || '',
+    AttachStdin: !!body.AttachStdin,
+    AttachStdout: !!body.AttachStdout,
+    AttachStderr: !!body.AttachStderr,
+    ...(body.ExposedPorts || ic.ExposedPorts ? { ExposedPorts: { ...(ic.ExposedPorts ?? {}), ...(body.ExposedPorts ?? {}) } } : {}),
+    Tty: !!body.Tty,
+    OpenStdin: !!body.OpenStdin,
+    StdinOnce: !!body.StdinOnce,
+    Env: mergeEnv(ic.Env ?? [], body.Env ?? []),
+    Cmd: cmd,
+    Image: body.Image!,
+    Volumes: body.Volumes || ic.Volumes ? { ...(ic.Volumes ?? {}), ...(body.Volumes ?? {}) } : null,
+    WorkingDir: body.WorkingDir || ic.WorkingDir || '',
+    Entrypoint: entrypoint,
+    OnBuild: null,
+    Labels: labels,
+    ...(body.StopSignal || ic.StopSignal ? { StopSignal: body.StopSignal || ic.StopSignal } : {}),
+    ...(typeof body.StopTimeout === 'number' ? { StopTimeout: body.StopTimeout } : {}),
+  };
+}
+
+export function defaultHostConfig(given: Partial<HostConfig> = {}): HostConfig {
+  const hc: HostConfig = {
+    Binds: null, ContainerIDFile: '', LogConfig: { Type: 'json-file', Config: {} }, NetworkMode: 'bridge',
+    PortBindings: {}, RestartPolicy: { Name: 'no', MaximumRetryCount: 0 }, AutoRemove: false, VolumeDriver: '',
+    VolumesFrom: null, ConsoleSize: [0, 0], CapAdd: null, CapDrop: null, CgroupnsMode: 'private', Dns: [], DnsOptions: [],
+    DnsSearch: [], ExtraHosts: null, GroupAdd: null, IpcMode: 'private', Cgroup: '', Links: null, OomScoreAdj: 0,
+    PidMode: '', Privileged: false, PublishAllPorts: false, ReadonlyRootfs: false, SecurityOpt: null, UTSMode: '',
+    UsernsMode: '', ShmSize: 67108864, Runtime: 'runc', Isolation: '', CpuShares: 0, Memory: 0, NanoCpus: 0,
+    CgroupParent: '', BlkioWeight: 0, BlkioWeightDevice: [], BlkioDeviceReadBps: [], BlkioDeviceWriteBps: [],
+    BlkioDeviceReadIOps: [], BlkioDeviceWriteIOps: [], CpuPeriod: 0, CpuQuota: 0, CpuRealtimePeriod: 0,
+    CpuRealtimeRuntime: 0, CpusetCpus: '', CpusetMems: '', Devices: [], DeviceCgroupRules: null, DeviceRequests: null,
+    MemoryReservation: 0, MemorySwap: 0, MemorySwappiness: null, OomKillDisable: null, PidsLimit: null, Ulimits: [],
+    CpuCount: 0, CpuPercent: 0, IOMaximumIOps: 0, IOMaximumBandwidth: 0, MaskedPaths: [], ReadonlyPaths: [],
+  };
+  for (const [k, v] of Object.entries(given)) {
+    if (v === undefined) continue;
+    if (v === null && Array.isArray((hc as Record<string, unknown>)[k])) continue;
+    (hc as Record<string, unknown>)[k] = v;
+  }
+  if (!hc.NetworkMode || hc.NetworkMode === 'default') hc.NetworkMode = 'bridge';
+  if (!hc.IpcMode) hc.IpcMode = 'private';
+  if (!hc.ShmSize) hc.ShmSize = 67108864;
+  if (!hc.LogConfig?.Type) hc.LogConfig = { Type: 'json-file', Config: {} };
+  if (!hc.RestartPolicy?.Name) hc.RestartPolicy = { Name: 'no', MaximumRetryCount: hc.RestartPolicy?.MaximumRetryCount ?? 0 };
+  if (!hc.ConsoleSize) hc.ConsoleSize = [0, 0];
+  if (!hc.Ulimits) hc.Ulimits = [];
+  return hc;
+}
+
+/** The checks dockerd makes on a HostConfig before it creates anything (400s). */
+export function validateHostConfig(hc: HostConfig): void {
+  if (hc.AutoRemove && hc.RestartPolicy.Name !== 'no' && hc.RestartPolicy.Name !== '') {
+    throw new InvalidArgument(`can't create 'AutoRemove' container with restart policy`);
+  }
+  if (!['no', 'always', 'unless-stopped', 'on-failure'].includes(hc.RestartPolicy.Name)) {
+    throw new InvalidArgument(`invalid restart policy: unknown policy '${hc.RestartPolicy.Name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'`);
+  }
+  if (hc.Memory > 0 && hc.Memory < 6 * 1024 * 1024) throw new InvalidArgument('Minimum memory limit allowed is 6MB');
+  if (hc.MemorySwap > 0 && hc.Memory > 0 && hc.MemorySwap < hc.Memory) {
+    throw new InvalidArgument('Minimum memoryswap limit should be larger than memory limit, see usage');
+  }
+  if (hc.NanoCpus > 0 && hc.CpuQuota > 0) {
+    throw new InvalidArgument('Conflicting options: Nano CPUs and CPU Period cannot both be set');
+  }
+  if (hc.NetworkMode !== 'bridge' && hc.NetworkMode !== 'host' && hc.NetworkMode !== 'none' && !hc.NetworkMode.startsWith('container:')) {
+    // User-defined networks arrive with the networking service.
+  }
+  if (hc.Memory > 0 && hc.MemorySwap === 0) hc.MemorySwap = hc.Memory * 2;
+}

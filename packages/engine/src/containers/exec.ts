@@ -1,0 +1,196 @@
+/**
+ * Exec instances (in memory, as Docker keeps them): create, start (berth-monitor in exec mode,
+ * joining the container's namespaces and cgroup), resize, inspect. Exits arrive on the exec's
+ * own control socket.
+ */
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import { Conflict, InvalidArgument, NotFound, frame, StdStream, generateId } from '@berth/shared';
+import { launch } from '../runtime/monitor.js';
+import { MonitorControl } from '../runtime/control.js';
+import { StartError, type ExitStatus } from '../runtime/protocol.js';
+import { containerCaps } from '../runtime/caps.js';
+import { processEnv, rlimits, seccompFor } from '../runtime/spec.js';
+import { writeAtomic } from './store.js';
+import { attachToMonitor, parseDetachKeys } from './attach.js';
+import type { Container, ContainerService } from './service.js';
+
+export interface ExecConfig {
+  AttachStdin?: boolean;
+  AttachStdout?: boolean;
+  AttachStderr?: boolean;
+  Tty?: boolean;
+  DetachKeys?: string;
+  Env?: string[] | null;
+  Cmd?: string[];
+  User?: string;
+  WorkingDir?: string;
+  Privileged?: boolean;
+  ConsoleSize?: [number, number] | null;
+}
+
+interface ExecInstance {
+  id: string;
+  container: Container;
+  config: ExecConfig;
+  running: boolean;
+  started: boolean;
+  exitCode: number | null;
+  pid: number;
+  ctl?: MonitorControl;
+  events: EventEmitter;
+}
+
+export class ExecService {
+  private readonly execs = new Map<string, ExecInstance>();
+
+  constructor(private readonly containers: ContainerService) {
+    // Execs of a removed container go with it.
+    containers.bus.on('removed', (c: Container) => {
+      for (const e of this.execs.values()) if (e.container === c) this.execs.delete(e.id);
+    });
+  }
+
+  create(ref: string, cfg: ExecConfig): { Id: string } {
+    const c = this.containers.get(ref);
+    if (!c.rec.State.Running) throw new Conflict(`container ${c.rec.Id} is not running`);
+    if (c.rec.State.Paused) throw new Conflict(`container ${c.rec.Id} is paused, unpause the container before exec`);
+    if (!cfg.Cmd?.length) throw new InvalidArgument('No exec command specified');
+    if (cfg.DetachKeys) parseDetachKeys(cfg.DetachKeys);
+    const id = generateId();
+    this.execs.set(id, { id, container: c, config: cfg, running: false, started: false, exitCode: null, pid: 0, events: new EventEmitter() });
+    c.rec.ExecIDs.push(id);
+    return { Id: id };
+  }
+
+  private get(id: string): ExecInstance {
+    const e = this.execs.get(id);
+    if (!e) throw new NotFound(`No such exec instance: ${id}`);
+    return e;
+  }
+
+  private processJson(e: ExecInstance): Record<string, unknown> {
+    const c = e.container;
+    const cfg = e.config;
+    const privileged = !!cfg.Privileged || c.hc.Privileged;
+    const caps = containerCaps(c.hc.CapAdd ?? [], c.hc.CapDrop ?? [], privileged);
+    const annotations: Record<string, string> = {};
+    const user = cfg.User || c.rec.Config.User;
+    if (user) annotations['berth.user'] = user;
+    if (cfg.AttachStdin) { annotations['berth.open-stdin'] = 'true'; annotations['berth.stdin-once'] = 'true'; }
+    if (privileged) annotations['berth.privileged'] = 'true';
+    const env = processEnv([...c.rec.Config.Env, ...(cfg.Env ?? [])], c.rec.Config.Hostname, !!cfg.Tty);
+    const out: Record<string, unknown> = {
+      terminal: !!cfg.Tty,
+      user: { uid: 0, gid: 0 },
+      args: cfg.Cmd,
+      env,
+      cwd: cfg.WorkingDir || c.rec.Config.WorkingDir || '/',
+      capabilities: { bounding: caps, effective: caps, permitted: caps },
+      rlimits: rlimits(c.hc.Ulimits ?? []),
+      noNewPrivileges: (c.hc.SecurityOpt ?? []).some((o) => /^no-new-privileges(:true|=true)?$/.test(o)),
+      annotations,
+      privileged,
+    };
+    if (cfg.Tty && cfg.ConsoleSize && cfg.ConsoleSize[0] > 0) out.consoleSize = { height: cfg.ConsoleSize[0], width: cfg.ConsoleSize[1] };
+    const sec = seccompFor({ ...c.hc, Privileged: privileged }, caps);
+    if (sec) out.seccomp = sec;
+    return out;
+  }
+
+  /**
+   * Start an exec. With `open` (attached) the client's stream is wired before the process runs;
+   * start failures are written to the stream as Docker does; resolves when started (detached)
+   * or when the exec's output ends (attached).
+   */
+  async start(id: string, opts: { detach: boolean; tty?: boolean; consoleSize?: [number, number] | null }, open?: (contentType: string) => Duplex): Promise<void> {
+    const e = this.get(id);
+    if (e.started) throw new Conflict(`Error: Exec command ${id} has already run`);
+    const c = e.container;
+    if (!c.rec.State.Running) throw new Conflict(`container ${c.rec.Id} is not running`);
+    e.started = true;
+    if (opts.consoleSize) e.config.ConsoleSize = opts.consoleSize;
+    if (opts.tty !== undefined && opts.tty) e.config.Tty = true;
+    const tty = !!e.config.Tty;
+    const client = opts.detach ? undefined : open?.(tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream');
+    const bundle = this.containers.bundle(c);
+    const dir = path.join(bundle, 'exec', id);
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeAtomic(path.join(dir, 'process.json'), JSON.stringify(this.processJson(e)));
+    let attachDone: Promise<unknown> = Promise.resolve();
+    try {
+      const { pid } = await launch({
+        args: ['exec', '--pid', String(c.rec.State.Pid), bundle, dir],
+        logFile: path.join(dir, 'monitor.log'),
+        onCreated: async () => {
+          const ctl = await MonitorControl.connect(dir);
+          e.ctl = ctl;
+          ctl.once('exit', (st: ExitStatus) => this.onExit(e, st));
+          if (client) {
+            const a = await attachToMonitor(path.join(dir, 'attach.sock'), {
+              client, tty, stdin: !!e.config.AttachStdin, stdout: e.config.AttachStdout !== false, stderr: e.config.AttachStderr !== false,
+              stdinOnce: true, detachKeys: parseDetachKeys(e.config.DetachKeys),
+              beforeEnd: () => this.exited(e, 3000),
+            });
+            attachDone = a.done;
+          }
+        },
+      });
+      e.pid = pid;
+      e.running = true;
+    } catch (err) {
+      e.ctl?.removeAllListeners('exit');
+      e.ctl?.close();
+      const se = err instanceof StartError ? err : new StartError(126, (err as Error).message);
+      e.exitCode = se.exitCode;
+      e.running = false;
+      fs.rmSync(dir, { recursive: true, force: true });
+      const msg = `OCI runtime exec failed: exec failed: unable to start container process: ${se.message}: unknown`;
+      if (!client) throw new StartError(se.exitCode, msg);
+      const text = Buffer.from(msg + '\r\n');
+      client.end(tty ? text : frame(StdStream.Stdout, text));
+      return;
+    }
+    await attachDone;
+  }
+
+  private onExit(e: ExecInstance, st: ExitStatus): void {
+    e.running = false;
+    e.exitCode = st.code;
+    e.ctl?.close();
+    e.ctl = undefined;
+    const dir = path.join(this.containers.bundle(e.container), 'exec', e.id);
+    fs.rmSync(dir, { recursive: true, force: true });
+    e.events.emit('exit');
+  }
+
+  /** Resolves once the exec's exit is recorded (or after `ms`). */
+  private exited(e: ExecInstance, ms: number): Promise<void> {
+    if (e.exitCode !== null && !e.running) return Promise.resolve();
+    return new Promise((r) => {
+      const t = setTimeout(r, ms);
+      e.events.once('exit', () => { clearTimeout(t); r(); });
+    });
+  }
+
+  resize(id: string, h: number, w: number): void {
+    const e = this.get(id);
+    if (!e.running || !e.ctl) throw new Conflict(`Exec ${id} is not running`);
+    e.ctl.resize(h, w);
+  }
+
+  inspect(id: string): Record<string, unknown> {
+    const e = this.get(id);
+    const [entrypoint, ...args] = e.config.Cmd ?? [];
+    return {
+      ID: e.id, Running: e.running, ExitCode: e.exitCode, ProcessConfig: {
+        tty: !!e.config.Tty, entrypoint, arguments: args, privileged: !!e.config.Privileged,
+        ...(e.config.User ? { user: e.config.User } : {}),
+      },
+      OpenStdin: !!e.config.AttachStdin, OpenStderr: !!e.config.AttachStderr, OpenStdout: !!e.config.AttachStdout,
+      CanRemove: false, ContainerID: e.container.rec.Id, DetachKeys: e.config.DetachKeys ?? '', Pid: e.pid,
+    };
+  }
+}

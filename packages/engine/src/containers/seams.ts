@@ -1,0 +1,61 @@
+/**
+ * Seams for the services that arrive later: networking (bridge, -p, user networks) and
+ * volumes/binds. ContainerService calls them at fixed points of the lifecycle; until the
+ * real services exist, the defaults below give a container its own netns with lo only
+ * (host mode shares the daemon's) and no extra mounts.
+ */
+import type { OciMount } from '../runtime/spec.js';
+import type { ContainerRecord, HostConfig } from './types.js';
+
+export interface ContainerRef { rec: ContainerRecord; hc: HostConfig }
+
+export interface NetworkAttacher {
+  /** Before start: create/attach the container's netns. `netnsPath` to join, or none for a fresh one. */
+  prepare(c: ContainerRef): Promise<{ netnsPath?: string; hostsEntries?: string[] }>;
+  /** After the container stopped (or failed to start): release addresses, veths, port mappings. */
+  release(c: ContainerRef): Promise<void>;
+  /** NetworkSettings for inspect / ps. */
+  settings(c: ContainerRef): { Networks: Record<string, unknown>; Ports: Record<string, unknown>; [k: string]: unknown };
+  /** On create (networking): validate --network/--ip/--alias, remember NetworkingConfig; warnings for the response. */
+  register?(c: ContainerRef, networking?: unknown): { warnings: string[] };
+  /** On rm (networking): drop what the network side keeps for the container. */
+  forget?(c: ContainerRef): Promise<void>;
+}
+
+export interface MountProvider {
+  /** On create: create anonymous/named volumes the container needs (Config.Volumes, HostConfig.Binds/Mounts). */
+  create(c: ContainerRef): Promise<void>;
+  /** Before start: the OCI mounts to add after Docker's defaults. */
+  mounts(c: ContainerRef): Promise<OciMount[]>;
+  /** On rm: drop references; remove anonymous volumes when `removeVolumes`. */
+  release(c: ContainerRef, removeVolumes: boolean): Promise<void>;
+  /** Mounts for inspect / ps. */
+  inspect(c: ContainerRef): unknown[];
+  /** Names of the volumes the container uses (ps --filter volume=). */
+  volumeNames(c: ContainerRef): string[];
+}
+
+export const noNetwork: NetworkAttacher = {
+  async prepare() { return {}; },
+  async release() {},
+  settings(c) {
+    const mode = c.hc.NetworkMode;
+    const name = mode === 'bridge' ? 'bridge' : mode;
+    return {
+      Bridge: '', SandboxID: '', SandboxKey: '', Ports: {}, HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0,
+      SecondaryIPAddresses: null, SecondaryIPv6Addresses: null, EndpointID: '', Gateway: '', GlobalIPv6Address: '',
+      GlobalIPv6PrefixLen: 0, IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', MacAddress: '',
+      Networks: { [name]: { IPAMConfig: null, Links: null, Aliases: null, MacAddress: '', DriverOpts: null, GwPriority: 0,
+        NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '',
+        GlobalIPv6PrefixLen: 0, DNSNames: null } },
+    };
+  },
+};
+
+export const noMounts: MountProvider = {
+  async create() {},
+  async mounts() { return []; },
+  async release() {},
+  inspect() { return []; },
+  volumeNames() { return []; },
+};

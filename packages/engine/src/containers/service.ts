@@ -1,0 +1,440 @@
+/**
+ * ContainerService: the container lifecycle (create, start, stop, kill, restart, rm, wait,
+ * attach, resize, logs) over the on-disk store, the monitor (runtime/) and the seams for
+ * networking and mounts. Exits arrive from each monitor's control socket; after a berthd
+ * restart `restore()` reconnects to every monitor still running and records the exits that
+ * happened meanwhile (exit.json).
+ */
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Duplex, Writable } from 'node:stream';
+import { Conflict, InvalidArgument, NotFound, NotModified, SystemError, generateId } from '@berth/shared';
+import type { ImageLookup } from '../images/types.js';
+import { launch } from '../runtime/monitor.js';
+import { MonitorControl, readExitFile } from '../runtime/control.js';
+import { StartError, type ExitStatus } from '../runtime/protocol.js';
+import { renderSpec } from '../runtime/spec.js';
+import { parseSignal } from '../runtime/signals.js';
+import { log } from '../log.js';
+import { ContainerStore, writeAtomic } from './store.js';
+import { NameRegistry, resolveContainer } from './names.js';
+import { defaultHostConfig, mergeConfig, validateHostConfig, type CreateBody } from './create-config.js';
+import { writeContainerFiles } from './files.js';
+import { attachToMonitor, parseDetachKeys } from './attach.js';
+import { streamLogs, type LogOptions } from './logs.js';
+import { noMounts, noNetwork, type MountProvider, type NetworkAttacher } from './seams.js';
+import { ZERO_TIME, type ContainerRecord, type HostConfig, type ContainerState } from './types.js';
+
+export interface Container {
+  rec: ContainerRecord;
+  hc: HostConfig;
+  /** Runtime only: the monitor's control connection while running. */
+  ctl?: MonitorControl;
+  /** Attach clients that arrived before start; wired when the monitor is created. */
+  pendingAttach: PendingAttach[];
+  events: EventEmitter;
+  /** Serializes start/stop/rm on one container. */
+  lock: Promise<unknown>;
+  removed?: boolean;
+  /** Set while stop/kill by the API is in progress (for restart policies later). */
+  stopRequested?: boolean;
+}
+
+interface PendingAttach {
+  wire(dir: string): Promise<void>;
+  cancel(): void;
+}
+
+export interface AttachOptions {
+  stream: boolean;
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  logs: boolean;
+  detachKeys?: string;
+}
+
+export interface ContainerServiceDeps {
+  dataRoot: string;
+  execRoot: string;
+  images: ImageLookup;
+  network?: NetworkAttacher;
+  mounts?: MountProvider;
+  /** Parent cgroup of every container (daemon.json cgroup-parent); HostConfig.CgroupParent overrides. */
+  cgroupParent?: string;
+}
+
+const now = () => new Date().toISOString().replace(/\.(\d{3})Z$/, (_m, ms) => `.${ms}${String(process.hrtime()[1] % 1000000).padStart(6, '0')}Z`);
+
+function familiarRef(ref: string): string {
+  const bare = ref.replace(/^docker\.io\/(library\/)?/, '');
+  if (bare.includes('@') || /^(sha256:)?[0-9a-f]{12,64}$/.test(bare)) return bare;
+  const slash = bare.lastIndexOf('/');
+  return bare.slice(slash + 1).includes(':') ? bare : `${bare}:latest`;
+}
+
+export class ContainerService {
+  readonly store: ContainerStore;
+  readonly names = new NameRegistry();
+  readonly containers = new Map<string, Container>();
+  readonly network: NetworkAttacher;
+  readonly mounts: MountProvider;
+  /** Emits 'exit' (Container) for the exec service and events. */
+  readonly bus = new EventEmitter();
+
+  constructor(private readonly deps: ContainerServiceDeps) {
+    this.store = new ContainerStore(deps.dataRoot, deps.execRoot);
+    this.network = deps.network ?? noNetwork;
+    this.mounts = deps.mounts ?? noMounts;
+    this.bus.setMaxListeners(0);
+  }
+
+  // ── lookup ────────────────────────────────────────────────────────────────
+  get(ref: string): Container {
+    if (!ref) throw new NotFound('No such container: ');
+    const id = resolveContainer(ref, this.containers.keys(), this.names);
+    const c = this.containers.get(id);
+    if (!c || c.removed) throw new NotFound(`No such container: ${ref}`);
+    return c;
+  }
+
+  all(): Container[] { return [...this.containers.values()].filter((c) => !c.removed); }
+
+  containersUsingImage(imageId: string): string[] {
+    return this.all().filter((c) => c.rec.Image === imageId).map((c) => c.rec.Id);
+  }
+
+  counts() {
+    const all = this.all();
+    const running = all.filter((c) => c.rec.State.Running && !c.rec.State.Paused).length;
+    const paused = all.filter((c) => c.rec.State.Paused).length;
+    return { total: all.length, running, paused, stopped: all.length - running - paused };
+  }
+
+  bundle(c: Container): string { return this.store.bundle(c.rec.Id); }
+
+  private save(c: Container, withHost = false): void { this.store.save(c.rec, withHost ? c.hc : undefined); }
+
+  private serialize<T>(c: Container, fn: () => Promise<T>): Promise<T> {
+    const run = c.lock.then(fn, fn);
+    c.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  // ── create ────────────────────────────────────────────────────────────────
+  async create(body: CreateBody, name?: string | null): Promise<{ Id: string; Warnings: string[] }> {
+    if (!body.Image) throw new InvalidArgument('Config cannot be empty in order to create a container');
+    const hc = defaultHostConfig(body.HostConfig);
+    validateHostConfig(hc);
+    let image;
+    try {
+      image = await this.deps.images.get(body.Image);
+    } catch (e) {
+      if (e instanceof NotFound) throw new NotFound(`No such image: ${familiarRef(body.Image)}`);
+      throw e;
+    }
+    const id = generateId();
+    const config = mergeConfig(body, image, id);
+    const fullName = name ? this.names.reserve(name, id) : this.names.generate(id);
+    const dir = this.store.dir(id);
+    try {
+      const layer = this.store.layer(id);
+      fs.mkdirSync(dir, { recursive: true, mode: 0o710 });
+      for (const d of [layer.diff, layer.work, layer.merged]) fs.mkdirSync(d, { recursive: true, mode: 0o755 });
+      const [cmd0, ...rest] = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
+      const rec: ContainerRecord = {
+        Id: id, Created: now(), Path: cmd0!, Args: rest, Config: config,
+        State: { Status: 'created', Running: false, Paused: false, Restarting: false, OOMKilled: false, Dead: false, Pid: 0,
+          ExitCode: 0, Error: '', StartedAt: ZERO_TIME, FinishedAt: ZERO_TIME },
+        Image: image.id, Name: fullName, RestartCount: 0, Driver: 'overlay2', Platform: 'linux', MountLabel: '', ProcessLabel: '',
+        AppArmorProfile: '', ResolvConfPath: path.join(dir, 'resolv.conf'), HostnamePath: path.join(dir, 'hostname'),
+        HostsPath: path.join(dir, 'hosts'), LogPath: path.join(dir, `${id}-json.log`), HasBeenStartedBefore: false,
+        LowerDirs: await this.deps.images.layerDirs(image.id), ExecIDs: [],
+      };
+      const c = this.track(rec, hc);
+      const netWarnings = this.network.register?.(c, body.NetworkingConfig).warnings ?? []; // networking: validate --network/--ip/--alias, keep EndpointsConfig
+      await this.mounts.create(c);
+      writeContainerFiles({ hostname: rec.HostnamePath, hosts: rec.HostsPath, resolv: rec.ResolvConfPath }, config.Hostname, hc.NetworkMode === 'host', hc.ExtraHosts ?? []);
+      this.save(c, true);
+      return { Id: id, Warnings: netWarnings };
+    } catch (e) {
+      this.names.release(fullName);
+      this.containers.delete(id);
+      this.store.removeFiles(id);
+      throw e;
+    }
+  }
+
+  private track(rec: ContainerRecord, hc: HostConfig): Container {
+    const c: Container = { rec, hc, pendingAttach: [], events: new EventEmitter(), lock: Promise.resolve() };
+    c.events.setMaxListeners(0);
+    this.containers.set(rec.Id, c);
+    return c;
+  }
+
+  // ── start ─────────────────────────────────────────────────────────────────
+  async start(ref: string): Promise<void> {
+    const c = this.get(ref);
+    return this.serialize(c, () => this.doStart(c));
+  }
+
+  private overlayOptions(c: Container): string {
+    const layer = this.store.layer(c.rec.Id);
+    const lower = c.rec.LowerDirs.length ? c.rec.LowerDirs : [layer.diff];
+    return `lowerdir=${lower.join(':')},upperdir=${layer.diff},workdir=${layer.work}`;
+  }
+
+  private async doStart(c: Container): Promise<void> {
+    if (c.removed) throw new NotFound(`No such container: ${c.rec.Id}`);
+    if (c.rec.State.Running) throw new NotModified('container already started');
+    if (c.rec.State.Status === 'removing') throw new Conflict(`cannot start container ${c.rec.Id}: container is marked for removal`);
+    const bundle = this.bundle(c);
+    fs.rmSync(bundle, { recursive: true, force: true });
+    fs.mkdirSync(bundle, { recursive: true, mode: 0o700 });
+    let ctl: MonitorControl | undefined;
+    try {
+      const net = await this.network.prepare(c);
+      const spec = renderSpec({
+        record: c.rec, hostConfig: c.hc, bundle, rootfs: this.store.layer(c.rec.Id).merged, overlay: this.overlayOptions(c),
+        netnsPath: net.netnsPath, extraMounts: await this.mounts.mounts(c), cgroupParent: this.deps.cgroupParent,
+      });
+      writeAtomic(path.join(bundle, 'config.json'), JSON.stringify(spec));
+      const pending = c.pendingAttach.splice(0);
+      const { pid } = await launch({
+        args: ['run', bundle],
+        logFile: path.join(bundle, 'monitor.log'),
+        onCreated: async () => {
+          ctl = await MonitorControl.connect(bundle);
+          await Promise.all(pending.map((p) => p.wire(bundle).catch(() => undefined)));
+        },
+      });
+      c.ctl = ctl;
+      Object.assign(c.rec.State, { Status: 'running', Running: true, Paused: false, Restarting: false, OOMKilled: false, Dead: false,
+        Pid: pid, ExitCode: 0, Error: '', StartedAt: now() } satisfies Partial<ContainerState>);
+      c.rec.HasBeenStartedBefore = true;
+      this.save(c);
+      this.watch(c, ctl!);
+      c.events.emit('started');
+    } catch (e) {
+      ctl?.close();
+      await this.network.release(c).catch(() => undefined);
+      const se = e instanceof StartError ? e : new StartError(125, (e as Error).message);
+      Object.assign(c.rec.State, { Status: c.rec.HasBeenStartedBefore ? 'exited' : 'created', Running: false, Pid: 0,
+        ExitCode: se.exitCode, Error: se.message } satisfies Partial<ContainerState>);
+      if (c.rec.HasBeenStartedBefore) c.rec.State.FinishedAt = now();
+      this.save(c);
+      c.events.emit('exit', c.rec.State.ExitCode);
+      if (c.hc.AutoRemove) void this.autoRemove(c);
+      const msg = `failed to create task for container: unable to start container process: ${se.message}: unknown`;
+      throw se.exitCode === 126 || se.exitCode === 127 ? new InvalidArgument(msg) : new SystemError(msg);
+    }
+  }
+
+  /** Record the exit the monitor reports; release what the run held. */
+  private watch(c: Container, ctl: MonitorControl): void {
+    ctl.once('exit', (st: ExitStatus) => { void this.onExit(c, st); });
+  }
+
+  private async onExit(c: Container, st: ExitStatus): Promise<void> {
+    c.ctl?.close();
+    c.ctl = undefined;
+    Object.assign(c.rec.State, { Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0, ExitCode: st.code,
+      OOMKilled: st.oom, FinishedAt: st.finishedAt || now() } satisfies Partial<ContainerState>);
+    if ((st as { lost?: boolean }).lost) c.rec.State.Error = 'berth-monitor exited unexpectedly';
+    if (!c.removed) this.save(c);
+    await this.network.release(c).catch((e) => log.warn('network release failed', { id: c.rec.Id, error: String(e) }));
+    c.events.emit('exit', st.code);
+    this.bus.emit('exit', c);
+    if (c.hc.AutoRemove && !c.removed) await this.autoRemove(c);
+  }
+
+  private async autoRemove(c: Container): Promise<void> {
+    try { await this.serialize(c, () => this.doRemove(c, false)); } catch (e) { log.warn('auto-remove failed', { id: c.rec.Id, error: String(e) }); }
+  }
+
+  // ── stop / kill / restart ─────────────────────────────────────────────────
+  private waitExit(c: Container, ms: number): Promise<boolean> {
+    if (!c.rec.State.Running) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const onExit = () => { clearTimeout(timer); resolve(true); };
+      const timer = ms < 0 ? undefined : setTimeout(() => { c.events.off('exit', onExit); resolve(false); }, ms);
+      c.events.once('exit', onExit);
+    });
+  }
+
+  private signal(c: Container, sig: number): void {
+    try { process.kill(c.rec.State.Pid, sig); } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+    }
+  }
+
+  async stop(ref: string, timeout?: number, signal?: string): Promise<void> {
+    const c = this.get(ref);
+    return this.serialize(c, () => this.doStop(c, timeout, signal));
+  }
+
+  private async doStop(c: Container, timeout?: number, signal?: string): Promise<void> {
+    if (!c.rec.State.Running) throw new NotModified('container already stopped');
+    const sig = parseSignal(signal || c.rec.Config.StopSignal || 'SIGTERM');
+    const t = timeout ?? c.rec.Config.StopTimeout ?? 10;
+    c.stopRequested = true;
+    this.signal(c, sig);
+    if (await this.waitExit(c, t < 0 ? -1 : t * 1000)) return;
+    this.signal(c, 9);
+    await this.waitExit(c, -1);
+  }
+
+  async kill(ref: string, signal?: string): Promise<void> {
+    const c = this.get(ref);
+    const sig = parseSignal(signal || 'SIGKILL');
+    if (!c.rec.State.Running) throw new Conflict(`Cannot kill container: ${ref}: Container ${c.rec.Id} is not running`);
+    if (sig === 9) c.stopRequested = true;
+    this.signal(c, sig);
+    if (sig === 9) await this.waitExit(c, 10000);
+  }
+
+  async restart(ref: string, timeout?: number, signal?: string): Promise<void> {
+    const c = this.get(ref);
+    await this.serialize(c, async () => {
+      if (c.rec.State.Running) await this.doStop(c, timeout, signal);
+      await this.doStart(c);
+    });
+  }
+
+  // ── remove ────────────────────────────────────────────────────────────────
+  async remove(ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+    const c = this.get(ref);
+    if (c.rec.State.Running && !opts.force) {
+      throw new Conflict(`You cannot remove a running container ${c.rec.Id}. Stop the container before attempting removal or force remove`);
+    }
+    await this.serialize(c, async () => {
+      if (c.removed) return;
+      if (c.rec.State.Running) {
+        this.signal(c, 9);
+        await this.waitExit(c, 15000);
+      }
+      await this.doRemove(c, !!opts.volumes);
+    });
+  }
+
+  private async doRemove(c: Container, volumes: boolean): Promise<void> {
+    if (c.removed) return;
+    c.removed = true;
+    c.rec.State.Status = 'removing';
+    for (const p of c.pendingAttach.splice(0)) p.cancel();
+    c.ctl?.close();
+    await this.mounts.release(c, volumes).catch(() => undefined);
+    await this.network.forget?.(c).catch(() => undefined); // networking: drop the container's endpoint configs
+    this.names.release(c.rec.Name);
+    this.store.removeFiles(c.rec.Id);
+    removeCgroups(c.rec.Id);
+    this.containers.delete(c.rec.Id);
+    c.events.emit('removed');
+    this.bus.emit('removed', c);
+  }
+
+  // ── wait ──────────────────────────────────────────────────────────────────
+  /**
+   * Register a waiter (so the caller can flush headers before start), then resolve with the
+   * exit status. `signal` aborts it (client went away).
+   */
+  wait(ref: string, condition: string): { result: Promise<{ StatusCode: number; Error: { Message: string } | null }>; cancel(): void } {
+    const cond = condition || 'not-running';
+    if (!['not-running', 'next-exit', 'removed'].includes(cond)) throw new InvalidArgument(`invalid condition: "${condition}"`);
+    const c = this.get(ref);
+    // Docker's CLI treats a non-null Error as a failed wait (exit 125): start errors are reported by start itself.
+    const status = () => ({ StatusCode: c.rec.State.ExitCode, Error: null });
+    let cancel = () => {};
+    const result = new Promise<{ StatusCode: number; Error: { Message: string } | null }>((resolve) => {
+      if (cond === 'not-running' && !c.rec.State.Running) { resolve(status()); return; }
+      if (cond === 'removed' && c.removed) { resolve(status()); return; }
+      const ev = cond === 'removed' ? 'removed' : 'exit';
+      const on = () => resolve(status());
+      c.events.once(ev, on);
+      cancel = () => c.events.off(ev, on);
+    });
+    return { result, cancel: () => cancel() };
+  }
+
+  // ── attach / resize / logs ────────────────────────────────────────────────
+  /** Wire a hijacked client to the container's stdio (now, or at start when not yet running). */
+  async attach(ref: string, opts: AttachOptions, open: (contentType: string) => Duplex): Promise<void> {
+    const c = this.get(ref);
+    if (c.rec.State.Status === 'removing') throw new Conflict(`cannot attach to container ${c.rec.Id}: container is marked for removal`);
+    const tty = c.rec.Config.Tty;
+    const detachKeys = parseDetachKeys(opts.detachKeys);
+    const client = open(tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream');
+    if (opts.logs) {
+      await streamLogs(c.rec.LogPath, client, { follow: false, stdout: opts.stdout, stderr: opts.stderr, timestamps: false, tail: 'all', details: false, tty });
+    }
+    if (!opts.stream) { client.end(); return; }
+    const streams = { client, tty, stdin: opts.stdin && c.rec.Config.OpenStdin, stdout: opts.stdout, stderr: opts.stderr,
+      stdinOnce: c.rec.Config.StdinOnce, detachKeys };
+    const wire = async (dir: string) => { await attachToMonitor(path.join(dir, 'attach.sock'), streams); };
+    if (c.rec.State.Running) {
+      try { await wire(this.bundle(c)); } catch { client.end(); }
+      return;
+    }
+    // Not running yet: wired when the monitor is created (before the process runs, so no output is lost).
+    const pending: PendingAttach = { wire, cancel: () => client.end() };
+    c.pendingAttach.push(pending);
+    const drop = () => { const i = c.pendingAttach.indexOf(pending); if (i >= 0) c.pendingAttach.splice(i, 1); };
+    client.once('close', drop);
+    // A container that exits (start failure) or is removed before wiring ends the attach.
+    const end = () => { drop(); if (!c.rec.State.Running) client.end(); };
+    c.events.once('exit', end);
+    c.events.once('removed', end);
+    c.events.once('started', () => { c.events.off('exit', end); c.events.off('removed', end); });
+  }
+
+  resize(ref: string, h: number, w: number): void {
+    const c = this.get(ref);
+    if (!c.rec.State.Running || !c.ctl) throw new Conflict(`Container ${c.rec.Id} is not running`);
+    c.ctl.resize(h, w);
+  }
+
+  async logs(ref: string, opts: Omit<LogOptions, 'tty'>, out: Writable, closed: Promise<void>): Promise<void> {
+    const c = this.get(ref);
+    if (!opts.stdout && !opts.stderr) throw new InvalidArgument('You must choose at least one stream');
+    const stopped = c.rec.State.Running
+      ? new Promise<void>((r) => { c.events.once('exit', () => r()); c.events.once('removed', () => r()); })
+      : Promise.resolve();
+    await streamLogs(c.rec.LogPath, out, { ...opts, tty: c.rec.Config.Tty }, { stopped, closed });
+  }
+
+  // ── restore after a berthd restart ────────────────────────────────────────
+  async restore(): Promise<void> {
+    const loaded = this.store.loadAll();
+    await Promise.all(loaded.map(async ({ rec, hc }) => {
+      const c = this.track(rec, hc);
+      try { this.names.reserve(rec.Name, rec.Id); } catch { rec.Name = this.names.generate(rec.Id); }
+      c.rec.ExecIDs = [];
+      if (rec.State.Status === 'removing') { await this.doRemove(c, false); return; }
+      if (!rec.State.Running) return;
+      const bundle = this.bundle(c);
+      try {
+        const ctl = await MonitorControl.connect(bundle);
+        c.ctl = ctl;
+        this.watch(c, ctl);
+      } catch {
+        const st = readExitFile(bundle) ?? { code: 255, signal: null, oom: false, finishedAt: now(), lost: true };
+        await this.onExit(c, st);
+      }
+    }));
+  }
+
+  /** berthd shutdown: drop monitor connections; containers keep running (live restore). */
+  shutdown(): void {
+    for (const c of this.containers.values()) { c.ctl?.removeAllListeners('exit'); c.ctl?.close(); }
+  }
+}
+
+/** Remove the container's cgroup dirs the monitor may have left (v1 hierarchies and v2). */
+export function removeCgroups(id: string): void {
+  const root = '/sys/fs/cgroup';
+  let hiers: string[] = [];
+  try { hiers = fs.readdirSync(root); } catch { return; }
+  const dirs = fs.existsSync(path.join(root, 'cgroup.controllers')) ? [path.join(root, 'berth', id)] : hiers.map((h) => path.join(root, h, 'berth', id));
+  for (const d of dirs) { try { fs.rmdirSync(d); } catch { /* absent or busy */ } }
+}

@@ -1,0 +1,73 @@
+/**
+ * Containers on disk. Each write is atomic (temp file, fsync, rename), so a crash leaves the
+ * previous or the next version, never half of one.
+ *
+ *   <data-root>/containers/<id>/
+ *     config.v2.json      ContainerRecord (Config, State, paths …)
+ *     hostconfig.json     HostConfig
+ *     hostname, hosts, resolv.conf   bind-mounted into the container
+ *     <id>-json.log       json-file log (written by berth-monitor)
+ *   <data-root>/overlay2/<id>/{diff,work,merged}   the container's writable layer
+ *   <exec-root>/<id>/     runtime bundle: config.json, monitor.sock, attach.sock, exit.json, exec/<execid>/
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ContainerRecord, HostConfig } from './types.js';
+
+export function writeAtomic(file: string, data: string | Buffer): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  const fd = fs.openSync(tmp, 'w', 0o600);
+  try {
+    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+}
+
+export class ContainerStore {
+  readonly root: string;
+  readonly overlayRoot: string;
+  readonly bundleRoot: string;
+
+  constructor(dataRoot: string, execRoot: string) {
+    this.root = path.join(dataRoot, 'containers');
+    this.overlayRoot = path.join(dataRoot, 'overlay2');
+    this.bundleRoot = path.join(execRoot, 'containers');
+    for (const d of [this.root, this.overlayRoot, this.bundleRoot]) fs.mkdirSync(d, { recursive: true, mode: 0o710 });
+  }
+
+  dir(id: string): string { return path.join(this.root, id); }
+  bundle(id: string): string { return path.join(this.bundleRoot, id); }
+  layer(id: string): { diff: string; work: string; merged: string; base: string } {
+    const base = path.join(this.overlayRoot, id);
+    return { base, diff: path.join(base, 'diff'), work: path.join(base, 'work'), merged: path.join(base, 'merged') };
+  }
+
+  save(rec: ContainerRecord, hc?: HostConfig): void {
+    const dir = this.dir(rec.Id);
+    writeAtomic(path.join(dir, 'config.v2.json'), JSON.stringify(rec));
+    if (hc) writeAtomic(path.join(dir, 'hostconfig.json'), JSON.stringify(hc));
+  }
+
+  /** Every container that has a complete record; half-created ones (no config) are removed. */
+  loadAll(): { rec: ContainerRecord; hc: HostConfig }[] {
+    const out: { rec: ContainerRecord; hc: HostConfig }[] = [];
+    for (const id of fs.readdirSync(this.root)) {
+      const dir = this.dir(id);
+      try {
+        const rec = JSON.parse(fs.readFileSync(path.join(dir, 'config.v2.json'), 'utf8')) as ContainerRecord;
+        const hc = JSON.parse(fs.readFileSync(path.join(dir, 'hostconfig.json'), 'utf8')) as HostConfig;
+        out.push({ rec, hc });
+      } catch {
+        this.removeFiles(id);
+      }
+    }
+    return out;
+  }
+
+  removeFiles(id: string): void {
+    for (const d of [this.bundle(id), this.layer(id).base, this.dir(id)]) fs.rmSync(d, { recursive: true, force: true, maxRetries: 3 });
+  }
+}

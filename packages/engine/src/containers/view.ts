@@ -1,0 +1,97 @@
+/** Docker's wire shapes of a container: inspect (ContainerJSON) and the list summary. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { humanDuration } from '@berth/shared';
+import type { Container, ContainerService } from './service.js';
+import { ZERO_TIME } from './types.js';
+
+/** Bytes used by a directory tree (the container's upper layer for -s). */
+export function dirSize(dir: string): number {
+  let total = 0;
+  const walk = (d: string) => {
+    let entries: fs.Dirent[];
+    try { entries = fs.readdirSync(d, { withFileTypes: true }); } catch { return; }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else { try { total += fs.lstatSync(p).size; } catch { /* gone */ } }
+    }
+  };
+  walk(dir);
+  return total;
+}
+
+/** moby container.State.String(). */
+export function statusText(c: Container, nowMs = Date.now()): string {
+  const s = c.rec.State;
+  if (s.Status === 'removing') return 'Removal In Progress';
+  if (s.Running) {
+    const up = `Up ${humanDuration(nowMs - Date.parse(s.StartedAt))}`;
+    return s.Paused ? `${up} (Paused)` : up;
+  }
+  if (s.Restarting) return `Restarting (${s.ExitCode}) ${humanDuration(nowMs - Date.parse(s.FinishedAt))} ago`;
+  if (s.Dead) return 'Dead';
+  if (s.StartedAt === ZERO_TIME) return 'Created';
+  if (s.FinishedAt === ZERO_TIME) return '';
+  return `Exited (${s.ExitCode}) ${humanDuration(nowMs - Date.parse(s.FinishedAt))} ago`;
+}
+
+/** The list's Command: Path and Args, args with spaces single-quoted (moby daemon/list.go). */
+export function commandText(c: Container): string {
+  const args = c.rec.Args.map((a) => (a.includes(' ') ? `'${a}'` : a));
+  return args.length ? `${c.rec.Path} ${args.join(' ')}` : c.rec.Path;
+}
+
+export function inspectView(svc: ContainerService, c: Container, size = false, imageSize = 0): Record<string, unknown> {
+  const r = c.rec;
+  const layer = svc.store.layer(r.Id);
+  const out: Record<string, unknown> = {
+    Id: r.Id, Created: r.Created, Path: r.Path, Args: r.Args,
+    State: { ...r.State },
+    Image: r.Image, ResolvConfPath: r.ResolvConfPath, HostnamePath: r.HostnamePath, HostsPath: r.HostsPath, LogPath: r.LogPath,
+    Name: r.Name, RestartCount: r.RestartCount, Driver: r.Driver, Platform: r.Platform, MountLabel: r.MountLabel,
+    ProcessLabel: r.ProcessLabel, AppArmorProfile: r.AppArmorProfile, ExecIDs: r.ExecIDs.length ? r.ExecIDs : null,
+    HostConfig: c.hc,
+    GraphDriver: {
+      Data: { LowerDir: r.LowerDirs.join(':'), MergedDir: layer.merged, UpperDir: layer.diff, WorkDir: layer.work },
+      Name: 'overlay2',
+    },
+  };
+  if (size) {
+    const rw = dirSize(layer.diff);
+    out.SizeRw = rw;
+    out.SizeRootFs = rw + imageSize;
+  }
+  out.Mounts = svc.mounts.inspect(c);
+  out.Config = r.Config;
+  out.NetworkSettings = svc.network.settings(c);
+  return out;
+}
+
+export function summaryView(svc: ContainerService, c: Container, size = false, imageSize = 0): Record<string, unknown> {
+  const r = c.rec;
+  const net = svc.network.settings(c);
+  const out: Record<string, unknown> = {
+    Id: r.Id, Names: [r.Name], Image: r.Config.Image, ImageID: r.Image, Command: commandText(c),
+    Created: Math.floor(Date.parse(r.Created) / 1000), Ports: portsList(net.Ports), Labels: r.Config.Labels ?? {},
+    State: r.State.Status, Status: statusText(c), HostConfig: { NetworkMode: c.hc.NetworkMode },
+    NetworkSettings: { Networks: net.Networks }, Mounts: svc.mounts.inspect(c),
+  };
+  if (size) {
+    const rw = dirSize(svc.store.layer(r.Id).diff);
+    out.SizeRw = rw;
+    out.SizeRootFs = rw + imageSize;
+  }
+  return out;
+}
+
+/** NetworkSettings.Ports → the list's Ports [{IP, PrivatePort, PublicPort, Type}]. */
+function portsList(ports: Record<string, unknown> | undefined): unknown[] {
+  const out: unknown[] = [];
+  for (const [key, binds] of Object.entries(ports ?? {})) {
+    const [port, type = 'tcp'] = key.split('/');
+    if (!Array.isArray(binds) || !binds.length) { out.push({ PrivatePort: Number(port), Type: type }); continue; }
+    for (const b of binds as { HostIp: string; HostPort: string }[]) out.push({ IP: b.HostIp, PrivatePort: Number(port), PublicPort: Number(b.HostPort), Type: type });
+  }
+  return out;
+}

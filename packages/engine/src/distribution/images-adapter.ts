@@ -1,0 +1,87 @@
+/**
+ * DistributionStore on the images engineer's ImageService: what pull writes (verified blobs,
+ * layers extracted from them, the committed image and its references) and push reads.
+ */
+import fs from 'node:fs';
+import { PassThrough, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { NotFound, NotImplemented } from '@berth/shared';
+import { parseStored } from '@berth/shared/reference';
+import { compressionOf, type ImageService } from '../images/service.js';
+import type { DistributionStore } from './store.js';
+
+async function head(file: string): Promise<Buffer> {
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const b = Buffer.alloc(4);
+    await fh.read(b, 0, 4, 0);
+    return b;
+  } finally {
+    await fh.close();
+  }
+}
+
+export function distributionStore(svc: ImageService): DistributionStore {
+  const { content, layers, images, refs } = svc;
+  return {
+    async hasBlob(digest) { return content.has(digest); },
+    async writeBlob(digest, size, src) { await content.ingest(src, { expected: digest, expectedSize: size }); },
+    readBlob(digest) { return content.createReadStream(digest); },
+
+    async hasLayer(chainId) { return !!layers.get(chainId); },
+    hold(chainIds) { return svc.hold(chainIds); },
+
+    async registerLayer(blob, diffId, parent) {
+      await svc.applyLayerBlob(parent, diffId, blob.digest);
+    },
+
+    async layerTar(chainId) {
+      const rec = layers.get(chainId);
+      const blob = rec?.blobs.find((b) => content.has(b.digest));
+      if (!blob) throw new NotFound(`no stored tar for layer ${chainId}`);
+      const file = content.path(blob.digest);
+      const kind = compressionOf(await head(file));
+      if (kind === 'zstd') throw new NotImplemented(`pushing zstd layer ${blob.digest} is not supported`);
+      const src: Readable = fs.createReadStream(file);
+      if (kind === 'tar') return src;
+      const out = new PassThrough();
+      pipeline(src, createGunzip(), out).catch((e) => out.destroy(e));
+      return out;
+    },
+
+    async layerInfo(chainId) {
+      const rec = layers.get(chainId);
+      if (!rec) throw new NotFound(`layer ${chainId} not found`);
+      return { size: rec.size, blobs: rec.blobs.filter((b) => content.has(b.digest)) };
+    },
+
+    async createImage(config, layerBlobs) {
+      return (await svc.commit({ config, layerBlobs })).image.id;
+    },
+
+    async imageConfig(id) {
+      const img = images.get(id);
+      if (!img) throw new NotFound(`No such image: ${id}`);
+      return img.configBytes;
+    },
+
+    async resolve(ref) {
+      const id = refs.get(ref);
+      return id && images.get(id) ? id : undefined;
+    },
+
+    async tagsOf(name) {
+      return refs.all()
+        .filter(([k, id]) => { const r = parseStored(k); return r.name === name && !!r.tag && !r.digest && !!images.get(id); })
+        .map(([ref, id]) => ({ ref, id }))
+        .sort((a, b) => a.ref.localeCompare(b.ref));
+    },
+
+    async setReference(ref, id) {
+      const parsed = parseStored(ref);
+      await refs.set(parsed, id);
+      if (parsed.tag) await images.setLastTagTime(id);
+    },
+  };
+}

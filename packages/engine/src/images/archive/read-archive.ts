@@ -1,0 +1,66 @@
+/**
+ * Read an image archive (docker save output or an OCI layout tar) in one pass: small metadata
+ * files are kept in memory, every other file goes to the content store while hashed (files
+ * named `blobs/sha256/<hex>` must match their name). Returns name → content.
+ */
+import type { Readable } from 'node:stream';
+import tar from 'tar-stream';
+import { InvalidArgument } from '@berth/shared';
+import type { ContentStore } from '../content-store.js';
+
+export interface ArchiveFiles {
+  /** Metadata files read into memory (manifest.json, index.json, repositories, *.json, json, VERSION, oci-layout). */
+  meta: Map<string, Buffer>;
+  /** Other files: archive name → blob digest in the content store. */
+  blobs: Map<string, string>;
+  /** Blobs this read added to the store (to discard if the load fails). */
+  added: Set<string>;
+}
+
+const META_MAX = 16 * 1024 * 1024;
+
+function cleanName(name: string): string {
+  const parts = name.split('/').filter((p) => p && p !== '.');
+  if (name.startsWith('/') || parts.includes('..')) throw new InvalidArgument(`invalid archive entry name: ${name}`);
+  return parts.join('/');
+}
+
+const isMeta = (name: string, size: number) =>
+  size <= META_MAX && (/(^|\/)(json|VERSION|oci-layout|repositories)$/.test(name) || name.endsWith('.json'));
+
+export async function readArchive(src: Readable, content: ContentStore): Promise<ArchiveFiles> {
+  const files: ArchiveFiles = { meta: new Map(), blobs: new Map(), added: new Set() };
+  const extract = tar.extract();
+  const done = (async () => {
+    for await (const entry of extract) {
+      const h = entry.header;
+      if (h.type !== 'file' && h.type !== 'contiguous-file') { entry.resume(); continue; }
+      const name = cleanName(h.name);
+      if (isMeta(name, h.size ?? 0)) {
+        const chunks: Buffer[] = [];
+        for await (const c of entry) chunks.push(c as Buffer);
+        files.meta.set(name, Buffer.concat(chunks));
+        continue;
+      }
+      const m = /^blobs\/sha256\/([a-f0-9]{64})$/.exec(name);
+      const expected = m ? `sha256:${m[1]}` : undefined;
+      const had = expected ? content.has(expected) : false;
+      const { digest } = await content.ingest(entry as unknown as Readable, { expected }).catch((e: Error) => {
+        throw new InvalidArgument(`invalid archive entry ${name}: ${e.message}`);
+      });
+      if (!had) files.added.add(digest);
+      files.blobs.set(name, digest);
+    }
+  })();
+  src.on('error', (e) => extract.destroy(e));
+  src.pipe(extract);
+  try {
+    await done;
+  } catch (e) {
+    src.unpipe(extract);
+    src.resume();
+    const err = e as Error;
+    throw err instanceof InvalidArgument ? err : new InvalidArgument(`invalid tar archive: ${err.message}`);
+  }
+  return files;
+}

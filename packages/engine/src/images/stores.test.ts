@@ -1,0 +1,127 @@
+/** Conformance of the image stores: content ingest/verify, layer sharing and refcount-driven removal, crash leftovers. */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { ContentStore } from './content-store.js';
+import { ImageService } from './service.js';
+import { sha256, chainIDs } from './fsutil.js';
+import { makeTar } from './test-tar.js';
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-stores-'));
+after(() => fs.rmSync(root, { recursive: true, force: true }));
+let n = 0;
+const fresh = () => path.join(root, `r${n++}`);
+
+test('content store: ingest verifies the digest before naming the blob', async () => {
+  const dir = fresh();
+  const cs = new ContentStore(dir);
+  const data = Buffer.from('hello blob');
+  const info = await cs.ingest(Readable.from([data]), { expected: sha256(data) });
+  assert.deepEqual(info, { digest: sha256(data), size: data.length });
+  assert.ok(cs.has(info.digest));
+  assert.deepEqual(await cs.read(info.digest), data);
+  await assert.rejects(cs.ingest(Readable.from([Buffer.from('other')]), { expected: sha256(data).replace(/.$/, '0') }), /digest mismatch/);
+  await assert.rejects(cs.ingest(Readable.from([Buffer.from('other')]), { expectedSize: 99 }), /size mismatch/);
+  assert.deepEqual(cs.list(), [info.digest], 'nothing named for rejected ingests');
+  assert.deepEqual(fs.readdirSync(cs.dir), [info.digest.slice(7)], 'no temp files left');
+  // A failing source stream leaves nothing either.
+  const failing = new Readable({ read() { this.destroy(new Error('network gone')); } });
+  await assert.rejects(cs.ingest(failing), /network gone/);
+  assert.deepEqual(fs.readdirSync(cs.dir), [info.digest.slice(7)]);
+  // Leftovers of a crash are removed on open.
+  fs.writeFileSync(path.join(cs.dir, '.tmp-ingest-1-x'), 'partial');
+  new ContentStore(dir);
+  assert.deepEqual(fs.readdirSync(cs.dir), [info.digest.slice(7)]);
+  await cs.gc(new Set());
+  assert.deepEqual(cs.list(), []);
+});
+
+async function imageWith(svc: ImageService, layers: Buffer[], refs: string[], tag = 'x') {
+  const diffIDs = layers.map((l) => sha256(l));
+  let parent: string | null = null;
+  const layerBlobs: Record<string, { digest: string; mediaType: string; size: number }> = {};
+  for (const [i, l] of layers.entries()) {
+    const { digest } = await svc.content.put(l);
+    const r = await svc.applyLayerBlob(parent, diffIDs[i]!, digest);
+    parent = r.chainID;
+    layerBlobs[diffIDs[i]!] = r.blob;
+  }
+  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', created: new Date().toISOString(), comment: tag, rootfs: { type: 'layers', diff_ids: diffIDs } }));
+  return (await svc.commit({ config, layerBlobs, refs })).image;
+}
+
+test('layer store: shared layers stored once, removed with the last image that uses them', async () => {
+  const dir = fresh();
+  const svc = await ImageService.open(dir);
+  const base = await makeTar([{ name: 'bin/sh', content: 'shell' }]);
+  const top1 = await makeTar([{ name: 'a.txt', content: 'a' }]);
+  const top2 = await makeTar([{ name: 'b.txt', content: 'bb' }]);
+  const one = await imageWith(svc, [base, top1], ['one'], 'one');
+  const two = await imageWith(svc, [base, top2], ['two'], 'two');
+  const [baseChain] = chainIDs([sha256(base)]);
+  assert.equal(svc.layers.list().length, 3, 'base layer extracted once');
+  assert.deepEqual(await svc.layerDirs(one.id), [svc.layers.diffDir(one.chainIDs[1]!), svc.layers.diffDir(baseChain!)]);
+  assert.equal(fs.readFileSync(path.join(svc.layers.diffDir(baseChain!), 'bin/sh'), 'utf8'), 'shell');
+  assert.equal((await svc.get('one')).size, 6);
+  let rec = await svc.remove('one');
+  assert.deepEqual(rec, [{ Untagged: 'one:latest' }, { Deleted: one.id }, { Deleted: one.chainIDs[1] }]);
+  assert.ok(fs.existsSync(svc.layers.diffDir(baseChain!)), 'base kept for two');
+  rec = await svc.remove('two');
+  assert.deepEqual(rec.map((r) => Object.keys(r)[0]), ['Untagged', 'Deleted', 'Deleted', 'Deleted']);
+  assert.equal(svc.layers.list().length, 0);
+  assert.deepEqual(svc.content.list(), [], 'configs and layer blobs gone');
+  // A held layer (pull in flight) survives pruning.
+  const release = svc.hold([baseChain!]);
+  const { digest } = await svc.content.put(base);
+  await svc.applyLayerBlob(null, sha256(base), digest);
+  await svc.collectGarbage();
+  assert.ok(svc.layers.get(baseChain!));
+  release();
+  await svc.collectGarbage();
+  assert.equal(svc.layers.get(baseChain!), undefined);
+});
+
+test('a layer whose content does not match its diffID is refused', async () => {
+  const svc = await ImageService.open(fresh());
+  const tar = await makeTar([{ name: 'f', content: 'x' }]);
+  const { digest } = await svc.content.put(tar);
+  await assert.rejects(svc.applyLayerBlob(null, sha256('something else'), digest), /does not match the config's diffID/);
+  assert.equal(svc.layers.list().length, 0);
+});
+
+test('restart: images and tags survive; half-done work is cleaned', async () => {
+  const dir = fresh();
+  let svc = await ImageService.open(dir);
+  const img = await imageWith(svc, [await makeTar([{ name: 'f', content: 'x' }])], ['keep:v1']);
+  // Crash leftovers: an extraction in flight, a layer without its image, a stray blob, a dangling tag.
+  fs.mkdirSync(path.join(dir, 'layers/.tmp-abc-1-2/diff'), { recursive: true });
+  const orphan = await makeTar([{ name: 'o', content: 'o' }]);
+  const { digest } = await svc.content.put(orphan);
+  await svc.applyLayerBlob(null, sha256(orphan), digest);
+  await svc.refs.set({ name: 'docker.io/library/ghost', domain: 'docker.io', path: 'library/ghost', tag: 'latest' }, `sha256:${'0'.repeat(64)}`);
+  svc = await ImageService.open(dir);
+  assert.equal((await svc.get('keep:v1')).id, img.id);
+  assert.equal(svc.count(), 1);
+  assert.equal(svc.layers.list().length, 1);
+  assert.ok(!svc.content.has(digest));
+  assert.ok(!fs.existsSync(path.join(dir, 'layers/.tmp-abc-1-2')));
+  assert.equal(svc.refs.get('docker.io/library/ghost:latest'), undefined);
+  await assert.rejects(svc.get('ghost'), { message: 'No such image: ghost:latest' });
+});
+
+test('lookup: tags, full and short IDs, digests, Docker\'s errors', async () => {
+  const svc = await ImageService.open(fresh());
+  const img = await imageWith(svc, [await makeTar([{ name: 'f', content: 'y' }])], ['localhost:5000/a/b:c']);
+  for (const ref of ['localhost:5000/a/b:c', img.id, img.id.slice(7), img.id.slice(7, 19), img.id.slice(0, 19)]) {
+    assert.equal((await svc.get(ref)).id, img.id, ref);
+  }
+  assert.deepEqual((await svc.get(img.id)).repoTags, ['localhost:5000/a/b:c']);
+  await assert.rejects(svc.get('localhost:5000/a/b'), { message: 'No such image: localhost:5000/a/b:latest' });
+  await assert.rejects(svc.get('Upper'), { message: 'invalid reference format: repository name (library/Upper) must be lowercase' });
+  await svc.tag(img.id, 'other', 'v2');
+  assert.deepEqual((await svc.get('other:v2')).repoTags.sort(), ['localhost:5000/a/b:c', 'other:v2']);
+  await assert.rejects(svc.tag(img.id, 'bad name'), { message: 'invalid reference format' });
+});

@@ -1,0 +1,89 @@
+/** Docker's wire shapes for images: ImageSummary, ImageInspect, HistoryResponseItem. */
+import path from 'node:path';
+import { compareVersions } from '@berth/shared';
+import type { ImageRecord } from './types.js';
+
+const unix = (iso?: string): number => (iso ? Math.floor(Date.parse(iso) / 1000) || 0 : 0);
+const ZERO_TIME = '0001-01-01T00:00:00Z';
+
+export function imageSummary(img: ImageRecord, version: string): Record<string, unknown> {
+  const s: Record<string, unknown> = {
+    Containers: -1,
+    Created: unix(img.config.created),
+    Id: img.id,
+    Labels: img.config.config?.Labels ?? {},
+    ParentId: img.parent,
+    RepoDigests: img.repoDigests,
+    RepoTags: img.repoTags,
+    SharedSize: -1,
+    Size: img.size,
+  };
+  if (compareVersions(version, '1.43') < 0) {
+    if (!img.repoTags.length && !img.repoDigests.length) { s.RepoTags = ['<none>:<none>']; s.RepoDigests = ['<none>@<none>']; }
+  }
+  if (compareVersions(version, '1.44') < 0) s.VirtualSize = img.size;
+  return s;
+}
+
+/** GraphDriver data as overlay2 shows it: the top layer as UpperDir, the others as LowerDir. */
+export function graphDriver(layerDirs: string[]): { Name: string; Data: Record<string, string> | null } {
+  if (!layerDirs.length) return { Name: 'overlay2', Data: null };
+  const top = path.dirname(layerDirs[0]!);
+  const data: Record<string, string> = {};
+  if (layerDirs.length > 1) data.LowerDir = layerDirs.slice(1).join(':');
+  data.MergedDir = path.join(top, 'merged');
+  data.UpperDir = layerDirs[0]!;
+  data.WorkDir = path.join(top, 'work');
+  return { Name: 'overlay2', Data: data };
+}
+
+export function imageInspect(img: ImageRecord, layerDirs: string[], lastTagTime: string | undefined, version: string): Record<string, unknown> {
+  const c = img.config;
+  const doc: Record<string, unknown> = {
+    Id: img.id,
+    RepoTags: img.repoTags,
+    RepoDigests: img.repoDigests,
+    Parent: img.parent,
+    Comment: c.comment ?? '',
+    Created: c.created ?? ZERO_TIME,
+    DockerVersion: c.docker_version ?? '',
+    Author: c.author ?? '',
+    Config: c.config ?? null,
+    Architecture: c.architecture,
+    Os: c.os,
+    Size: img.size,
+    GraphDriver: graphDriver(layerDirs),
+    RootFS: { Type: c.rootfs.type, Layers: c.rootfs.diff_ids },
+    Metadata: { LastTagTime: lastTagTime ?? ZERO_TIME },
+  };
+  if (c.variant) doc.Variant = c.variant;
+  if (compareVersions(version, '1.45') < 0) {
+    doc.Container = '';
+    doc.ContainerConfig = c.container_config ?? null;
+  }
+  if (compareVersions(version, '1.44') < 0) doc.VirtualSize = img.size;
+  return doc;
+}
+
+export interface HistoryItem { Id: string; Created: number; CreatedBy: string; Tags: string[] | null; Size: number; Comment: string }
+
+/**
+ * Newest first; entries get "<missing>" as ID except those matching this image and its parents
+ * (one per image walking up the parent chain), as Docker does.
+ */
+export function imageHistory(chain: ImageRecord[], layerSizes: number[]): HistoryItem[] {
+  const img = chain[0]!;
+  const items: HistoryItem[] = [];
+  let layer = 0;
+  for (const h of img.config.history ?? []) {
+    let size = 0;
+    if (!h.empty_layer) size = layerSizes[layer++] ?? 0;
+    items.unshift({ Id: '<missing>', Created: unix(h.created), CreatedBy: h.created_by ?? '', Tags: null, Size: size, Comment: h.comment ?? '' });
+  }
+  for (let i = 0; i < items.length && i < chain.length; i++) {
+    items[i]!.Id = chain[i]!.id;
+    const tags = chain[i]!.repoTags;
+    items[i]!.Tags = tags.length ? tags : null;
+  }
+  return items;
+}

@@ -1,0 +1,58 @@
+/**
+ * The bridge driver through netlink: a Linux bridge per network with the gateway address,
+ * and per endpoint a veth pair whose container end is created directly inside the
+ * container's netns, addressed, brought up and given the default route there.
+ */
+import { randomBytes } from 'node:crypto';
+import { errCode, netlink } from './netlink.js';
+
+export function ensureBridge(name: string, gateway: string, prefix: number, mtu: number): void {
+  const nl = netlink();
+  if (!nl.linkIndex(name)) {
+    try { nl.linkAdd({ kind: 'bridge', name, mtu: mtu !== 1500 ? mtu : undefined }); } catch (e) { if (errCode(e) !== 'EEXIST') throw e; }
+  }
+  const idx = nl.linkIndex(name);
+  if (!nl.addrs().some((a) => a.index === idx && a.address === gateway)) {
+    try { nl.addrAdd(name, gateway, prefix); } catch (e) { if (errCode(e) !== 'EEXIST') throw e; }
+  }
+  nl.linkSet({ name, up: true });
+}
+
+export function deleteLink(name: string, ns?: string): void {
+  try { netlink().linkDel(name, ns); } catch (e) { if (errCode(e) !== 'ENODEV' && errCode(e) !== 'ENOENT') throw e; }
+}
+
+export interface VethEndpoint {
+  bridge: string;
+  netns: string;
+  ifName: string;
+  ip: string;
+  prefix: number;
+  mac: string;
+  mtu: number;
+  /** Default route via this gateway (the container's first network). */
+  defaultGateway?: string;
+}
+
+/** Creates the pair and configures both ends; returns the host end's name. Nothing is left on failure. */
+export function createVeth(ep: VethEndpoint): string {
+  const nl = netlink();
+  const host = `veth${randomBytes(4).toString('hex').slice(0, 7)}`;
+  nl.linkAdd({ kind: 'veth', name: host, peer: ep.ifName, peerNs: ep.netns, peerMac: ep.mac, mtu: ep.mtu !== 1500 ? ep.mtu : undefined });
+  try {
+    nl.linkSet({ name: host, master: ep.bridge, up: true });
+    nl.addrAdd(ep.ifName, ep.ip, ep.prefix, ep.netns);
+    nl.linkSet({ name: ep.ifName, up: true }, ep.netns);
+    if (ep.defaultGateway) nl.routeAdd({ gw: ep.defaultGateway }, ep.netns);
+  } catch (e) {
+    deleteLink(host);
+    throw e;
+  }
+  return host;
+}
+
+/** The next free ethN inside a netns. */
+export function nextIfName(netns: string): string {
+  const names = new Set(netlink().links(netns).map((l) => l.name));
+  for (let i = 0; ; i++) if (!names.has(`eth${i}`)) return `eth${i}`;
+}

@@ -1,0 +1,35 @@
+/** The rtnetlink addon (native/netlink), loaded once; typed. `ns` arguments are netns file paths. */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface LinkInfo { index: number; name: string; kind: string; master: number; mtu: number; mac: string; up: boolean }
+export interface RouteInfo { dst: string; prefix: number; gw?: string; oif: number }
+export interface AddrInfo { index: number; address: string; prefix: number }
+
+export interface Netlink {
+  linkAdd(o: { kind: 'bridge' | 'veth'; name: string; mtu?: number; mac?: string; peer?: string; peerNs?: string; peerMac?: string }, ns?: string): void;
+  linkDel(name: string, ns?: string): void;
+  linkSet(o: { name: string; up?: boolean; master?: string | null; mtu?: number; mac?: string; newName?: string; netns?: string }, ns?: string): void;
+  /** 0 when absent. */
+  linkIndex(name: string, ns?: string): number;
+  addrAdd(dev: string, ip: string, prefix: number, ns?: string): void;
+  routeAdd(o: { dst?: string; prefix?: number; gw?: string; dev?: string }, ns?: string): void;
+  links(ns?: string): LinkInfo[];
+  routes(ns?: string): RouteInfo[];
+  addrs(ns?: string): AddrInfo[];
+  netnsCreate(path: string): void;
+  netnsDelete(path: string): void;
+}
+
+let addon: Netlink | undefined;
+
+export function netlink(): Netlink {
+  if (addon) return addon;
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const file = path.resolve(here, '../../native/netlink/build/Release/berth_netlink.node');
+  addon = createRequire(import.meta.url)(file) as Netlink;
+  return addon;
+}
+
+export const errCode = (e: unknown) => (e as { code?: string }).code;

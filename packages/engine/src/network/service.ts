@@ -1,0 +1,676 @@
+/**
+ * NetworkService: networks (bridge, host, none and user-defined bridges) on disk, the default
+ * bridge `berth0`, endpoints of containers (veth pairs into Berth-made network namespaces),
+ * published ports (userland proxy + DNAT), iptables in Berth's chains, an embedded DNS server
+ * per user-defined network. It implements ContainerService's NetworkAttacher seam.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Conflict, Forbidden, InvalidArgument, NotFound, SystemError } from '@berth/shared';
+import type { DaemonConfig } from '../config.js';
+import type { ContainerRef } from '../containers/seams.js';
+import { log } from '../log.js';
+import { allocateAddress, allocateSubnet, formatCidr, isValidMac, macFromIp, normalizeConfig, overlaps, parseCidr, type Cidr } from './ipam.js';
+import { Iptables, type RuleState } from './iptables.js';
+import { netlink } from './netlink.js';
+import { createVeth, deleteLink, ensureBridge, nextIfName } from './bridge.js';
+import { NetworkStore, type ContainerNet, type EndpointState } from './store.js';
+import { DnsServer } from './dns-server.js';
+import { hostResolvConf, renderHosts, renderResolvConf, usableNameservers } from './etc-files.js';
+import { inspectPorts, portRequests, type PortMapping } from './ports.js';
+import { startProxy, type Proxy } from './proxy.js';
+import type { ContainerLookup, EndpointSettings, NetworkRecord, NetworkSettings } from './types.js';
+
+export const DEFAULT_BRIDGE = 'berth0';
+const PREDEFINED = new Set(['bridge', 'host', 'none']);
+const newId = () => randomBytes(32).toString('hex');
+const nowIso = () => new Date().toISOString();
+const bareName = (n: string) => n.replace(/^\//, '');
+const isUserBridge = (n: NetworkRecord) => n.Driver === 'bridge' && n.Name !== 'bridge';
+
+export interface CreateNetworkBody {
+  Name?: string;
+  Driver?: string;
+  Internal?: boolean;
+  Attachable?: boolean;
+  EnableIPv6?: boolean;
+  IPAM?: { Driver?: string; Config?: { Subnet?: string; Gateway?: string; IPRange?: string }[]; Options?: Record<string, string> };
+  Options?: Record<string, string>;
+  Labels?: Record<string, string>;
+}
+
+export class NetworkService {
+  private readonly store: NetworkStore;
+  private readonly nets = new Map<string, NetworkRecord>();
+  private readonly ctrs = new Map<string, ContainerNet>();
+  private readonly proxies = new Map<string, Proxy[]>();
+  private readonly dns = new Map<string, DnsServer>();
+  private readonly ipt: Iptables;
+  private readonly netnsDir: string;
+  private lookup?: ContainerLookup;
+
+  constructor(private readonly config: DaemonConfig) {
+    this.store = new NetworkStore(path.join(config.dataRoot, 'network'));
+    this.ipt = new Iptables(config.iptables);
+    this.netnsDir = path.join(config.execRoot, 'netns');
+  }
+
+  setContainerLookup(l: ContainerLookup): void { this.lookup = l; }
+
+  // ── start / stop ──────────────────────────────────────────────────────────
+  async init(): Promise<void> {
+    fs.mkdirSync(this.netnsDir, { recursive: true, mode: 0o700 });
+    for (const n of this.store.networks()) this.nets.set(n.Id, n);
+    for (const c of this.store.containers()) this.ctrs.set(c.id, c);
+    this.ensurePredefined();
+    if (this.config.ipForward) {
+      try { fs.writeFileSync('/proc/sys/net/ipv4/ip_forward', '1'); } catch (e) { log.warn('cannot enable ip_forward', { error: String(e) }); }
+    }
+    for (const n of this.nets.values()) if (n.Driver === 'bridge') this.bringUp(n);
+    // Running state whose netns is gone (host reboot, crash) is dropped.
+    for (const c of this.ctrs.values()) {
+      if (c.netnsPath && !fs.existsSync(c.netnsPath)) { this.clearRuntime(c); this.store.saveContainer(c); }
+    }
+    this.removeStale();
+    for (const c of this.ctrs.values()) if (c.ports?.length) await this.startProxies(c).catch((e) => log.warn('proxy restore failed', { id: c.id, error: String(e) }));
+    await this.applyRules();
+    for (const n of this.nets.values()) if (isUserBridge(n)) await this.startDns(n);
+  }
+
+  async shutdown(): Promise<void> {
+    for (const s of this.dns.values()) await s.stop();
+    this.dns.clear();
+    for (const list of this.proxies.values()) for (const p of list) await p.close();
+    this.proxies.clear();
+    // Containers outlive berthd: their links and rules stay while any runs.
+    if ([...this.ctrs.values()].some((c) => c.endpoints && Object.keys(c.endpoints).length)) return;
+    await this.ipt.removeAll().catch((e) => log.warn('iptables cleanup failed', { error: String(e) }));
+    for (const n of this.nets.values()) if (n.Driver === 'bridge') deleteLink(this.bridgeOf(n));
+  }
+
+  private ensurePredefined(): void {
+    const byName = (name: string) => [...this.nets.values()].find((n) => n.Name === name);
+    for (const [name, driver] of [['host', 'host'], ['none', 'null']] as const) {
+      if (!byName(name)) this.save(this.record({ Name: name, Driver: driver, config: [], options: {} }));
+    }
+    const existing = byName('bridge');
+    const wanted = this.defaultBridgeConfig(existing);
+    if (!existing || existing.IPAM.Config[0]?.Subnet !== wanted.Subnet || existing.IPAM.Config[0]?.Gateway !== wanted.Gateway) {
+      const rec = this.record({
+        Name: 'bridge', Driver: 'bridge', config: [wanted],
+        options: {
+          'com.docker.network.bridge.default_bridge': 'true', 'com.docker.network.bridge.enable_icc': 'true',
+          'com.docker.network.bridge.enable_ip_masquerade': 'true', 'com.docker.network.bridge.host_binding_ipv4': '0.0.0.0',
+          'com.docker.network.bridge.name': DEFAULT_BRIDGE, 'com.docker.network.driver.mtu': String(this.config.mtu),
+        },
+      });
+      if (existing) { rec.Id = existing.Id; rec.Created = existing.Created; }
+      this.save(rec);
+    }
+  }
+
+  /** `bip`, else the subnet berth0 already has, else 172.17.0.0/16 or the next free pool subnet. */
+  private defaultBridgeConfig(existing?: NetworkRecord): { Subnet: string; Gateway: string } {
+    if (this.config.bip) {
+      const c = parseCidr(this.config.bip);
+      const gw = this.config.bip.split('/')[0]!;
+      return { Subnet: formatCidr(c), Gateway: gw === formatCidr(c).split('/')[0] ? formatCidr({ base: c.base + 1, prefix: 32 }).split('/')[0]! : gw };
+    }
+    const idx = netlink().linkIndex(DEFAULT_BRIDGE);
+    if (existing?.IPAM.Config[0] && idx) return existing.IPAM.Config[0] as { Subnet: string; Gateway: string };
+    const sub = allocateSubnet(this.config.defaultAddressPools, this.usedSubnets(['bridge']));
+    if (!sub) throw new SystemError('could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network');
+    return { Subnet: formatCidr(sub), Gateway: formatCidr({ base: sub.base + 1, prefix: 32 }).split('/')[0]! };
+  }
+
+  /** Subnets of other networks and of the host's routes (except those through Berth's own bridges). */
+  private usedSubnets(exceptNames: string[] = []): Cidr[] {
+    const ours = new Set<number>();
+    const nl = netlink();
+    for (const n of this.nets.values()) if (n.Driver === 'bridge') { const i = nl.linkIndex(this.bridgeOf(n)); if (i) ours.add(i); }
+    const used: Cidr[] = nl.routes().filter((r) => r.prefix > 0 && !ours.has(r.oif)).map((r) => ({ base: parseCidr(`${r.dst}/${r.prefix}`).base, prefix: r.prefix }));
+    for (const n of this.nets.values()) {
+      if (exceptNames.includes(n.Name)) continue;
+      for (const c of n.IPAM.Config) used.push(parseCidr(c.Subnet));
+    }
+    return used;
+  }
+
+  private record(o: { Name: string; Driver: NetworkRecord['Driver']; config: NetworkRecord['IPAM']['Config']; options: Record<string, string>;
+    internal?: boolean; attachable?: boolean; labels?: Record<string, string> }): NetworkRecord {
+    return {
+      Name: o.Name, Id: newId(), Created: nowIso(), Scope: 'local', Driver: o.Driver, EnableIPv4: true, EnableIPv6: false,
+      IPAM: { Driver: 'default', Options: null, Config: o.config }, Internal: !!o.internal, Attachable: !!o.attachable,
+      Ingress: false, ConfigFrom: { Network: '' }, ConfigOnly: false, Options: o.options, Labels: o.labels ?? {},
+    };
+  }
+
+  private save(n: NetworkRecord): void { this.store.saveNetwork(n); this.nets.set(n.Id, n); }
+
+  bridgeOf(n: NetworkRecord): string { return n.Options['com.docker.network.bridge.name'] || `br-${n.Id.slice(0, 12)}`; }
+
+  private bringUp(n: NetworkRecord): void {
+    const cfg = n.IPAM.Config[0]!;
+    ensureBridge(this.bridgeOf(n), cfg.Gateway!, parseCidr(cfg.Subnet).prefix, Number(n.Options['com.docker.network.driver.mtu'] ?? this.config.mtu) || 1500);
+  }
+
+  /** Veths on our bridges that no endpoint owns, and netns files no container owns (a crash's leftovers). */
+  private removeStale(): void {
+    const nl = netlink();
+    const bridges = new Set<number>();
+    for (const n of this.nets.values()) if (n.Driver === 'bridge') { const i = nl.linkIndex(this.bridgeOf(n)); if (i) bridges.add(i); }
+    const known = new Set<string>();
+    const netns = new Set<string>();
+    for (const c of this.ctrs.values()) {
+      for (const ep of Object.values(c.endpoints ?? {})) known.add(ep.hostVeth);
+      if (c.netnsPath) netns.add(c.netnsPath);
+    }
+    for (const l of nl.links()) if (l.kind === 'veth' && bridges.has(l.master) && !known.has(l.name)) deleteLink(l.name);
+    for (const f of fs.readdirSync(this.netnsDir)) {
+      const p = path.join(this.netnsDir, f);
+      if (!netns.has(p)) { try { nl.netnsDelete(p); } catch (e) { log.warn('stale netns removal failed', { path: p, error: String(e) }); } }
+    }
+  }
+
+  // ── iptables & DNS ────────────────────────────────────────────────────────
+  private ruleState(): RuleState {
+    const st: RuleState = { bridges: [], ports: [] };
+    for (const n of this.nets.values()) {
+      if (n.Driver !== 'bridge') continue;
+      st.bridges.push({ bridge: this.bridgeOf(n), subnet: n.IPAM.Config[0]!.Subnet, internal: n.Internal });
+    }
+    for (const c of this.ctrs.values()) {
+      const ep = this.primaryEndpoint(c);
+      if (!ep || !c.ports?.length) continue;
+      const n = this.nets.get(ep.networkId)!;
+      for (const p of c.ports) {
+        st.ports.push({ bridge: this.bridgeOf(n), proto: p.proto, hostIp: p.hostIp, hostPort: p.hostPort, containerIp: ep.ip, containerPort: p.containerPort });
+      }
+    }
+    return st;
+  }
+
+  private applyRules(): Promise<void> { return this.ipt.apply(this.ruleState()); }
+
+  private async startDns(n: NetworkRecord): Promise<void> {
+    if (this.dns.has(n.Id)) return;
+    const server = new DnsServer(n.IPAM.Config[0]!.Gateway!, { lookup: (client, name) => this.resolve(n.Id, client, name) });
+    try {
+      await server.start();
+      this.dns.set(n.Id, server);
+    } catch (e) {
+      log.warn('embedded DNS server failed to start', { network: n.Name, error: String(e) });
+    }
+  }
+
+  /**
+   * A query to network `netId`'s DNS server from `clientIp`: names of containers sharing any
+   * user-defined network with the client (that network's own answers first), as Docker's resolver does.
+   */
+  private resolve(netId: string, clientIp: string, name: string): { addresses: string[]; upstream: string[] } | null {
+    const client = [...this.ctrs.values()].find((c) => c.endpoints?.[netId]?.ip === clientIp);
+    if (!client) return null;
+    const nets = [netId, ...Object.keys(client.endpoints ?? {}).filter((id) => id !== netId && isUserBridge(this.nets.get(id)!))];
+    const addresses: string[] = [];
+    for (const id of nets) {
+      for (const c of this.ctrs.values()) {
+        const ep = c.endpoints?.[id];
+        if (ep && !addresses.includes(ep.ip) && this.dnsNames(c, id).some((n) => n.toLowerCase() === name)) addresses.push(ep.ip);
+      }
+      if (addresses.length) break;
+    }
+    return { addresses, upstream: client.dns?.length ? client.dns : usableNameservers(hostResolvConf().nameservers) };
+  }
+
+  private dnsNames(c: ContainerNet, netId: string): string[] {
+    return [c.name, c.id.slice(0, 12), ...(c.networks[netId]?.Aliases ?? [])];
+  }
+
+  // ── lookups ───────────────────────────────────────────────────────────────
+  /** By full ID, exact name, then unique ID prefix (Docker's order). */
+  find(ref: string): NetworkRecord {
+    const all = [...this.nets.values()];
+    const hit = all.find((n) => n.Id === ref) ?? all.find((n) => n.Name === ref);
+    if (hit) return hit;
+    const pre = ref ? all.filter((n) => n.Id.startsWith(ref)) : [];
+    if (pre.length === 1) return pre[0]!;
+    if (pre.length > 1) throw new NotFound(`network ${ref} is ambiguous (${pre.length} matches found based on ID prefix)`);
+    throw new NotFound(`network ${ref} not found`);
+  }
+
+  private containerRef(ref: string): ContainerRef {
+    const c = this.lookup?.find(ref);
+    if (!c) throw new NotFound(`No such container: ${ref}`);
+    return c;
+  }
+
+  private primaryEndpoint(c: ContainerNet): EndpointState | undefined {
+    const first = Object.keys(c.networks).find((id) => c.endpoints?.[id]);
+    return first ? c.endpoints![first] : undefined;
+  }
+
+  // ── the networks API ──────────────────────────────────────────────────────
+  list(filters: Map<string, string[]> = new Map()): Record<string, unknown>[] {
+    const known = new Set(['driver', 'id', 'label', 'name', 'scope', 'type', 'dangling']);
+    for (const k of filters.keys()) if (!known.has(k)) throw new InvalidArgument(`invalid filter '${k}'`);
+    const match = (key: string, pred: (v: string) => boolean) => !filters.has(key) || filters.get(key)!.some(pred);
+    for (const v of filters.get('type') ?? []) if (v !== 'custom' && v !== 'builtin') throw new InvalidArgument(`invalid filter: 'type'='${v}'`);
+    for (const v of filters.get('dangling') ?? []) if (!['true', 'false', '1', '0'].includes(v.toLowerCase())) throw new InvalidArgument(`invalid filter 'dangling=${v}'`);
+    return [...this.nets.values()].filter((n) =>
+      match('driver', (v) => v === n.Driver)
+      && match('id', (v) => n.Id.startsWith(v))
+      && match('name', (v) => n.Name.includes(v))
+      && match('scope', (v) => v === n.Scope)
+      && match('type', (v) => (v === 'builtin') === PREDEFINED.has(n.Name))
+      && match('label', (v) => { const i = v.indexOf('='); return i < 0 ? v in n.Labels : n.Labels[v.slice(0, i)] === v.slice(i + 1); })
+      && match('dangling', (v) => (['true', '1'].includes(v.toLowerCase())) === (!PREDEFINED.has(n.Name) && !this.inUse(n.Id))),
+    ).sort((a, b) => a.Created.localeCompare(b.Created)).map((n) => ({ ...n, Containers: {} }));
+  }
+
+  inspect(ref: string): Record<string, unknown> {
+    const n = this.find(ref);
+    const containers: Record<string, unknown> = {};
+    for (const c of this.ctrs.values()) {
+      const ep = c.endpoints?.[n.Id];
+      if (!ep) continue;
+      containers[c.id] = { Name: c.name, EndpointID: ep.endpointId, MacAddress: ep.mac, IPv4Address: ep.ip ? `${ep.ip}/${ep.prefix}` : '', IPv6Address: '' };
+    }
+    return { ...n, Containers: containers };
+  }
+
+  private inUse(netId: string): boolean {
+    return [...this.ctrs.values()].some((c) => netId in c.networks);
+  }
+
+  private activeEndpoints(netId: string): ContainerNet[] {
+    return [...this.ctrs.values()].filter((c) => c.endpoints?.[netId]);
+  }
+
+  async create(body: CreateNetworkBody): Promise<{ Id: string; Warning: string }> {
+    const name = body.Name ?? '';
+    if (!name) throw new InvalidArgument('network name is required');
+    const driver = body.Driver || 'bridge';
+    if (PREDEFINED.has(name) || [...this.nets.values()].some((n) => n.Name === name)) throw new Conflict(`network with name ${name} already exists`);
+    if (driver === 'host' || driver === 'null') throw new Forbidden(`only one instance of "${driver}" network is allowed`);
+    if (driver !== 'bridge') throw new NotFound(`plugin "${driver}" not found`);
+    const given = (body.IPAM?.Config ?? []).filter((c) => c.Subnet && !c.Subnet.includes(':'));
+    let config: NetworkRecord['IPAM']['Config'];
+    if (given.length) {
+      config = given.map((c) => normalizeConfig({ Subnet: c.Subnet!, Gateway: c.Gateway, IPRange: c.IPRange }));
+      const used = this.usedSubnets();
+      for (const c of config) {
+        if (used.some((u) => overlaps(u, parseCidr(c.Subnet)))) throw new Forbidden('invalid pool request: Pool overlaps with other one on this address space');
+      }
+    } else {
+      const sub = allocateSubnet(this.config.defaultAddressPools, this.usedSubnets());
+      if (!sub) throw new Forbidden('could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network');
+      config = [{ Subnet: formatCidr(sub), Gateway: formatCidr({ base: sub.base + 1, prefix: 32 }).split('/')[0]! }];
+    }
+    const options = { ...(body.Options ?? {}) };
+    const bridgeName = options['com.docker.network.bridge.name'];
+    if (bridgeName) {
+      if (bridgeName.length > 15 || !/^[\w.-]+$/.test(bridgeName)) throw new InvalidArgument(`invalid bridge name: ${bridgeName}`);
+      if ([...this.nets.values()].some((n) => n.Driver === 'bridge' && this.bridgeOf(n) === bridgeName) || netlink().linkIndex(bridgeName)) {
+        throw new Forbidden(`bridge name ${bridgeName} is already in use`);
+      }
+    }
+    const rec = this.record({ Name: name, Driver: 'bridge', config, options, internal: body.Internal, attachable: body.Attachable, labels: body.Labels });
+    try {
+      this.bringUp(rec);
+      this.save(rec);
+      await this.applyRules();
+      await this.startDns(rec);
+    } catch (e) {
+      this.nets.delete(rec.Id);
+      this.store.deleteNetwork(rec.Id);
+      deleteLink(this.bridgeOf(rec));
+      await this.applyRules().catch(() => undefined);
+      throw e;
+    }
+    return { Id: rec.Id, Warning: '' };
+  }
+
+  async remove(ref: string): Promise<void> {
+    const n = this.find(ref);
+    if (PREDEFINED.has(n.Name)) throw new Forbidden(`${n.Name} is a pre-defined network and cannot be removed`);
+    if (this.activeEndpoints(n.Id).length) throw new Forbidden(`error while removing network: network ${n.Name} id ${n.Id} has active endpoints`);
+    await this.dns.get(n.Id)?.stop();
+    this.dns.delete(n.Id);
+    this.nets.delete(n.Id);
+    this.store.deleteNetwork(n.Id);
+    deleteLink(this.bridgeOf(n));
+    await this.applyRules();
+  }
+
+  async prune(filters: Map<string, string[]> = new Map()): Promise<{ NetworksDeleted: string[] }> {
+    for (const k of filters.keys()) if (k !== 'until' && k !== 'label' && k !== 'label!') throw new InvalidArgument(`invalid filter '${k}'`);
+    const until = filters.get('until')?.[0];
+    const untilMs = until ? (/^\d+(\.\d+)?$/.test(until) ? Number(until) * 1000 : Date.parse(until)) : undefined;
+    const deleted: string[] = [];
+    for (const n of [...this.nets.values()]) {
+      if (PREDEFINED.has(n.Name) || this.inUse(n.Id)) continue;
+      if (untilMs !== undefined && Date.parse(n.Created) >= untilMs) continue;
+      const labelOk = (v: string) => { const i = v.indexOf('='); return i < 0 ? v in n.Labels : n.Labels[v.slice(0, i)] === v.slice(i + 1); };
+      if (filters.has('label') && !filters.get('label')!.every(labelOk)) continue;
+      if (filters.has('label!') && filters.get('label!')!.some(labelOk)) continue;
+      await this.remove(n.Id);
+      deleted.push(n.Name);
+    }
+    return { NetworksDeleted: deleted };
+  }
+
+  async connect(ref: string, body: { Container?: string; EndpointConfig?: Partial<EndpointSettings> }): Promise<void> {
+    const n = this.find(ref);
+    const c = this.containerRef(body.Container ?? '');
+    const mode = c.hc.NetworkMode;
+    if (n.Driver !== 'bridge') throw new Forbidden('container cannot be disconnected from host network or connected to host network');
+    if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) {
+      throw new Forbidden('container sharing network namespace with another container or host cannot be connected to any other network');
+    }
+    const st = this.stateOf(c);
+    if (n.Id in st.networks) throw new Forbidden(`endpoint with name ${st.name} already exists in network ${n.Name}`);
+    const cfg = this.checkEndpointConfig(n, body.EndpointConfig ?? {});
+    st.networks[n.Id] = cfg;
+    if (c.rec.State.Running && st.netnsPath) {
+      try {
+        await this.addEndpoint(st, n, !this.primaryEndpoint(st));
+      } catch (e) {
+        delete st.networks[n.Id];
+        throw e;
+      }
+    }
+    this.store.saveContainer(st);
+    await this.applyRules();
+  }
+
+  async disconnect(ref: string, body: { Container?: string; Force?: boolean }): Promise<void> {
+    const n = this.find(ref);
+    const c = this.containerRef(body.Container ?? '');
+    const st = this.stateOf(c);
+    if (!(n.Id in st.networks)) throw new Forbidden(`container ${c.rec.Id} is not connected to network ${n.Name}`);
+    if (n.Driver !== 'bridge') throw new Forbidden('container cannot be disconnected from host network or connected to host network');
+    const ep = st.endpoints?.[n.Id];
+    if (ep) {
+      deleteLink(ep.hostVeth);
+      delete st.endpoints![n.Id];
+    }
+    delete st.networks[n.Id];
+    this.store.saveContainer(st);
+    await this.applyRules();
+  }
+
+  // ── the NetworkAttacher seam ──────────────────────────────────────────────
+  /** At create: validate the network mode and endpoint configs, remember them. */
+  register(c: ContainerRef, networking?: { EndpointsConfig?: Record<string, Partial<EndpointSettings>> | null } | null): { warnings: string[] } {
+    const warnings: string[] = [];
+    const mode = c.hc.NetworkMode || 'bridge';
+    const eps = networking?.EndpointsConfig ?? {};
+    const st: ContainerNet = { id: c.rec.Id, name: bareName(c.rec.Name), networks: {} };
+    const ports = Object.keys(c.hc.PortBindings ?? {}).length > 0;
+    if (mode === 'host') {
+      if (ports) warnings.push('Published ports are discarded when using host network mode');
+      st.networks[this.find('host').Id] = {};
+    } else if (mode === 'none') {
+      st.networks[this.find('none').Id] = {};
+    } else if (mode.startsWith('container:')) {
+      if (ports || c.hc.PublishAllPorts) throw new InvalidArgument('conflicting options: port publishing and the container type network mode');
+      if (this.lookup && !this.lookup.find(mode.slice('container:'.length))) throw new NotFound(`No such container: ${mode.slice('container:'.length)}`);
+    } else {
+      const primary = this.find(mode);
+      if (primary.Driver !== 'bridge') throw new InvalidArgument(`network mode ${mode} is not supported`);
+      const isDefault = primary.Name === 'bridge';
+      st.networks[primary.Id] = this.checkEndpointConfig(primary, eps[mode] ?? eps[primary.Name] ?? eps[primary.Id] ?? (isDefault ? eps.default : undefined) ?? {}, c.rec.Config.MacAddress);
+      for (const [key, cfg] of Object.entries(eps)) {
+        if (key === 'default' && isDefault) continue;
+        const n = this.find(key);
+        if (n.Id in st.networks) continue;
+        if (n.Driver !== 'bridge') throw new InvalidArgument(`container cannot be connected to network ${n.Name}`);
+        st.networks[n.Id] = this.checkEndpointConfig(n, cfg);
+      }
+    }
+    this.ctrs.set(st.id, st);
+    this.store.saveContainer(st);
+    return { warnings };
+  }
+
+  private checkEndpointConfig(n: NetworkRecord, cfg: Partial<EndpointSettings>, legacyMac?: string): Partial<EndpointSettings> {
+    const ip = cfg.IPAMConfig?.IPv4Address;
+    const user = isUserBridge(n);
+    if (ip && !user) throw new InvalidArgument('user specified IP address is supported on user defined networks only');
+    if (cfg.Aliases?.length && !user) throw new InvalidArgument('network-scoped alias is supported only for containers in user defined networks');
+    if (ip) allocateAddress(n.IPAM.Config[0] as { Subnet: string; Gateway: string }, this.usedIps(n.Id), ip);
+    const mac = cfg.MacAddress || legacyMac || '';
+    if (mac && !isValidMac(mac)) throw new InvalidArgument(`invalid MAC address: ${mac}`);
+    const out: Partial<EndpointSettings> = {};
+    if (cfg.IPAMConfig) out.IPAMConfig = cfg.IPAMConfig;
+    if (cfg.Aliases?.length) out.Aliases = cfg.Aliases;
+    if (cfg.Links?.length) out.Links = cfg.Links;
+    if (mac) out.MacAddress = mac;
+    return out;
+  }
+
+  private usedIps(netId: string): Set<string> {
+    const s = new Set<string>();
+    for (const c of this.ctrs.values()) { const ep = c.endpoints?.[netId]; if (ep) s.add(ep.ip); }
+    return s;
+  }
+
+  /** The container's state; one is made from NetworkMode when create did not register it. */
+  private stateOf(c: ContainerRef): ContainerNet {
+    const st = this.ctrs.get(c.rec.Id);
+    if (st) return st;
+    this.register(c);
+    return this.ctrs.get(c.rec.Id)!;
+  }
+
+  /** At start: netns, endpoints, ports, /etc/hosts and /etc/resolv.conf. Nothing is left half-made on failure. */
+  async prepare(c: ContainerRef): Promise<{ netnsPath?: string }> {
+    const st = this.stateOf(c);
+    const mode = c.hc.NetworkMode;
+    if (st.netnsPath) await this.release(c);
+    if (mode === 'host') {
+      this.writeFiles(c, { hosts: readOr('/etc/hosts', renderHosts({ ips: [], hostname: c.rec.Config.Hostname })), resolv: readOr('/etc/resolv.conf', '') });
+      return {};
+    }
+    if (mode.startsWith('container:')) {
+      const other = this.containerRef(mode.slice('container:'.length));
+      if (!other.rec.State.Running) throw new Conflict(`cannot join network namespace of a non running container: ${other.rec.Id}`);
+      const ost = this.ctrs.get(other.rec.Id);
+      this.writeFiles(c, { hosts: readOr(other.rec.HostsPath, ''), resolv: readOr(other.rec.ResolvConfPath, '') });
+      if (other.hc.NetworkMode === 'host') return {};
+      return { netnsPath: ost?.netnsPath ?? `/proc/${other.rec.State.Pid}/ns/net` };
+    }
+    const netnsPath = path.join(this.netnsDir, c.rec.Id.slice(0, 12));
+    try { netlink().netnsDelete(netnsPath); } catch { /* not there */ }
+    netlink().netnsCreate(netnsPath);
+    st.netnsPath = netnsPath;
+    st.endpoints = {};
+    st.ports = [];
+    st.dns = c.hc.Dns ?? [];
+    st.hostname = c.rec.Config.Hostname;
+    try {
+      if (mode !== 'none') {
+        let first = true;
+        for (const netId of Object.keys(st.networks)) {
+          const n = this.nets.get(netId);
+          if (!n) throw new NotFound(`network ${netId} not found`);
+          await this.addEndpoint(st, n, first && !n.Internal);
+          first = false;
+        }
+        await this.publish(c, st);
+      }
+      this.writeFiles(c, this.files(c, st));
+      this.store.saveContainer(st);
+      await this.applyRules();
+    } catch (e) {
+      await this.teardown(st);
+      throw e;
+    }
+    return { netnsPath };
+  }
+
+  private async addEndpoint(st: ContainerNet, n: NetworkRecord, defaultRoute: boolean): Promise<void> {
+    const cfg = st.networks[n.Id] ?? {};
+    const ipam = n.IPAM.Config[0] as { Subnet: string; Gateway: string; IPRange?: string };
+    const ip = allocateAddress(ipam, this.usedIps(n.Id), cfg.IPAMConfig?.IPv4Address || undefined);
+    const ep: EndpointState = {
+      networkId: n.Id, endpointId: newId(), ip, prefix: parseCidr(ipam.Subnet).prefix, gateway: n.Internal ? '' : ipam.Gateway,
+      mac: cfg.MacAddress || macFromIp(ip), hostVeth: '', ifName: nextIfName(st.netnsPath!),
+    };
+    (st.endpoints ??= {})[n.Id] = ep; // reserve the address before anything awaits
+    try {
+      ep.hostVeth = createVeth({
+        bridge: this.bridgeOf(n), netns: st.netnsPath!, ifName: ep.ifName, ip, prefix: ep.prefix, mac: ep.mac,
+        mtu: Number(n.Options['com.docker.network.driver.mtu'] ?? this.config.mtu) || 1500,
+        defaultGateway: defaultRoute && ep.gateway ? ep.gateway : undefined,
+      });
+    } catch (e) {
+      delete st.endpoints[n.Id];
+      throw new SystemError(`failed to set up container networking: ${(e as Error).message}`);
+    }
+  }
+
+  /** Host ports: reserved against other containers, bound by the proxy; DNAT rules follow from st.ports. */
+  private async publish(c: ContainerRef, st: ContainerNet): Promise<void> {
+    const ep = this.primaryEndpoint(st);
+    if (!ep) return;
+    const reqs = portRequests(c.hc.PortBindings, c.rec.Config.ExposedPorts, c.hc.PublishAllPorts);
+    const proxies: Proxy[] = [];
+    this.proxies.set(st.id, proxies);
+    const taken = (proto: string, ip: string, port: number) => [...this.ctrs.values()].some((o) => o.id !== st.id && o.ports?.some((p) =>
+      p.proto === proto && p.hostPort === port && (p.hostIp === ip || !p.hostIp || p.hostIp === '0.0.0.0' || !ip || ip === '0.0.0.0')));
+    const prefix = `failed to set up container networking: driver failed programming external connectivity on endpoint ${st.name} (${ep.endpointId})`;
+    for (const r of reqs) {
+      const hostIp = r.hostIp || '0.0.0.0';
+      const candidates = r.hostPort === 0 ? [0] : Array.from({ length: r.hostPortEnd - r.hostPort + 1 }, (_, i) => r.hostPort + i);
+      let bound: Proxy | undefined;
+      let lastErr = '';
+      for (const port of candidates) {
+        if (port && taken(r.proto, hostIp, port)) { lastErr = `Bind for ${hostIp}:${port} failed: port is already allocated`; continue; }
+        try {
+          bound = await startProxy(r.proto, r.hostIp, port, { ip: ep.ip, port: r.containerPort });
+          break;
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          const why = code === 'EADDRINUSE' ? 'address already in use' : code === 'EADDRNOTAVAIL' ? 'cannot assign requested address' : (e as Error).message;
+          lastErr = `failed to bind host port for ${hostIp}:${port}:${ep.ip}:${r.containerPort}/${r.proto}: ${why}`;
+        }
+      }
+      if (!bound) throw new SystemError(`${prefix}: ${lastErr}`);
+      proxies.push(bound);
+      st.ports!.push({ proto: r.proto, containerPort: r.containerPort, hostIp: r.hostIp, hostPort: bound.port });
+    }
+  }
+
+  /** Proxies for a running container after a berthd restart. */
+  private async startProxies(st: ContainerNet): Promise<void> {
+    const ep = this.primaryEndpoint(st);
+    if (!ep) return;
+    const list: Proxy[] = [];
+    this.proxies.set(st.id, list);
+    for (const p of st.ports ?? []) list.push(await startProxy(p.proto, p.hostIp, p.hostPort, { ip: ep.ip, port: p.containerPort }));
+  }
+
+  private files(c: ContainerRef, st: ContainerNet): { hosts: string; resolv: string } {
+    const primary = this.primaryEndpoint(st);
+    const primaryNet = primary ? this.nets.get(primary.networkId) : undefined;
+    const defaultBridge = [...this.nets.values()].find((n) => n.Name === 'bridge');
+    const links: { ip: string; names: string[] }[] = [];
+    for (const l of c.hc.Links ?? []) {
+      const [target, aliasPath = target] = l.split(':') as [string, string?];
+      const name = bareName(target!);
+      const alias = aliasPath!.split('/').pop()!;
+      const other = this.lookup?.find(name);
+      const ost = other && this.ctrs.get(other.rec.Id);
+      const oep = ost && defaultBridge ? ost.endpoints?.[defaultBridge.Id] : undefined;
+      if (oep) links.push({ ip: oep.ip, names: alias === name ? [name, other!.rec.Id.slice(0, 12)] : [alias, other!.rec.Id.slice(0, 12), name] });
+    }
+    const hosts = renderHosts({
+      ips: primary ? [primary.ip] : [], hostname: c.rec.Config.Hostname, domainname: c.rec.Config.Domainname,
+      extraHosts: c.hc.ExtraHosts, links, hostGateway: defaultBridge?.IPAM.Config[0]?.Gateway,
+    });
+    const resolv = renderResolvConf({
+      host: hostResolvConf(), dns: c.hc.Dns, dnsSearch: c.hc.DnsSearch, dnsOptions: c.hc.DnsOptions,
+      internal: primaryNet && isUserBridge(primaryNet) ? primaryNet.IPAM.Config[0]!.Gateway : undefined,
+    });
+    return { hosts, resolv };
+  }
+
+  private writeFiles(c: ContainerRef, f: { hosts: string; resolv: string }): void {
+    if (c.rec.HostsPath) writeFile(c.rec.HostsPath, f.hosts);
+    if (c.rec.ResolvConfPath) writeFile(c.rec.ResolvConfPath, f.resolv);
+  }
+
+  /** After the container stopped: endpoints, proxies, rules and the netns go; the IPs are free again. */
+  async release(c: ContainerRef): Promise<void> {
+    const st = this.ctrs.get(c.rec.Id);
+    if (!st || !st.netnsPath) return;
+    await this.teardown(st);
+  }
+
+  private async teardown(st: ContainerNet): Promise<void> {
+    for (const p of this.proxies.get(st.id) ?? []) await p.close().catch(() => undefined);
+    this.proxies.delete(st.id);
+    for (const ep of Object.values(st.endpoints ?? {})) if (ep.hostVeth) deleteLink(ep.hostVeth);
+    if (st.netnsPath) { try { netlink().netnsDelete(st.netnsPath); } catch (e) { log.warn('netns removal failed', { error: String(e) }); } }
+    this.clearRuntime(st);
+    if (this.ctrs.has(st.id)) this.store.saveContainer(st);
+    await this.applyRules();
+  }
+
+  private clearRuntime(st: ContainerNet): void {
+    delete st.netnsPath;
+    delete st.endpoints;
+    delete st.ports;
+  }
+
+  /** On rm: everything about the container goes. */
+  async forget(c: ContainerRef): Promise<void> {
+    await this.release(c);
+    this.ctrs.delete(c.rec.Id);
+    this.store.deleteContainer(c.rec.Id);
+  }
+
+  settings(c: ContainerRef): NetworkSettings {
+    const st = this.ctrs.get(c.rec.Id);
+    const networks: Record<string, EndpointSettings> = {};
+    let top: EndpointState | undefined;
+    const mode = c.hc.NetworkMode;
+    if (st) {
+      for (const [netId, cfg] of Object.entries(st.networks)) {
+        const n = this.nets.get(netId);
+        if (!n) continue;
+        const ep = st.endpoints?.[netId];
+        if (n.Name === 'bridge' && ep) top = ep;
+        networks[n.Name] = {
+          IPAMConfig: cfg.IPAMConfig ?? null, Links: cfg.Links ?? null, Aliases: cfg.Aliases ?? null, MacAddress: ep?.mac ?? cfg.MacAddress ?? '',
+          DriverOpts: null, GwPriority: 0, NetworkID: n.Id, EndpointID: ep?.endpointId ?? '', Gateway: ep?.gateway ?? '',
+          IPAddress: ep?.ip ?? '', IPPrefixLen: ep?.prefix ?? 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0,
+          DNSNames: ep && isUserBridge(n) ? this.dnsNames(st, netId) : null,
+        };
+      }
+    }
+    const running = !!st?.netnsPath;
+    return {
+      Bridge: '', SandboxID: running ? st!.id.split('').reverse().join('') : '', SandboxKey: running ? st!.netnsPath! : '',
+      Ports: running || mode === 'host' ? inspectPorts(c.rec.Config.ExposedPorts, mode === 'host' ? {} : c.hc.PortBindings, st?.ports ?? []) : {},
+      HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, SecondaryIPAddresses: null, SecondaryIPv6Addresses: null,
+      EndpointID: top?.endpointId ?? '', Gateway: top?.gateway ?? '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0,
+      IPAddress: top?.ip ?? '', IPPrefixLen: top?.prefix ?? 0, IPv6Gateway: '', MacAddress: top?.mac ?? '', Networks: networks,
+    };
+  }
+
+  /** Port mappings in effect for a container (the `port` command reads them from inspect). */
+  ports(id: string): PortMapping[] { return this.ctrs.get(id)?.ports ?? []; }
+}
+
+function readOr(file: string, fallback: string): string {
+  try { return fs.readFileSync(file, 'utf8'); } catch { return fallback; }
+}
+
+function writeFile(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text, { mode: 0o644 });
+  fs.renameSync(tmp, file);
+}

@@ -1,0 +1,272 @@
+/**
+ * Renders the OCI runtime spec (config.json) berth-monitor runs a container from: Docker's
+ * defaults (oci/defaults.go: mounts, masked and read-only paths, device rules, capabilities,
+ * seccomp) adjusted by the container's Config and HostConfig. Pure apart from reading the
+ * host's rlimits and device nodes (privileged), so it is unit-testable.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { containerCaps } from './caps.js';
+import { defaultSeccomp, type OciSeccomp } from './seccomp.js';
+import type { ContainerRecord, HostConfig } from '../containers/types.js';
+
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export const MASKED_PATHS = ['/proc/asound', '/proc/acpi', '/proc/interrupts', '/proc/kcore', '/proc/keys', '/proc/latency_stats',
+  '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware', '/sys/devices/virtual/powercap'];
+export const READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
+
+export interface OciMount { destination: string; type?: string; source?: string; options?: string[] }
+
+export interface OciSpec {
+  ociVersion: string;
+  process: OciProcess;
+  root: { path: string; readonly?: boolean };
+  hostname?: string;
+  domainname?: string;
+  mounts: OciMount[];
+  linux: Record<string, unknown>;
+  annotations: Record<string, string>;
+}
+
+export interface OciProcess {
+  terminal: boolean;
+  consoleSize?: { height: number; width: number };
+  user: { uid: number; gid: number; additionalGids?: number[] };
+  args: string[];
+  env: string[];
+  cwd: string;
+  capabilities: { bounding: string[]; effective: string[]; permitted: string[] };
+  rlimits?: { type: string; soft: number; hard: number }[];
+  noNewPrivileges?: boolean;
+  oomScoreAdj?: number;
+}
+
+/** What the container needs from outside the record to be rendered. */
+export interface SpecInputs {
+  record: ContainerRecord;
+  hostConfig: HostConfig;
+  /** Directory holding config.json, the sockets and exit.json. */
+  bundle: string;
+  /** root.path: the per-container overlay mount point. */
+  rootfs: string;
+  /** "lowerdir=…,upperdir=…,workdir=…" (mounted by the monitor in the container's mount ns). */
+  overlay: string;
+  /** Network namespace to join (from the NetworkAttacher); none → a fresh one; host mode → none at all. */
+  netnsPath?: string;
+  /** Extra OCI mounts (volumes, binds) from the mounts seam, already ordered. */
+  extraMounts?: OciMount[];
+  /** Parent cgroup path (default /berth); HostConfig.CgroupParent wins. */
+  cgroupParent?: string;
+}
+
+/** Docker's process env: PATH default, HOSTNAME, TERM with a tty, then the container's (which wins). */
+export function processEnv(env: string[], hostname: string, tty: boolean): string[] {
+  const out = [`PATH=${DEFAULT_PATH}`, `HOSTNAME=${hostname}`];
+  if (tty) out.push('TERM=xterm');
+  for (const kv of env) {
+    const key = kv.includes('=') ? kv.slice(0, kv.indexOf('=')) : kv;
+    const i = out.findIndex((e) => e.slice(0, e.indexOf('=')) === key);
+    if (!kv.includes('=')) continue;
+    if (i >= 0) out[i] = kv; else out.push(kv);
+  }
+  return out;
+}
+
+const rlimitNames: Record<string, string> = {
+  core: 'RLIMIT_CORE', cpu: 'RLIMIT_CPU', data: 'RLIMIT_DATA', fsize: 'RLIMIT_FSIZE', locks: 'RLIMIT_LOCKS',
+  memlock: 'RLIMIT_MEMLOCK', msgqueue: 'RLIMIT_MSGQUEUE', nice: 'RLIMIT_NICE', nofile: 'RLIMIT_NOFILE', nproc: 'RLIMIT_NPROC',
+  rss: 'RLIMIT_RSS', rtprio: 'RLIMIT_RTPRIO', rttime: 'RLIMIT_RTTIME', sigpending: 'RLIMIT_SIGPENDING', stack: 'RLIMIT_STACK',
+};
+
+let nofileHard: number | undefined;
+/** The daemon's own RLIMIT_NOFILE hard limit: a container cannot be given more without CAP_SYS_RESOURCE. */
+function hostNofileHard(): number {
+  if (nofileHard !== undefined) return nofileHard;
+  try {
+    const m = /^Max open files\s+\S+\s+(\S+)/m.exec(fs.readFileSync('/proc/self/limits', 'utf8'));
+    nofileHard = m && m[1] !== 'unlimited' ? Number(m[1]) : 1048576;
+  } catch { nofileHard = 1048576; }
+  return nofileHard;
+}
+
+export function rlimits(ulimits: { Name: string; Soft: number; Hard: number }[]): OciProcess['rlimits'] {
+  const max = hostNofileHard();
+  const out = new Map<string, { type: string; soft: number; hard: number }>();
+  out.set('RLIMIT_NOFILE', { type: 'RLIMIT_NOFILE', soft: Math.min(1048576, max), hard: Math.min(1048576, max) });
+  for (const u of ulimits) {
+    const type = rlimitNames[u.Name];
+    if (!type) continue;
+    out.set(type, { type, soft: u.Soft, hard: u.Hard });
+  }
+  return [...out.values()];
+}
+
+const DEFAULT_DEVICE_RULES = [
+  { allow: false, access: 'rwm' },
+  { allow: true, type: 'c', major: 1, minor: 5, access: 'rwm' },
+  { allow: true, type: 'c', major: 1, minor: 3, access: 'rwm' },
+  { allow: true, type: 'c', major: 1, minor: 9, access: 'rwm' },
+  { allow: true, type: 'c', major: 1, minor: 8, access: 'rwm' },
+  { allow: true, type: 'c', major: 5, minor: 0, access: 'rwm' },
+  { allow: true, type: 'c', major: 5, minor: 1, access: 'rwm' },
+  { allow: true, type: 'c', major: 1, minor: 7, access: 'rwm' },
+  { allow: true, type: 'c', major: 10, minor: 229, access: 'rwm' },
+  { allow: true, type: 'c', major: 136, access: 'rwm' },
+  { allow: true, type: 'c', major: 5, minor: 2, access: 'rwm' },
+  { allow: false, type: 'c', major: 10, minor: 200, access: 'rwm' },
+  { allow: true, type: 'c', access: 'm' },
+  { allow: true, type: 'b', access: 'm' },
+];
+
+/** Every device node under the host's /dev (for --privileged). */
+export function hostDevices(dir = '/dev', out: object[] = []): object[] {
+  let entries: fs.Dirent[];
+  try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return out; }
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      if (['pts', 'shm', 'fd', 'mqueue', '.lxc', '.lxd-mounts', '.udev'].includes(e.name)) continue;
+      hostDevices(p, out);
+    } else if (e.isCharacterDevice() || e.isBlockDevice()) {
+      if (p === '/dev/console' || p === '/dev/ptmx' || p === '/dev/tty') continue;
+      try {
+        const st = fs.statSync(p);
+        const rdev = st.rdev;
+        out.push({ path: p, type: e.isCharacterDevice() ? 'c' : 'b', major: Math.floor(rdev / 256) & 0xfff, minor: (rdev & 0xff) | ((rdev >> 12) & 0xfff00),
+          fileMode: st.mode & 0o7777, uid: st.uid, gid: st.gid });
+      } catch { /* vanished */ }
+    }
+  }
+  return out;
+}
+
+function securityOpts(hc: HostConfig): { noNewPrivileges: boolean; seccompUnconfined: boolean } {
+  let nnp = false;
+  let unconfined = false;
+  for (const opt of hc.SecurityOpt ?? []) {
+    const [k, v] = opt.includes('=') ? [opt.slice(0, opt.indexOf('=')), opt.slice(opt.indexOf('=') + 1)] : opt.split(':');
+    if (k === 'no-new-privileges') nnp = v === undefined || v === 'true' || v === '';
+    if (k === 'seccomp' && v === 'unconfined') unconfined = true;
+  }
+  return { noNewPrivileges: nnp, seccompUnconfined: unconfined };
+}
+
+function resources(hc: HostConfig, privileged: boolean): Record<string, unknown> {
+  const r: Record<string, unknown> = { devices: privileged ? [{ allow: true, access: 'rwm' }] : DEFAULT_DEVICE_RULES };
+  const memory: Record<string, unknown> = {};
+  if (hc.Memory > 0) memory.limit = hc.Memory;
+  if (hc.MemorySwap > 0 || hc.MemorySwap === -1) memory.swap = hc.MemorySwap;
+  if (hc.MemoryReservation > 0) memory.reservation = hc.MemoryReservation;
+  if (hc.OomKillDisable) memory.disableOOMKiller = true;
+  if (Object.keys(memory).length) r.memory = memory;
+  const cpu: Record<string, unknown> = {};
+  if (hc.CpuShares > 0) cpu.shares = hc.CpuShares;
+  if (hc.NanoCpus > 0) { cpu.period = 100000; cpu.quota = Math.round(hc.NanoCpus * 100000 / 1e9); }
+  if (hc.CpuQuota > 0) cpu.quota = hc.CpuQuota;
+  if (hc.CpuPeriod > 0) cpu.period = hc.CpuPeriod;
+  if (hc.CpusetCpus) cpu.cpus = hc.CpusetCpus;
+  if (hc.CpusetMems) cpu.mems = hc.CpusetMems;
+  if (Object.keys(cpu).length) r.cpu = cpu;
+  if (hc.PidsLimit && hc.PidsLimit > 0) r.pids = { limit: hc.PidsLimit };
+  return r;
+}
+
+function namespaces(hc: HostConfig, netnsPath?: string): { type: string; path?: string }[] {
+  const ns: { type: string; path?: string }[] = [{ type: 'mount' }];
+  if (hc.NetworkMode !== 'host') ns.push(netnsPath ? { type: 'network', path: netnsPath } : { type: 'network' });
+  if (hc.PidMode !== 'host') ns.push({ type: 'pid' });
+  if (hc.IpcMode !== 'host') ns.push({ type: 'ipc' });
+  if (hc.UTSMode !== 'host') ns.push({ type: 'uts' });
+  if (hc.CgroupnsMode !== 'host') ns.push({ type: 'cgroup' });
+  return ns;
+}
+
+function defaultMounts(rec: ContainerRecord, hc: HostConfig): OciMount[] {
+  const privileged = hc.Privileged;
+  const shmSize = hc.ShmSize > 0 ? hc.ShmSize : 64 * 1024 * 1024;
+  const mounts: OciMount[] = [
+    { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
+    { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
+    { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
+    { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', privileged ? 'rw' : 'ro'] },
+    { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', privileged ? 'rw' : 'ro'] },
+    { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
+  ];
+  if (hc.IpcMode === 'host') mounts.push({ destination: '/dev/shm', type: 'bind', source: '/dev/shm', options: ['rbind', 'rprivate'] });
+  else mounts.push({ destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', `size=${shmSize}`] });
+  const ro = hc.ReadonlyRootfs ? ['ro'] : [];
+  mounts.push(
+    { destination: '/etc/resolv.conf', type: 'bind', source: rec.ResolvConfPath, options: ['rbind', 'rprivate', ...ro] },
+    { destination: '/etc/hostname', type: 'bind', source: rec.HostnamePath, options: ['rbind', 'rprivate', ...ro] },
+    { destination: '/etc/hosts', type: 'bind', source: rec.HostsPath, options: ['rbind', 'rprivate', ...ro] },
+  );
+  for (const [dest, opts] of Object.entries(hc.Tmpfs ?? {})) {
+    const given = opts ? opts.split(',') : [];
+    const defaults = ['noexec', 'nosuid', 'nodev'].filter((o) => !given.includes(o.replace(/^no/, '')) && !given.includes(o));
+    mounts.push({ destination: dest, type: 'tmpfs', source: 'tmpfs', options: [...defaults, ...given] });
+  }
+  return mounts;
+}
+
+/** The seccomp profile for the container, or undefined when unconfined/privileged. */
+export function seccompFor(hc: HostConfig, caps: string[]): OciSeccomp | undefined {
+  if (hc.Privileged || securityOpts(hc).seccompUnconfined) return undefined;
+  return defaultSeccomp(caps);
+}
+
+export function renderSpec(inp: SpecInputs): OciSpec {
+  const { record: rec, hostConfig: hc } = inp;
+  const cfg = rec.Config;
+  const caps = containerCaps(hc.CapAdd ?? [], hc.CapDrop ?? [], hc.Privileged);
+  const sec = securityOpts(hc);
+  const annotations: Record<string, string> = {
+    'berth.rootfs-overlay': inp.overlay,
+    'berth.log-path': rec.LogPath,
+  };
+  if (cfg.OpenStdin) annotations['berth.open-stdin'] = 'true';
+  if (cfg.StdinOnce) annotations['berth.stdin-once'] = 'true';
+  if (hc.Init) annotations['berth.init'] = 'true';
+  if (cfg.User) annotations['berth.user'] = cfg.User;
+  if (hc.Privileged) annotations['berth.privileged'] = 'true';
+
+  const process: OciProcess = {
+    terminal: cfg.Tty,
+    user: { uid: 0, gid: 0 },
+    args: [rec.Path, ...rec.Args],
+    env: processEnv(cfg.Env, cfg.Hostname, cfg.Tty),
+    cwd: cfg.WorkingDir || '/',
+    capabilities: { bounding: caps, effective: caps, permitted: caps },
+    rlimits: rlimits(hc.Ulimits ?? []),
+    noNewPrivileges: sec.noNewPrivileges,
+    oomScoreAdj: hc.OomScoreAdj ?? 0,
+  };
+  if (cfg.Tty && hc.ConsoleSize && hc.ConsoleSize[0] > 0) process.consoleSize = { height: hc.ConsoleSize[0], width: hc.ConsoleSize[1] };
+
+  const linux: Record<string, unknown> = {
+    cgroupsPath: `${('/' + (hc.CgroupParent || inp.cgroupParent || '/berth')).replace(/\/+/g, '/').replace(/\/$/, '')}/${rec.Id}`,
+    resources: resources(hc, hc.Privileged),
+    namespaces: namespaces(hc, inp.netnsPath),
+  };
+  if (hc.NetworkMode !== 'host') linux.sysctl = { 'net.ipv4.ip_unprivileged_port_start': '0', 'net.ipv4.ping_group_range': '0 2147483647' };
+  const seccomp = seccompFor(hc, caps);
+  if (seccomp) linux.seccomp = seccomp;
+  if (!hc.Privileged) {
+    linux.maskedPaths = hc.MaskedPaths?.length ? hc.MaskedPaths : MASKED_PATHS;
+    linux.readonlyPaths = hc.ReadonlyPaths?.length ? hc.ReadonlyPaths : READONLY_PATHS;
+  } else {
+    linux.devices = hostDevices();
+  }
+
+  const spec: OciSpec = {
+    ociVersion: '1.2.0',
+    process,
+    root: { path: inp.rootfs, readonly: hc.ReadonlyRootfs },
+    // A user mount at a default's destination replaces it (as Docker lets -v/--tmpfs override /dev/shm …).
+    mounts: [...defaultMounts(rec, hc).filter((m) => !(inp.extraMounts ?? []).some((x) => x.destination === m.destination)), ...(inp.extraMounts ?? [])],
+    linux,
+    annotations,
+  };
+  if (hc.UTSMode !== 'host') { spec.hostname = cfg.Hostname; if (cfg.Domainname) spec.domainname = cfg.Domainname; }
+  return spec;
+}
