@@ -16,7 +16,8 @@ before(async () => { d = await busyboxDaemon(); });
 function cgroupDirs(): string[] {
   const root = '/sys/fs/cgroup';
   const v2 = fs.existsSync(path.join(root, 'cgroup.controllers'));
-  const parents = v2 ? [path.join(root, 'berth')] : fs.readdirSync(root).map((h) => path.join(root, h, 'berth'));
+  const parent = d.cgroupParent.replace(/^\//, '');
+  const parents = v2 ? [path.join(root, parent)] : fs.readdirSync(root).map((h) => path.join(root, h, parent));
   return parents.flatMap((p) => { try { return fs.readdirSync(p, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => path.join(p, e.name)); } catch { return []; } });
 }
 
@@ -24,7 +25,7 @@ const mountsUnder = (dir: string) => fs.readFileSync('/proc/self/mounts', 'utf8'
 
 test('kill -9 of berthd: containers keep running, exits meanwhile are recorded, logs continue', async () => {
   const ids: string[] = [];
-  for (let i = 0; i < 6; i++) ids.push(ok(d.berth(['run', '-d', '--name', `keep${i}`, 'busybox', 'sh', '-c', `i=0; while true; do echo keep${i} $i; i=$((i+1)); sleep 0.2; done`])).trim());
+  for (let i = 0; i < 20; i++) ids.push(ok(d.berth(['run', '-d', '--name', `keep${i}`, 'busybox', 'sh', '-c', `i=0; while true; do echo keep${i} $i; i=$((i+1)); sleep 0.2; done`])).trim());
   const quitter = ok(d.berth(['run', '-d', '--name', 'quitter', 'busybox', 'sh', '-c', 'sleep 1.5; exit 42'])).trim();
   const pids = ids.map((id) => ok(d.berth(['inspect', '-f', '{{.State.Pid}}', id])).trim());
   const daemonPid = Number(fs.readFileSync(d.pidfile, 'utf8'));
@@ -33,7 +34,7 @@ test('kill -9 of berthd: containers keep running, exits meanwhile are recorded, 
   await new Promise((r) => setTimeout(r, 2500));
   await d.start();
   const ps = ok(d.berth(['ps']));
-  for (let i = 0; i < 6; i++) assert.match(ps, new RegExp(`Up .* keep${i}$`, 'm'));
+  for (let i = 0; i < 20; i++) assert.match(ps, new RegExp(`Up .* keep${i}$`, 'm'));
   assert.equal(ok(d.docker(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', quitter])), 'exited 42\n');
   assert.match(ok(d.berth(['ps', '-a', '--filter', 'name=quitter'])), /Exited \(42\)/);
   assert.deepEqual(ids.map((id) => ok(d.berth(['inspect', '-f', '{{.State.Pid}}', id])).trim()), pids);

@@ -24,15 +24,13 @@ export interface DaemonOptions {
   args?: string[];
   /** daemon.json contents. */
   config?: Record<string, unknown>;
-  /** Keep the daemon in the host network namespace (only for tests that need no networking). */
-  hostNetwork?: boolean;
 }
 
 export class TestDaemon {
   readonly dir: string;
   readonly socket: string;
   readonly host: string;
-  readonly netns?: string;
+  readonly netns: string;
   proc?: ChildProcess;
   log = '';
   private readonly opts: DaemonOptions;
@@ -42,11 +40,11 @@ export class TestDaemon {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-e2e-'));
     this.socket = path.join(this.dir, 'berth.sock');
     this.host = `unix://${this.socket}`;
-    if (!opts.hostNetwork) {
-      this.netns = `berth-e2e-${randomBytes(4).toString('hex')}`;
-      execFileSync('ip', ['netns', 'add', this.netns]);
-      execFileSync('ip', ['-n', this.netns, 'link', 'set', 'lo', 'up']);
-    }
+    // Always in a network namespace of its own: berthd creates its bridge and iptables chains
+    // at start, and those must never land in the host's namespace.
+    this.netns = `berth-e2e-${randomBytes(4).toString('hex')}`;
+    execFileSync('ip', ['netns', 'add', this.netns]);
+    execFileSync('ip', ['-n', this.netns, 'link', 'set', 'lo', 'up']);
     this.cgroupParent = `berth-e2e-${randomBytes(4).toString('hex')}`;
     fs.writeFileSync(path.join(this.dir, 'daemon.json'), JSON.stringify({ 'cgroup-parent': this.cgroupParent, ...opts.config }));
   }
@@ -60,7 +58,7 @@ export class TestDaemon {
 
   /** Run a command inside the daemon's network namespace. */
   nsArgv(argv: string[]): string[] {
-    return this.netns ? ['nsenter', `--net=/run/netns/${this.netns}`, '--', ...argv] : argv;
+    return ['nsenter', `--net=/run/netns/${this.netns}`, '--', ...argv];
   }
 
   async start(): Promise<void> {
@@ -117,13 +115,13 @@ export class TestDaemon {
     }
     await this.stop();
     // Anything still alive in our namespace was started by this daemon: kill it by PID.
-    if (this.netns) {
+    {
       const pids = spawnSync('ip', ['netns', 'pids', this.netns], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
       for (const pid of pids) { try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ } }
     }
     killCgroupTree(this.cgroupParent);
     unmountUnder(this.dir);
-    if (this.netns) spawnSync('ip', ['netns', 'del', this.netns]);
+    spawnSync('ip', ['netns', 'del', this.netns]);
     fs.rmSync(this.dir, { recursive: true, force: true, maxRetries: 3 });
   }
 }

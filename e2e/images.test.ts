@@ -3,7 +3,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { useDaemon, runSync, type TestDaemon } from './harness.js';
 import { busyboxRootfs, ensureBusybox, fixture } from './images.js';
 import { makeTar } from '../packages/engine/src/images/test-tar.js';
@@ -11,7 +11,7 @@ import { makeTar } from '../packages/engine/src/images/test-tar.js';
 let d: TestDaemon;
 let tmp: string;
 before(async () => {
-  d = await useDaemon({ hostNetwork: true });
+  d = await useDaemon();
   tmp = path.join(d.dir, 'work');
   fs.mkdirSync(tmp);
 });
@@ -54,20 +54,21 @@ test('import from a file with -m and changes, from stdin, and from a URL', async
   r = d.berth(['import', '-c', 'BOGUS x', tar]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /bogus is not a valid change command/);
-  // URL import: a one-shot HTTP server on 127.0.0.1 serving the tar.
-  const http = await import('node:http');
-  const server = http.createServer((_req, res) => { res.writeHead(200); fs.createReadStream(tar).pipe(res); });
-  await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+  // URL import: busybox httpd on 127.0.0.1 inside the daemon's network namespace serves the tar.
+  const www = fs.mkdtempSync(path.join(d.dir, 'www-'));
+  fs.copyFileSync(tar, path.join(www, 'rootfs.tar'));
+  const port = 30000 + Math.floor(Math.random() * 10000);
+  const argv = d.nsArgv(['busybox', 'httpd', '-f', '-p', `127.0.0.1:${port}`, '-h', www]);
+  const server = spawn(argv[0]!, argv.slice(1), { stdio: 'ignore' });
   try {
-    const port = (server.address() as { port: number }).port;
-    const out = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      import('node:child_process').then(({ execFile }) => execFile(process.execPath, [path.join(path.dirname(new URL(import.meta.url).pathname), '../packages/cli/bin/berth'), '-H', d.host, 'import', `http://127.0.0.1:${port}/rootfs.tar`, 'imp/url'],
-        (err, stdout, stderr) => resolve({ code: err ? (err as { code?: number }).code ?? 1 : 0, stdout, stderr })));
-    });
+    for (let i = 0; i < 100 && d.inNetns(['curl', '-sf', '-o', '/dev/null', `http://127.0.0.1:${port}/rootfs.tar`]).code !== 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const out = d.berth(['import', `http://127.0.0.1:${port}/rootfs.tar`, 'imp/url']);
     assert.match(ok(out), /sha256:[a-f0-9]{64}\n$/);
     assert.match(inspect('imp/url').Comment, /^Imported from http:\/\/127\.0\.0\.1:\d+\/rootfs\.tar$/);
   } finally {
-    server.close();
+    server.kill('SIGKILL');
   }
   for (const n of ['imp/one:v1', 'imp/stdin', 'imp/url']) ok(d.berth(['rmi', n]));
 });

@@ -11,8 +11,11 @@ packages=(
   curl                  # registry checks from inside the test network namespace (e2e/registry.ts)
   libarchive-dev        # native layer extraction
   zstd                  # diffIDs of zstd layers (images/service.ts)
+  attr                  # getfattr: overlay opaque dirs in container diffs (storage/diff.ts)
   libseccomp-dev libjansson-dev libcap-dev  # berth-monitor
   gcc make python3 util-linux
+  procps bsdutils gzip  # ps for `top`, script (pty tests) and logger (syslog driver), log compression
+  openssl               # TLS test certificates
   g++                   # node-gyp addons (rtnetlink: raw netlink sockets, no library)
 )
 missing=()

@@ -2,6 +2,7 @@
 // `berth ps` loads only what it runs (Ink/React never load for commands without live views).
 import { build } from 'esbuild';
 import path from 'node:path';
+import { readdirSync, rmSync } from 'node:fs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const common = {
@@ -17,10 +18,20 @@ const common = {
   banner: { js: "import { createRequire as __berthCreateRequire } from 'node:module'; const require = __berthCreateRequire(import.meta.url);" },
 };
 
-await build({
+const result = await build({
   ...common,
   entryPoints: { berth: 'src/main.ts', client: 'src/client/index.ts' },
   outdir: 'dist',
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
+  metafile: true,
 });
+
+// Chunks are named by content hash, so old ones would pile up. Remove them only after the new
+// build is written: a berth started meanwhile still finds the chunks its entry imports.
+const fresh = new Set(Object.keys(result.metafile.outputs).map((f) => path.resolve(root, f)));
+const chunks = path.join(root, 'dist/chunks');
+for (const name of readdirSync(chunks)) {
+  const file = path.join(chunks, name);
+  if (!fresh.has(file)) rmSync(file, { force: true });
+}

@@ -4,15 +4,14 @@
  */
 import { parseCommandArgs, UsageError, type Argv } from './cli/args.js';
 import { canonical, isGroup, specs, unsupportedGroups, usageLine } from './cli/spec.js';
-import { commandHelp, rootHelp } from './cli/help.js';
-import { resolveHost, type CommandContext, type GlobalOptions } from './cli/context.js';
+import { contextName, resolveEndpoint, type Endpoint, type CommandContext, type GlobalOptions } from './cli/context.js';
 import { StatusError } from './cli/errors.js';
 import { handlers } from './commands/index.js';
 import { CLI_VERSION } from './version.js';
 
 const globalValueFlags: Record<string, keyof GlobalOptions> = {
   '-H': 'host', '--host': 'host', '-c': 'context', '--context': 'context', '--config': 'config',
-  '-l': 'logLevel', '--log-level': 'logLevel', '--tlscacert': 'config', '--tlscert': 'config', '--tlskey': 'config',
+  '-l': 'logLevel', '--log-level': 'logLevel', '--tlscacert': 'tlscacert', '--tlscert': 'tlscert', '--tlskey': 'tlskey',
 };
 
 function parseGlobals(args: string[]): { globals: GlobalOptions; rest: string[]; version: boolean; help: boolean } {
@@ -27,7 +26,6 @@ function parseGlobals(args: string[]): { globals: GlobalOptions; rest: string[];
     if (name in globalValueFlags) {
       const value = inline ?? args[++i];
       if (value === undefined) throw new UsageError(`flag needs an argument: ${name}`, 125);
-      if (name.startsWith('--tls')) continue;
       (globals as unknown as Record<string, unknown>)[globalValueFlags[name]!] = value;
     } else if (name === '-D' || name === '--debug') globals.debug = true;
     else if (name === '--tls') globals.tls = true;
@@ -85,18 +83,30 @@ export async function run(args: string[]): Promise<number> {
     stdout.write(`Berth version ${CLI_VERSION}, build ${process.env.BERTH_GIT_COMMIT ?? 'unknown'}\n`);
     return 0;
   }
+  // Help, completion and suggestions load their modules only when used (start-up stays light).
+  const help = () => import('./cli/help.js');
   if (rest.length === 0 || (parsed.help && rest.length === 0)) {
-    stdout.write(rootHelp());
+    stdout.write((await help()).rootHelp());
     return 0;
   }
   if (rest[0] === 'help') {
     const target = resolveCommand(rest.slice(1));
-    stdout.write(target ? commandHelp(target.path) : rootHelp());
+    const h = await help();
+    stdout.write(target ? h.commandHelp(target.path) : h.rootHelp());
     return 0;
+  }
+  if (rest[0] === '__complete') return (await import('./cli/complete.js')).complete(rest.slice(1), stdout);
+  if (rest[0] === 'completion') {
+    const script = (await import('./cli/complete.js')).completionScript(rest[1]);
+    if (script) { stdout.write(script); return 0; }
+    stderr.write(`berth: ${rest[1] ? `unknown shell: ${rest[1]}` : "'berth completion' requires a shell: bash or zsh"}\n\nUsage:  berth completion bash|zsh\n`);
+    return 1;
   }
   const cmd = resolveCommand(rest);
   if (!cmd) {
-    stderr.write(`berth: unknown command: berth ${rest[0]}\n\nRun 'berth --help' for more information\n`);
+    const { suggestionText } = await import('./cli/suggest.js');
+    const tops = Object.keys(specs).filter((p) => !p.includes(' ') && !unsupportedGroups[p]);
+    stderr.write(`berth: unknown command: berth ${rest[0]}${suggestionText(rest[0]!, tops).trimEnd()}\n\nRun 'berth --help' for more information\n`);
     return 1;
   }
   const { path } = cmd;
@@ -107,10 +117,12 @@ export async function run(args: string[]): Promise<number> {
   if (isGroup(path)) {
     const sub = cmd.args[0];
     if (sub && !sub.startsWith('-')) {
-      stderr.write(`berth: unknown command: berth ${path} ${sub}\n\nRun 'berth ${path} --help' for more information\n`);
+      const { suggestionText } = await import('./cli/suggest.js');
+      const subs = specs[path]!.subcommands.filter((s) => specs[`${path} ${s}`]);
+      stderr.write(`berth: unknown command: berth ${path} ${sub}${suggestionText(sub, subs).trimEnd()}\n\nUsage:  berth ${path} COMMAND\n\nRun 'berth ${path} --help' for more information\n`);
       return 1;
     }
-    stdout.write(commandHelp(path));
+    stdout.write((await help()).commandHelp(path));
     return 0;
   }
 
@@ -127,7 +139,7 @@ export async function run(args: string[]): Promise<number> {
     return e.exitCode;
   }
   if (argv.help || parsed.help) {
-    stdout.write(commandHelp(path));
+    stdout.write((await help()).commandHelp(path));
     return 0;
   }
 
@@ -137,14 +149,15 @@ export async function run(args: string[]): Promise<number> {
     return 1;
   }
   let client: import('./client/docker.js').Docker | undefined;
-  const host = resolveHost(globals);
+  let endpoint: Endpoint | undefined;
   const { Docker } = await import('./client/docker.js');
   const ctx: CommandContext = {
     globals, path, stdout, stderr, stdin: process.stdin,
-    host: () => host,
-    docker: () => (client ??= Docker.fromHost(host)),
+    host: () => (endpoint ??= resolveEndpoint(globals)).host,
+    docker: () => (client ??= Docker.fromHost(ctx.host(), { tls: endpoint!.tls })),
   };
   try {
+    contextName(globals); // -H with --context is refused before anything runs
     const code = await (await load()).default(argv, ctx);
     return code ?? 0;
   } catch (err) {

@@ -41,6 +41,12 @@ export interface DaemonConfig {
   shutdownTimeout: number;
   /** Parent of every container's cgroup (dockerd's cgroup-parent, "/docker" there). */
   cgroupParent: string;
+  /** TLS on tcp hosts: --tls serves https, --tlsverify also requires client certs signed by tlscacert. */
+  tls?: boolean;
+  tlsverify?: boolean;
+  tlscacert?: string;
+  tlscert?: string;
+  tlskey?: string;
 }
 
 export const DEFAULT_SOCKET = 'unix:///run/berth.sock';
@@ -60,7 +66,7 @@ const fileKeys: Record<string, keyof DaemonConfig | null> = {
   'runtimes': null, 'default-shm-size': null, 'init': null, 'seccomp-profile': null, 'no-new-privileges': null,
   'ipv6': null, 'fixed-cidr': null, 'fixed-cidr-v6': null, 'default-gateway': null, 'ip-masq': null, 'icc': null,
   'ip': null, 'cgroup-parent': 'cgroupParent', 'default-cgroupns-mode': null, 'max-download-attempts': null, 'containerd': null,
-  'log-format': null, 'tls': null, 'tlsverify': null, 'tlscacert': null, 'tlscert': null, 'tlskey': null,
+  'log-format': null, 'tls': 'tls', 'tlsverify': 'tlsverify', 'tlscacert': 'tlscacert', 'tlscert': 'tlscert', 'tlskey': 'tlskey',
   'allow-nondistributable-artifacts': null, 'default-ipc-mode': null, 'userns-remap': null, 'proxies': null,
 };
 
@@ -82,6 +88,7 @@ const flagToKey: Record<string, string> = {
   host: 'hosts', 'data-root': 'data-root', 'exec-root': 'exec-root', pidfile: 'pidfile', debug: 'debug',
   'log-level': 'log-level', 'insecure-registry': 'insecure-registries', 'registry-mirror': 'registry-mirrors',
   bip: 'bip', 'log-driver': 'log-driver', 'live-restore': 'live-restore', 'storage-driver': 'storage-driver', label: 'labels',
+  tls: 'tls', tlsverify: 'tlsverify', tlscacert: 'tlscacert', tlscert: 'tlscert', tlskey: 'tlskey',
 };
 
 export const usage = `Usage:	berthd [OPTIONS]
@@ -103,6 +110,11 @@ Options:
   -p, --pidfile string                 Path to use for daemon PID file (default "/run/berth.pid")
       --registry-mirror list           Preferred registry mirror
   -s, --storage-driver string          Storage driver to use (default "overlay2")
+      --tls                            Use TLS; implied by --tlsverify
+      --tlscacert string               Trust certs signed only by this CA
+      --tlscert string                 Path to TLS certificate file
+      --tlskey string                  Path to TLS key file
+      --tlsverify                      Use TLS and verify the remote
   -v, --version                        Print version information and quit
 `;
 
@@ -126,6 +138,11 @@ export function parseDaemonArgs(argv: string[]): ParsedFlags {
       'live-restore': { type: 'boolean' },
       'storage-driver': { type: 'string', short: 's' },
       label: { type: 'string', multiple: true },
+      tls: { type: 'boolean' },
+      tlsverify: { type: 'boolean' },
+      tlscacert: { type: 'string' },
+      tlscert: { type: 'string' },
+      tlskey: { type: 'string' },
       version: { type: 'boolean', short: 'v' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -159,6 +176,9 @@ export function parseDaemonArgs(argv: string[]): ParsedFlags {
   if (values['live-restore']) cfg.liveRestore = true;
   if (values['storage-driver']) cfg.storageDriver = values['storage-driver'];
   if (values.label) cfg.labels = values.label;
+  for (const k of ['tls', 'tlsverify', 'tlscacert', 'tlscert', 'tlskey'] as const) {
+    if (values[k] !== undefined) (cfg as unknown as Record<string, unknown>)[k] = values[k];
+  }
   if (cfg.debug) cfg.logLevel = 'debug';
   if (cfg.hosts.length === 0) cfg.hosts = [DEFAULT_SOCKET];
   return { config: cfg, version: !!values.version, help: !!values.help };
@@ -168,7 +188,7 @@ function fmt(v: unknown): string {
   return Array.isArray(v) ? `[${v.join(' ')}]` : String(v);
 }
 
-function readConfigFile(path: string, explicit: boolean): Record<string, unknown> {
+export function readConfigFile(path: string, explicit: boolean): Record<string, unknown> {
   let text: string;
   try {
     text = fs.readFileSync(path, 'utf8');
@@ -193,7 +213,7 @@ function readConfigFile(path: string, explicit: boolean): Record<string, unknown
   return parsed as Record<string, unknown>;
 }
 
-function applyFile(cfg: DaemonConfig, file: Record<string, unknown>): void {
+export function applyFile(cfg: DaemonConfig, file: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(file)) {
     const field = fileKeys[key];
     if (!field) continue;

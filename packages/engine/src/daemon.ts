@@ -16,6 +16,7 @@ import { ImageService } from './images/service.js';
 import { ContainerService } from './containers/service.js';
 import { ExecService } from './containers/exec.js';
 import { containersRouter } from './api/routers/containers.js';
+import { containersExtraRouter } from './api/routers/containers-extra.js';
 import { execRouter } from './api/routers/exec.js';
 import { volumeMounts } from './volumes/provider.js';
 import { DistributionService } from './distribution/service.js';
@@ -23,12 +24,25 @@ import { distributionStore } from './distribution/images-adapter.js';
 import { distributionHandlers, distributionRouter } from './api/routers/distribution.js';
 import { NetworkService } from './network/service.js';
 import { networksRouter } from './api/routers/networks.js';
+import { BuildService } from './build/service.js';
+import { buildPuller } from './build/pull.js';
+import { buildRouter } from './api/routers/build.js';
+import { EventsService } from './events/service.js';
+import { eventsRouter } from './api/routers/events.js';
+import { observeContainerRoutes, observeImageRoutes, observeImages, observeNetworks, observeVolumes } from './events/hooks.js';
+import { RestartManager } from './containers/restart.js';
+import { HealthMonitor } from './containers/health.js';
+import { SyslogForwarder } from './containers/syslog.js';
+import { systemDfRouter } from './api/routers/system-df.js';
+import { reloadOnSignal, validateDaemonConfig } from './config-reload.js';
 
 export interface Daemon {
   config: DaemonConfig;
   id: string;
   routes: Route[];
   shutdown(): Promise<void>;
+  /** SIGHUP: reload daemon.json's reloadable keys (config-reload.ts). */
+  reload(): void;
 }
 
 function daemonId(dataRoot: string): string {
@@ -45,20 +59,30 @@ function daemonId(dataRoot: string): string {
 export async function createDaemon(config: DaemonConfig): Promise<Daemon> {
   fs.mkdirSync(config.dataRoot, { recursive: true, mode: 0o710 });
   fs.mkdirSync(config.execRoot, { recursive: true, mode: 0o700 });
+  validateDaemonConfig(config);
   const id = daemonId(config.dataRoot);
+  const events = new EventsService();
   const volumes = new VolumeService(config.dataRoot);
   const images = await ImageService.open(path.join(config.dataRoot, 'image'));
   const vm = volumeMounts(volumes, path.join(config.execRoot, 'volumes'));
   const network = new NetworkService(config);
   await network.init();
-  const containers = new ContainerService({ dataRoot: config.dataRoot, execRoot: config.execRoot, images, mounts: vm.provider, network, cgroupParent: config.cgroupParent });
+  const containers = new ContainerService({ dataRoot: config.dataRoot, execRoot: config.execRoot, images, mounts: vm.provider, network, cgroupParent: config.cgroupParent,
+    events, defaultUlimits: () => config.defaultUlimits, logDefaults: { get driver() { return config.logDriver; }, get opts() { return config.logOpts; } } });
+  const restarts = new RestartManager(containers);
+  const syslog = new SyslogForwarder(containers);
   network.setContainerLookup({ find: (ref) => { try { return containers.get(ref); } catch { return undefined; } } });
   vm.bind((ref) => containers.get(ref));
   await containers.restore();
   vm.restoreRefs(containers.all());
   images.setImageInUse((imageId) => containers.all().filter((c) => c.rec.Image === imageId).map((c) => ({ id: c.rec.Id, running: c.rec.State.Running })));
   const execs = new ExecService(containers);
+  const health = new HealthMonitor(containers, execs);
+  health.resumeAll();
+  syslog.resumeAll();
+  void restarts.startOnBoot();
   const distribution = new DistributionService(distributionStore(images), config);
+  const builds = new BuildService(config.dataRoot, images, containers, buildPuller(distribution));
 
   const routes: Route[] = [
     ...systemRouter({
@@ -66,22 +90,32 @@ export async function createDaemon(config: DaemonConfig): Promise<Daemon> {
       daemonId: id,
       containerCounts: () => containers.counts(),
       imageCount: () => images.count(),
-      eventListeners: () => 0,
+      eventListeners: () => events.listenerCount(),
       storageDriver: () => ({ name: 'overlay2', status: [['Backing Filesystem', 'extfs'], ['Supports d_type', 'true']] }),
     }),
     ...volumesRouter(volumes),
     ...imagesRouter(images, distributionHandlers(distribution)),
     ...distributionRouter(distribution),
     ...containersRouter({ containers, images }),
+    ...containersExtraRouter({ containers, images }),
     ...execRouter(execs),
     ...networksRouter(network),
+    ...buildRouter(builds),
+    ...eventsRouter(events),
+    ...systemDfRouter({ containers, images, volumes }),
     ...unsupportedRouter(),
   ];
+  observeImages(images, distribution, events);
+  observeImageRoutes(routes, images, events);
+  observeNetworks(network, events, (ref) => { try { return containers.get(ref).rec.Id; } catch { return ref; } });
+  observeVolumes(volumes, events);
+  observeContainerRoutes(routes, containers);
 
   return {
     config,
     id,
     routes,
-    async shutdown() { containers.shutdown(); await volumes.shutdown(); await network.shutdown(); },
+    reload() { reloadOnSignal(config, events, id); },
+    async shutdown() { syslog.shutdown(); containers.shutdown(); await volumes.shutdown(); await network.shutdown(); },
   };
 }

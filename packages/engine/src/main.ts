@@ -6,7 +6,7 @@ import { log, setLogLevel, type LogLevel } from './log.js';
 import { acquirePidfile } from './pidfile.js';
 import { createDaemon } from './daemon.js';
 import { createApiServer } from './api/server.js';
-import { listen, parseHost } from './api/listeners.js';
+import { listen, parseHost, tlsOptions } from './api/listeners.js';
 import { BERTH_VERSION, GIT_COMMIT } from './version.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -34,9 +34,10 @@ async function main(argv: string[]): Promise<number> {
   const daemon = await createDaemon(config);
   const servers: { server: http.Server; cleanup: () => void }[] = [];
   try {
+    const tls = tlsOptions(config);
     for (const host of config.hosts) {
       const addr = parseHost(host);
-      servers.push(...await listen(addr, () => createApiServer({ routes: daemon.routes, serverVersion: BERTH_VERSION })));
+      servers.push(...await listen(addr, () => createApiServer({ routes: daemon.routes, serverVersion: BERTH_VERSION }), tls));
       log.info('API listen on ' + host);
     }
   } catch (e) {
@@ -64,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
       log.info('Daemon shutdown complete');
       resolve(0);
     };
+    process.on('SIGHUP', () => { log.info("Got signal to reload configuration, reloading from: " + config.configFile); daemon.reload(); });
     process.on('SIGTERM', () => void stop('terminated'));
     process.on('SIGINT', () => void stop('interrupt'));
   });

@@ -4,9 +4,21 @@
  * duplex once the daemon answers 101 (or 200 for servers that do not upgrade).
  */
 import net from 'node:net';
+import type tls from 'node:tls';
 import { apiError } from './errors.js';
 
-export interface HijackTarget { socketPath?: string; host?: string; port?: number }
+export interface HijackTarget {
+  socketPath?: string; host?: string; port?: number;
+  tls?: { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer; rejectUnauthorized: boolean };
+}
+
+function connect(target: HijackTarget, tlsMod?: typeof tls): { socket: net.Socket; event: 'connect' | 'secureConnect' } {
+  if (target.socketPath) return { socket: net.connect(target.socketPath), event: 'connect' };
+  const port = target.port ?? 2375;
+  const host = target.host ?? 'localhost';
+  if (target.tls && tlsMod) return { socket: tlsMod.connect({ port, host, ...(net.isIP(host) ? {} : { servername: host }), ...target.tls }), event: 'secureConnect' };
+  return { socket: net.connect(port, host), event: 'connect' };
+}
 
 export interface HijackResult {
   socket: net.Socket;
@@ -14,13 +26,15 @@ export interface HijackResult {
   statusCode: number;
 }
 
-export function hijack(target: HijackTarget, method: string, path: string, headers: Record<string, string>, body?: string): Promise<HijackResult> {
+export async function hijack(target: HijackTarget, method: string, path: string, headers: Record<string, string>, body?: string): Promise<HijackResult> {
+  // node:tls only when the daemon is reached over TLS: it is not free to load.
+  const tlsMod = target.tls ? (await import('node:tls')).default : undefined;
   return new Promise((resolve, reject) => {
-    const socket = target.socketPath ? net.connect(target.socketPath) : net.connect(target.port ?? 2375, target.host ?? 'localhost');
+    const { socket, event } = connect(target, tlsMod);
     let buf = Buffer.alloc(0);
     const onError = (e: Error) => reject(e);
     socket.once('error', onError);
-    socket.once('connect', () => {
+    socket.once(event, () => {
       const all: Record<string, string> = { Host: 'api.moby.localhost', Connection: 'Upgrade', Upgrade: 'tcp', ...headers };
       if (body !== undefined) all['Content-Length'] = String(Buffer.byteLength(body));
       const head = `${method} ${path} HTTP/1.1\r\n` + Object.entries(all).map(([k, v]) => `${k}: ${v}\r\n`).join('') + '\r\n';

@@ -3,7 +3,7 @@
  * API version negotiation as the docker CLI does it (ping, then min(client, server)),
  * JSON/stream/hijack requests, demuxStream and followProgress.
  */
-import { Pool } from 'undici';
+import { Pool } from './undici-pool.js';
 import type { Readable, Writable } from 'node:stream';
 import { API_VERSION, compareVersions, demuxStream } from '@berth/shared';
 import { apiError, ConnectionError, isConnectFailure } from './errors.js';
@@ -18,7 +18,11 @@ export interface ModemOptions {
   version?: string;
   headers?: Record<string, string>;
   timeout?: number;
+  /** TLS for tcp hosts (--tls/--tlsverify): PEM material and whether the server is verified. */
+  tls?: TlsOptions;
 }
+
+export interface TlsOptions { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer; rejectUnauthorized: boolean }
 
 export type QueryValue = string | number | boolean | undefined | null | string[] | Record<string, unknown>;
 
@@ -30,7 +34,7 @@ export interface DialOptions {
   body?: unknown;
   headers?: Record<string, string>;
   /** What to return: parsed JSON (default), the response stream, the raw text, or nothing. */
-  expect?: 'json' | 'stream' | 'text' | 'none';
+  expect?: 'json' | 'stream' | 'text' | 'none' | 'response';
   /** Ask for 101 and return the raw socket (attach, exec start). */
   hijack?: boolean;
   /** Skip version negotiation and the version prefix (used by ping itself). */
@@ -60,12 +64,14 @@ export class Modem {
   private negotiating?: Promise<void>;
   private readonly pool: Pool;
   private readonly headers: Record<string, string>;
+  private readonly tls?: TlsOptions;
 
   constructor(opts: ModemOptions = {}) {
     this.socketPath = opts.socketPath;
     this.host = opts.host;
     this.port = opts.port === undefined ? undefined : Number(opts.port);
-    this.protocol = opts.protocol ?? 'http';
+    this.tls = opts.socketPath ? undefined : opts.tls;
+    this.protocol = opts.tls ? 'https' : opts.protocol ?? 'http';
     this.headers = opts.headers ?? {};
     this.fixedVersion = !!opts.version;
     if (opts.version) this.version = opts.version.replace(/^v/, '');
@@ -75,6 +81,7 @@ export class Modem {
       headersTimeout: opts.timeout ?? 0,
       bodyTimeout: 0,
       keepAliveTimeout: 4000,
+      ...(this.tls && !this.socketPath ? { connect: { ...this.tls } } : {}),
     });
   }
 
@@ -130,7 +137,7 @@ export class Modem {
     if (opts.hijack) {
       if (!('Content-Type' in headers)) headers['Content-Type'] = 'text/plain';
       try {
-        const r = await hijack({ socketPath: this.socketPath, host: this.host, port: this.port }, opts.method, path, headers, body as string | undefined);
+        const r = await hijack({ socketPath: this.socketPath, host: this.host, port: this.port, tls: this.tls }, opts.method, path, headers, body as string | undefined);
         return r.socket as T;
       } catch (e) {
         throw isConnectFailure(e) ? new ConnectionError(this.address, { cause: e }) : e;
@@ -146,6 +153,8 @@ export class Modem {
     switch (opts.expect ?? 'json') {
       case 'stream':
         return res.body as unknown as T;
+      case 'response': // headers and the body stream (archive: X-Docker-Container-Path-Stat)
+        return { headers: res.headers, body: res.body } as unknown as T;
       case 'none':
         await res.body.dump();
         return undefined as T;

@@ -57,6 +57,19 @@ export class Container {
     return this.modem.dial<{ Id: string }>({ method: 'POST', path: this.p('/exec'), body: opts }).then((r) => new Exec(this.modem, r.Id));
   }
   getArchive(opts: { path: string }): Promise<Readable> { return this.modem.dial({ method: 'GET', path: this.p('/archive'), query: opts, expect: 'stream' }); }
+  /** HEAD archive: the decoded X-Docker-Container-Path-Stat (throws the API error, e.g. NotFound). */
+  async statPath<T = { name: string; size: number; mode: number; mtime: string; linkTarget: string }>(opts: { path: string }): Promise<T> {
+    const r = await this.modem.dial<{ headers: Record<string, string | string[] | undefined>; body: Readable }>({ method: 'HEAD', path: this.p('/archive'), query: opts, expect: 'response' });
+    r.body.resume();
+    const h = r.headers['x-docker-container-path-stat'];
+    return JSON.parse(Buffer.from(String(Array.isArray(h) ? h[0] : h ?? ''), 'base64').toString('utf8') || '{}') as T;
+  }
+  /** GET archive with the path's stat. */
+  async getArchiveWithStat<T = { name: string; size: number; mode: number; mtime: string; linkTarget: string }>(opts: { path: string }): Promise<{ stat: T; stream: Readable }> {
+    const r = await this.modem.dial<{ headers: Record<string, string | string[] | undefined>; body: Readable }>({ method: 'GET', path: this.p('/archive'), query: opts, expect: 'response' });
+    const h = r.headers['x-docker-container-path-stat'];
+    return { stat: JSON.parse(Buffer.from(String(Array.isArray(h) ? h[0] : h ?? ''), 'base64').toString('utf8') || '{}') as T, stream: r.body };
+  }
   putArchive(tar: Readable | Buffer, opts: { path: string; noOverwriteDirNonDir?: boolean; copyUIDGID?: boolean }) {
     return this.modem.dial({ method: 'PUT', path: this.p('/archive'), query: opts as Q, body: tar, headers: { 'Content-Type': 'application/x-tar' }, expect: 'none' });
   }

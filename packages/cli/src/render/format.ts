@@ -20,6 +20,7 @@ export function formatOne(format: string, data: unknown): string {
   try {
     return tmpl.execute(data) + '\n';
   } catch (e) {
-    throw new StatusError(64, `template: ${(e as Error).message.replace(/^template: /, '')}`);
+    // Docker exits 64 for a template that does not parse, 1 for one that fails while executing.
+    throw new StatusError(1, `template: ${(e as Error).message.replace(/^template: /, '')}`);
   }
 }

@@ -83,9 +83,15 @@ export function argCounts(usage: string): ArgCounts {
   const line = usage.split('\n')[0] ?? '';
   let min = 0;
   let max = 0;
+  let alternative = false; // `PATH | URL | -`: alternatives of one argument
+  let depth = 0; // the later words of a bracketed group (`[ps OPTIONS...]`) are optional too
   for (const tok of line.split(/\s+/).filter(Boolean)) {
+    const inGroup = depth > 0;
+    depth += (tok.match(/\[/g) ?? []).length - (tok.match(/\]/g) ?? []).length;
+    if (inGroup) { if (tok.includes('...')) max = Infinity; continue; }
+    if (tok === '|') { alternative = true; continue; }
+    if (alternative) { alternative = false; continue; }
     if (tok.includes('...')) { max = Infinity; if (!tok.startsWith('[')) min++; continue; }
-    if (tok === '|') continue;
     if (tok.startsWith('[')) max++;
     else { min++; max++; }
   }

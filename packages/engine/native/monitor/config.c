@@ -621,6 +621,11 @@ config_load (const char *bundle, struct berth_config *cfg, struct berth_err *err
   cfg->log_path = jstr (annotations, "berth.log-path");
   if (cfg->log_path && !cfg->log_path[0])
     cfg->log_path = NULL;
+  const char *max_size = jstr (annotations, "berth.log-max-size");
+  const char *max_file = jstr (annotations, "berth.log-max-file");
+  cfg->log_max_size = max_size ? atoll (max_size) : 0;
+  cfg->log_max_file = max_file ? atoi (max_file) : 1;
+  cfg->log_compress = annotation_true (annotations, "berth.log-compress");
   return 0;
 }
 

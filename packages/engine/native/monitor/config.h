@@ -124,6 +124,9 @@ struct berth_config
   const char *overlay;     /* berth.rootfs-overlay */
   const char *overlay_cwd; /* berth.rootfs-overlay-cwd */
   const char *log_path;    /* berth.log-path */
+  long long log_max_size;  /* berth.log-max-size (bytes; 0 = no rotation) */
+  int log_max_file;        /* berth.log-max-file */
+  bool log_compress;       /* berth.log-compress */
   const char *seccomp_cache; /* berth.seccomp-cache: dir of compiled filters */
 };
 

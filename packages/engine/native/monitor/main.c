@@ -203,6 +203,8 @@ main (int argc, char **argv)
   }
   if (logger_open (&m.log, ctx.log_path, &err) < 0)
     goto fail;
+  if (!ctx.exec_mode)
+    logger_set_rotation (&m.log, ctx.cfg.log_max_size, ctx.cfg.log_max_file, ctx.cfg.log_compress);
   if (container_create (&ctx, &err) < 0)
     goto fail;
 

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type http from 'node:http';
+import https from 'node:https';
 import { InvalidArgument } from '@berth/shared';
 
 export type HostAddr = { kind: 'unix'; path: string } | { kind: 'tcp'; host: string; port: number } | { kind: 'fd'; fd?: number };
@@ -49,7 +50,7 @@ function listenOn(server: http.Server, opts: { path?: string; host?: string; por
  * Listen on one address. Each address needs its own http.Server sharing the request handlers,
  * so the caller passes a factory.
  */
-export async function listen(addr: HostAddr, makeServer: () => http.Server): Promise<{ server: http.Server; cleanup: () => void }[]> {
+export async function listen(addr: HostAddr, makeServer: () => http.Server, tls?: TlsListenOptions): Promise<{ server: http.Server; cleanup: () => void }[]> {
   if (addr.kind === 'unix') {
     fs.mkdirSync(path.dirname(addr.path), { recursive: true });
     fs.rmSync(addr.path, { force: true });
@@ -59,7 +60,7 @@ export async function listen(addr: HostAddr, makeServer: () => http.Server): Pro
     return [{ server, cleanup: () => fs.rmSync(addr.path, { force: true }) }];
   }
   if (addr.kind === 'tcp') {
-    const server = makeServer();
+    const server = tls ? secure(makeServer(), tls) : makeServer();
     await listenOn(server, { host: addr.host, port: addr.port });
     return [{ server, cleanup: () => {} }];
   }
@@ -72,4 +73,33 @@ export async function listen(addr: HostAddr, makeServer: () => http.Server): Pro
     out.push({ server, cleanup: () => {} });
   }
   return out;
+}
+
+/** PEM material for https on tcp hosts (dockerd's --tls/--tlsverify). */
+export interface TlsListenOptions { ca?: Buffer; cert: Buffer; key: Buffer; verify: boolean }
+
+/** Reads the daemon's --tlscert/--tlskey/--tlscacert; undefined when TLS is off. */
+export function tlsOptions(cfg: { tls?: boolean; tlsverify?: boolean; tlscacert?: string; tlscert?: string; tlskey?: string }): TlsListenOptions | undefined {
+  if (!cfg.tls && !cfg.tlsverify) return undefined;
+  const read = (file: string | undefined, what: string) => {
+    if (!file) throw new InvalidArgument(`could not load TLS ${what}: --tls${what === 'certificate' ? 'cert' : 'key'} is required with --tls`);
+    try { return fs.readFileSync(file); } catch (e) { throw new InvalidArgument(`could not load X509 key pair: open ${file}: ${(e as Error).message}`); }
+  };
+  const cert = read(cfg.tlscert, 'certificate');
+  const key = read(cfg.tlskey, 'key');
+  let ca: Buffer | undefined;
+  if (cfg.tlsverify) {
+    if (!cfg.tlscacert) throw new InvalidArgument('could not read CA certificate: --tlscacert is required with --tlsverify');
+    try { ca = fs.readFileSync(cfg.tlscacert); } catch (e) { throw new InvalidArgument(`could not read CA certificate "${cfg.tlscacert}": ${(e as Error).message}`); }
+  }
+  return { ca, cert, key, verify: !!cfg.tlsverify };
+}
+
+/** An https server that serves with the plain server's request and upgrade handlers. */
+function secure(plain: http.Server, tls: TlsListenOptions): http.Server {
+  const server = https.createServer({ cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: tls.verify, rejectUnauthorized: tls.verify, minVersion: 'TLSv1.2' });
+  for (const ev of ['request', 'upgrade'] as const) {
+    for (const l of plain.listeners(ev)) server.on(ev, l as (...args: unknown[]) => void);
+  }
+  return server as unknown as http.Server;
 }

@@ -6,6 +6,12 @@
 import { InvalidArgument } from '@berth/shared';
 import type { ImageRecord } from '../images/types.js';
 import type { ContainerConfig, HostConfig } from './types.js';
+import { mergeHealthcheck, type Healthcheck } from './health.js';
+
+function healthcheckOf(body: CreateBody, ic: { Healthcheck?: unknown }): { Healthcheck?: Healthcheck } {
+  const h = mergeHealthcheck(body.Healthcheck as Healthcheck | undefined, ic.Healthcheck as Healthcheck | undefined);
+  return h ? { Healthcheck: h } : {};
+}
 
 export interface CreateBody extends Partial<ContainerConfig> {
   HostConfig?: Partial<HostConfig>;
@@ -57,6 +63,7 @@ export function mergeConfig(body: CreateBody, image: ImageRecord, id: string): C
     Labels: labels,
     ...(body.StopSignal || ic.StopSignal ? { StopSignal: body.StopSignal || ic.StopSignal } : {}),
     ...(typeof body.StopTimeout === 'number' ? { StopTimeout: body.StopTimeout } : {}),
+    ...healthcheckOf(body, ic), // health.ts: the container's healthcheck over the image's
   };
 }
 

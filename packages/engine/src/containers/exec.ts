@@ -62,6 +62,7 @@ export class ExecService {
     const id = generateId();
     this.execs.set(id, { id, container: c, config: cfg, running: false, started: false, exitCode: null, pid: 0, events: new EventEmitter() });
     c.rec.ExecIDs.push(id);
+    this.containers.event(c, `exec_create: ${cfg.Cmd.join(' ')}`, { execID: id });
     return { Id: id };
   }
 
@@ -118,7 +119,7 @@ export class ExecService {
     const bundle = this.containers.bundle(c);
     const dir = path.join(bundle, 'exec', id);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    writeAtomic(path.join(dir, 'process.json'), JSON.stringify(this.processJson(e)));
+    writeAtomic(path.join(dir, 'process.json'), JSON.stringify(this.processJson(e)), { sync: false });
     let attachDone: Promise<unknown> = Promise.resolve();
     try {
       const { pid } = await launch({
@@ -127,7 +128,7 @@ export class ExecService {
         onCreated: async () => {
           const ctl = await MonitorControl.connect(dir);
           e.ctl = ctl;
-          ctl.once('exit', (st: ExitStatus) => this.onExit(e, st));
+          ctl.onExit((st: ExitStatus) => this.onExit(e, st));
           if (client) {
             const a = await attachToMonitor(path.join(dir, 'attach.sock'), {
               client, tty, stdin: !!e.config.AttachStdin, stdout: e.config.AttachStdout !== false, stderr: e.config.AttachStderr !== false,
@@ -140,8 +141,8 @@ export class ExecService {
       });
       e.pid = pid;
       e.running = true;
+      this.containers.event(c, `exec_start: ${(e.config.Cmd ?? []).join(' ')}`, { execID: id });
     } catch (err) {
-      e.ctl?.removeAllListeners('exit');
       e.ctl?.close();
       const se = err instanceof StartError ? err : new StartError(126, (err as Error).message);
       e.exitCode = se.exitCode;
@@ -163,6 +164,7 @@ export class ExecService {
     e.ctl = undefined;
     const dir = path.join(this.containers.bundle(e.container), 'exec', e.id);
     fs.rmSync(dir, { recursive: true, force: true });
+    this.containers.event(e.container, 'exec_die', { execID: e.id, exitCode: String(st.code) });
     e.events.emit('exit');
   }
 

@@ -1,15 +1,7 @@
 /** The per-container files Docker bind-mounts: /etc/hostname, /etc/hosts, /etc/resolv.conf. */
 import fs from 'node:fs';
 import { writeAtomic } from './store.js';
-
-export const DEFAULT_HOSTS = [
-  '127.0.0.1\tlocalhost',
-  '::1\tlocalhost ip6-localhost ip6-loopback',
-  'fe00::\tip6-localnet',
-  'ff00::\tip6-mcastprefix',
-  'ff02::1\tip6-allnodes',
-  'ff02::2\tip6-allrouters',
-];
+import { renderHosts } from '../network/etc-files.js';
 
 /** The host's resolv.conf without loopback nameservers (unreachable from a container's netns). */
 export function containerResolvConf(hostFile = '/etc/resolv.conf', keepLoopback = false): string {
@@ -20,13 +12,13 @@ export function containerResolvConf(hostFile = '/etc/resolv.conf', keepLoopback 
 }
 
 export function writeContainerFiles(p: { hostname: string; hosts: string; resolv: string }, hostname: string, hostNetwork: boolean, extraHosts: string[] = []): void {
-  writeAtomic(p.hostname, `${hostname}\n`);
+  writeAtomic(p.hostname, `${hostname}\n`, { sync: false, mode: 0o644 });
   let hosts: string;
   if (hostNetwork) {
-    try { hosts = fs.readFileSync('/etc/hosts', 'utf8'); } catch { hosts = DEFAULT_HOSTS.join('\n') + '\n'; }
+    try { hosts = fs.readFileSync('/etc/hosts', 'utf8'); } catch { hosts = renderHosts({ ips: [], hostname }); }
   } else {
-    hosts = [...DEFAULT_HOSTS, ...extraHosts].join('\n') + '\n';
+    hosts = renderHosts({ ips: [], hostname, extraHosts });
   }
-  writeAtomic(p.hosts, hosts);
-  writeAtomic(p.resolv, containerResolvConf('/etc/resolv.conf', hostNetwork));
+  writeAtomic(p.hosts, hosts, { sync: false, mode: 0o644 });
+  writeAtomic(p.resolv, containerResolvConf('/etc/resolv.conf', hostNetwork), { sync: false, mode: 0o644 });
 }

@@ -39,11 +39,12 @@ export async function listContainers(svc: ContainerService, images: ImageLookup,
   let list = svc.all().sort((a, b) => created(b) - created(a));
   list = list.filter((c) => {
     const r = c.rec;
-    if (!all && !r.State.Running) return false;
+    if (!all && !r.State.Running && !r.State.Restarting) return false; // restart.ts: restarting shows without -a, as in Docker
     if (f.has('id') && !f.get('id')!.some((p) => r.Id.startsWith(p))) return false;
     if (f.has('name') && !f.get('name')!.some((n) => { try { return new RegExp(n).test(r.Name); } catch { return r.Name.includes(n); } })) return false;
     if (f.has('label') && !f.get('label')!.every((l) => labelMatch(r.Config.Labels ?? {}, l))) return false;
     if (f.has('status') && !f.get('status')!.includes(r.State.Status)) return false;
+    if (f.has('health') && !f.get('health')!.includes((r.State as { Health?: { Status: string } }).Health?.Status ?? 'none')) return false; // health.ts
     if (exited.length && (r.State.Status !== 'exited' || !exited.includes(r.State.ExitCode))) return false;
     if (before !== undefined && created(c) >= before) return false;
     if (since !== undefined && created(c) <= since) return false;

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import { frame, StdStream } from '@berth/shared';
+import { readRotated } from './logging.js';
 
 export interface LogOptions {
   follow: boolean;
@@ -110,7 +111,7 @@ export async function streamLogs(logPath: string, out: Writable, opts: LogOption
       fs.closeSync(fd);
     }
   };
-  let entries = readNew();
+  let entries = [...parseLines(readRotated(logPath)), ...readNew()]; // rotated files first (logging.ts)
   if (opts.tail !== 'all') entries = opts.tail <= 0 ? [] : entries.slice(-opts.tail);
   for (const e of entries) if (!w.write(e)) return;
   if (!opts.follow || !follow) return;

@@ -14,7 +14,7 @@ import type { ImageLookup } from '../images/types.js';
 import { launch } from '../runtime/monitor.js';
 import { MonitorControl, readExitFile } from '../runtime/control.js';
 import { StartError, type ExitStatus } from '../runtime/protocol.js';
-import { renderSpec } from '../runtime/spec.js';
+import { cgroupsPath, renderSpec } from '../runtime/spec.js';
 import { parseSignal } from '../runtime/signals.js';
 import { log } from '../log.js';
 import { ContainerStore, writeAtomic } from './store.js';
@@ -24,7 +24,12 @@ import { writeContainerFiles } from './files.js';
 import { attachToMonitor, parseDetachKeys } from './attach.js';
 import { streamLogs, type LogOptions } from './logs.js';
 import { noMounts, noNetwork, type MountProvider, type NetworkAttacher } from './seams.js';
-import { ZERO_TIME, type ContainerRecord, type HostConfig, type ContainerState } from './types.js';
+import { ZERO_TIME, type ContainerRecord, type HostConfig, type ContainerState, type Ulimit } from './types.js';
+import { thawAfterSignal } from './freezer.js';
+import type { EventSink } from '../events/service.js';
+import { containerAttrs } from '../events/attrs.js';
+import { logPathFor, withLogDefaults, type LogDefaults } from './logging.js';
+import { withDefaultUlimits } from '../config-reload.js';
 
 export interface Container {
   rec: ContainerRecord;
@@ -63,6 +68,12 @@ export interface ContainerServiceDeps {
   mounts?: MountProvider;
   /** Parent cgroup of every container (daemon.json cgroup-parent); HostConfig.CgroupParent overrides. */
   cgroupParent?: string;
+  /** Lifecycle events (events/): create, start, die, kill, stop, destroy, attach, restart, oom. */
+  events?: EventSink;
+  /** Daemon defaults for HostConfig.LogConfig (daemon.json log-driver/log-opts). */
+  logDefaults?: LogDefaults;
+  /** daemon.json default-ulimits (reloadable), applied under the container's own at start. */
+  defaultUlimits?: () => Record<string, Ulimit>;
 }
 
 const now = () => new Date().toISOString().replace(/\.(\d{3})Z$/, (_m, ms) => `.${ms}${String(process.hrtime()[1] % 1000000).padStart(6, '0')}Z`);
@@ -125,7 +136,7 @@ export class ContainerService {
   // ── create ────────────────────────────────────────────────────────────────
   async create(body: CreateBody, name?: string | null): Promise<{ Id: string; Warnings: string[] }> {
     if (!body.Image) throw new InvalidArgument('Config cannot be empty in order to create a container');
-    const hc = defaultHostConfig(body.HostConfig);
+    const hc = defaultHostConfig(withLogDefaults(body.HostConfig, this.deps.logDefaults));
     validateHostConfig(hc);
     let image;
     try {
@@ -149,7 +160,7 @@ export class ContainerService {
           ExitCode: 0, Error: '', StartedAt: ZERO_TIME, FinishedAt: ZERO_TIME },
         Image: image.id, Name: fullName, RestartCount: 0, Driver: 'overlay2', Platform: 'linux', MountLabel: '', ProcessLabel: '',
         AppArmorProfile: '', ResolvConfPath: path.join(dir, 'resolv.conf'), HostnamePath: path.join(dir, 'hostname'),
-        HostsPath: path.join(dir, 'hosts'), LogPath: path.join(dir, `${id}-json.log`), HasBeenStartedBefore: false,
+        HostsPath: path.join(dir, 'hosts'), LogPath: logPathFor(hc, dir, id), HasBeenStartedBefore: false,
         LowerDirs: await this.deps.images.layerDirs(image.id), ExecIDs: [],
       };
       const c = this.track(rec, hc);
@@ -157,6 +168,7 @@ export class ContainerService {
       await this.mounts.create(c);
       writeContainerFiles({ hostname: rec.HostnamePath, hosts: rec.HostsPath, resolv: rec.ResolvConfPath }, config.Hostname, hc.NetworkMode === 'host', hc.ExtraHosts ?? []);
       this.save(c, true);
+      this.event(c, 'create');
       return { Id: id, Warnings: netWarnings };
     } catch (e) {
       this.names.release(fullName);
@@ -196,10 +208,10 @@ export class ContainerService {
     try {
       const net = await this.network.prepare(c);
       const spec = renderSpec({
-        record: c.rec, hostConfig: c.hc, bundle, rootfs: this.store.layer(c.rec.Id).merged, overlay: this.overlayOptions(c),
+        record: c.rec, hostConfig: withDefaultUlimits(c.hc, this.deps.defaultUlimits?.()), bundle, rootfs: this.store.layer(c.rec.Id).merged, overlay: this.overlayOptions(c),
         netnsPath: net.netnsPath, extraMounts: await this.mounts.mounts(c), cgroupParent: this.deps.cgroupParent,
       });
-      writeAtomic(path.join(bundle, 'config.json'), JSON.stringify(spec));
+      writeAtomic(path.join(bundle, 'config.json'), JSON.stringify(spec), { sync: false });
       const pending = c.pendingAttach.splice(0);
       const { pid } = await launch({
         args: ['run', bundle],
@@ -213,6 +225,7 @@ export class ContainerService {
       Object.assign(c.rec.State, { Status: 'running', Running: true, Paused: false, Restarting: false, OOMKilled: false, Dead: false,
         Pid: pid, ExitCode: 0, Error: '', StartedAt: now() } satisfies Partial<ContainerState>);
       c.rec.HasBeenStartedBefore = true;
+      this.event(c, 'start');
       this.save(c);
       this.watch(c, ctl!);
       c.events.emit('started');
@@ -233,7 +246,7 @@ export class ContainerService {
 
   /** Record the exit the monitor reports; release what the run held. */
   private watch(c: Container, ctl: MonitorControl): void {
-    ctl.once('exit', (st: ExitStatus) => { void this.onExit(c, st); });
+    ctl.onExit((st: ExitStatus) => { void this.onExit(c, st); });
   }
 
   private async onExit(c: Container, st: ExitStatus): Promise<void> {
@@ -242,6 +255,8 @@ export class ContainerService {
     Object.assign(c.rec.State, { Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0, ExitCode: st.code,
       OOMKilled: st.oom, FinishedAt: st.finishedAt || now() } satisfies Partial<ContainerState>);
     if ((st as { lost?: boolean }).lost) c.rec.State.Error = 'berth-monitor exited unexpectedly';
+    if (st.oom) this.event(c, 'oom');
+    this.event(c, 'die', { exitCode: String(st.code), execDuration: String(Math.max(0, Math.floor((Date.parse(c.rec.State.FinishedAt) - Date.parse(c.rec.State.StartedAt)) / 1000))) });
     if (!c.removed) this.save(c);
     await this.network.release(c).catch((e) => log.warn('network release failed', { id: c.rec.Id, error: String(e) }));
     c.events.emit('exit', st.code);
@@ -267,6 +282,7 @@ export class ContainerService {
     try { process.kill(c.rec.State.Pid, sig); } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
     }
+    thawAfterSignal(this, c); // container tools: a paused container gets the signal once thawed
   }
 
   async stop(ref: string, timeout?: number, signal?: string): Promise<void> {
@@ -275,14 +291,19 @@ export class ContainerService {
   }
 
   private async doStop(c: Container, timeout?: number, signal?: string): Promise<void> {
+    if (c.rec.State.Restarting) { c.stopRequested = true; this.bus.emit('cancel-restart', c); return; } // restart.ts
     if (!c.rec.State.Running) throw new NotModified('container already stopped');
     const sig = parseSignal(signal || c.rec.Config.StopSignal || 'SIGTERM');
     const t = timeout ?? c.rec.Config.StopTimeout ?? 10;
     c.stopRequested = true;
+    this.event(c, 'kill', { signal: String(sig) });
     this.signal(c, sig);
-    if (await this.waitExit(c, t < 0 ? -1 : t * 1000)) return;
-    this.signal(c, 9);
-    await this.waitExit(c, -1);
+    if (!(await this.waitExit(c, t < 0 ? -1 : t * 1000))) {
+      this.event(c, 'kill', { signal: '9' });
+      this.signal(c, 9);
+      await this.waitExit(c, -1);
+    }
+    this.event(c, 'stop');
   }
 
   async kill(ref: string, signal?: string): Promise<void> {
@@ -290,6 +311,7 @@ export class ContainerService {
     const sig = parseSignal(signal || 'SIGKILL');
     if (!c.rec.State.Running) throw new Conflict(`Cannot kill container: ${ref}: Container ${c.rec.Id} is not running`);
     if (sig === 9) c.stopRequested = true;
+    this.event(c, 'kill', { signal: String(sig) });
     this.signal(c, sig);
     if (sig === 9) await this.waitExit(c, 10000);
   }
@@ -299,6 +321,7 @@ export class ContainerService {
     await this.serialize(c, async () => {
       if (c.rec.State.Running) await this.doStop(c, timeout, signal);
       await this.doStart(c);
+      this.event(c, 'restart');
     });
   }
 
@@ -324,14 +347,19 @@ export class ContainerService {
     c.rec.State.Status = 'removing';
     for (const p of c.pendingAttach.splice(0)) p.cancel();
     c.ctl?.close();
-    await this.mounts.release(c, volumes).catch(() => undefined);
-    await this.network.forget?.(c).catch(() => undefined); // networking: drop the container's endpoint configs
-    this.names.release(c.rec.Name);
-    this.store.removeFiles(c.rec.Id);
-    removeCgroups(c.rec.Id);
-    this.containers.delete(c.rec.Id);
-    c.events.emit('removed');
-    this.bus.emit('removed', c);
+    try {
+      await this.mounts.release(c, volumes).catch(() => undefined);
+      await this.network.forget?.(c).catch(() => undefined); // networking: drop the container's endpoint configs
+      this.names.release(c.rec.Name);
+      this.store.removeFiles(c.rec.Id);
+      removeCgroups(cgroupsPath(c.rec.Id, c.hc.CgroupParent, this.deps.cgroupParent));
+    } finally {
+      // Whatever failed above, waiters (wait?condition=removed, run --rm) must hear of the removal.
+      this.containers.delete(c.rec.Id);
+      this.event(c, 'destroy');
+      c.events.emit('removed');
+      this.bus.emit('removed', c);
+    }
   }
 
   // ── wait ──────────────────────────────────────────────────────────────────
@@ -365,15 +393,18 @@ export class ContainerService {
     const tty = c.rec.Config.Tty;
     const detachKeys = parseDetachKeys(opts.detachKeys);
     const client = open(tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream');
+    this.event(c, 'attach');
     if (opts.logs) {
       await streamLogs(c.rec.LogPath, client, { follow: false, stdout: opts.stdout, stderr: opts.stderr, timestamps: false, tail: 'all', details: false, tty });
     }
     if (!opts.stream) { client.end(); return; }
     const streams = { client, tty, stdin: opts.stdin && c.rec.Config.OpenStdin, stdout: opts.stdout, stderr: opts.stderr,
       stdinOnce: c.rec.Config.StdinOnce, detachKeys };
-    const wire = async (dir: string) => { await attachToMonitor(path.join(dir, 'attach.sock'), streams); };
+    const wire = async (dir: string) => {
+      try { await attachToMonitor(path.join(dir, 'attach.sock'), streams); } catch (e) { client.end(); throw e; }
+    };
     if (c.rec.State.Running) {
-      try { await wire(this.bundle(c)); } catch { client.end(); }
+      await wire(this.bundle(c)).catch(() => undefined);
       return;
     }
     // Not running yet: wired when the monitor is created (before the process runs, so no output is lost).
@@ -403,6 +434,17 @@ export class ContainerService {
     await streamLogs(c.rec.LogPath, out, { ...opts, tty: c.rec.Config.Tty }, { stopped, closed });
   }
 
+  /** Log a lifecycle event and tell in-process listeners (restart policies, healthchecks) on `bus` 'event'. */
+  event(c: Container, action: string, extra?: Record<string, string>): void {
+    this.deps.events?.emit('container', action, c.rec.Id, containerAttrs(c, extra));
+    this.bus.emit('event', c, action, extra);
+  }
+
+  /** Start for a restart policy (the manual start path resets the policy's count; this one does not). */
+  policyStart(c: Container): Promise<void> {
+    return this.serialize(c, () => this.doStart(c));
+  }
+
   // ── restore after a berthd restart ────────────────────────────────────────
   async restore(): Promise<void> {
     const loaded = this.store.loadAll();
@@ -426,15 +468,15 @@ export class ContainerService {
 
   /** berthd shutdown: drop monitor connections; containers keep running (live restore). */
   shutdown(): void {
-    for (const c of this.containers.values()) { c.ctl?.removeAllListeners('exit'); c.ctl?.close(); }
+    for (const c of this.containers.values()) c.ctl?.close();
   }
 }
 
-/** Remove the container's cgroup dirs the monitor may have left (v1 hierarchies and v2). */
-export function removeCgroups(id: string): void {
+/** Remove the container's cgroup dirs the monitor may have left (v1 hierarchies and v2); `rel` is linux.cgroupsPath. */
+export function removeCgroups(rel: string): void {
   const root = '/sys/fs/cgroup';
   let hiers: string[] = [];
   try { hiers = fs.readdirSync(root); } catch { return; }
-  const dirs = fs.existsSync(path.join(root, 'cgroup.controllers')) ? [path.join(root, 'berth', id)] : hiers.map((h) => path.join(root, h, 'berth', id));
+  const dirs = fs.existsSync(path.join(root, 'cgroup.controllers')) ? [path.join(root, rel)] : hiers.map((h) => path.join(root, h, rel));
   for (const d of dirs) { try { fs.rmdirSync(d); } catch { /* absent or busy */ } }
 }

@@ -14,12 +14,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ContainerRecord, HostConfig } from './types.js';
 
-export function writeAtomic(file: string, data: string | Buffer): void {
+/**
+ * Write via a temp file and rename. `sync: false` for files that are rebuilt from the record
+ * anyway (runtime bundle, /etc/hosts …): rename alone is atomic against a crash of berthd.
+ */
+export function writeAtomic(file: string, data: string | Buffer, opts: { sync?: boolean; mode?: number } = {}): void {
   const tmp = `${file}.tmp-${process.pid}`;
-  const fd = fs.openSync(tmp, 'w', 0o600);
+  const fd = fs.openSync(tmp, 'w', opts.mode ?? 0o600);
   try {
     fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-    fs.fsyncSync(fd);
+    if (opts.sync !== false) fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { humanDuration } from '@berth/shared';
 import type { Container, ContainerService } from './service.js';
 import { ZERO_TIME } from './types.js';
+import { healthSuffix } from './health.js';
 
 /** Bytes used by a directory tree (the container's upper layer for -s). */
 export function dirSize(dir: string): number {
@@ -27,7 +28,7 @@ export function statusText(c: Container, nowMs = Date.now()): string {
   if (s.Status === 'removing') return 'Removal In Progress';
   if (s.Running) {
     const up = `Up ${humanDuration(nowMs - Date.parse(s.StartedAt))}`;
-    return s.Paused ? `${up} (Paused)` : up;
+    return s.Paused ? `${up} (Paused)` : up + healthSuffix(c);
   }
   if (s.Restarting) return `Restarting (${s.ExitCode}) ${humanDuration(nowMs - Date.parse(s.FinishedAt))} ago`;
   if (s.Dead) return 'Dead';

@@ -481,6 +481,15 @@ export class NetworkService {
       if (other.hc.NetworkMode === 'host') return {};
       return { netnsPath: ost?.netnsPath ?? `/proc/${other.rec.State.Pid}/ns/net` };
     }
+    if (mode === 'none') {
+      // Only lo: the launcher's fresh network namespace is exactly that, and costs nothing extra.
+      st.endpoints = {};
+      st.ports = [];
+      st.dns = c.hc.Dns ?? [];
+      st.hostname = c.rec.Config.Hostname;
+      this.writeFiles(c, this.files(c, st));
+      return {};
+    }
     const netnsPath = path.join(this.netnsDir, c.rec.Id.slice(0, 12));
     try { netlink().netnsDelete(netnsPath); } catch { /* not there */ }
     netlink().netnsCreate(netnsPath);

@@ -11,22 +11,34 @@ import { connectUnix } from './sockpath.js';
 import { lineReader, type ExitStatus, type ControlMsg } from './protocol.js';
 
 export class MonitorControl extends EventEmitter {
+  /** The exit, once known (kept so a late `onExit` still hears it). */
+  exitStatus?: ExitStatus;
+
   private constructor(private readonly sock: net.Socket, readonly dir: string) {
     super();
-    let exited = false;
+    const exit = (st: ExitStatus) => {
+      if (this.exitStatus) return;
+      this.exitStatus = st;
+      this.emit('exit', st);
+    };
     sock.on('data', lineReader((m) => {
       if (m.t === 'running') this.emit('running', m.pid);
-      else if (m.t === 'exit') { exited = true; this.emit('exit', { code: m.code, signal: m.signal ?? null, oom: !!m.oom, finishedAt: m.finishedAt } satisfies ExitStatus); }
+      else if (m.t === 'exit') exit({ code: m.code, signal: m.signal ?? null, oom: !!m.oom, finishedAt: m.finishedAt });
     }));
     sock.on('error', () => { /* close follows */ });
     sock.on('close', () => {
-      if (!exited) {
-        // The monitor went away without telling us: exit.json is the record, if it wrote one.
-        const st = readExitFile(dir);
-        this.emit('exit', st ?? { code: 255, signal: null, oom: false, finishedAt: new Date().toISOString(), lost: true });
-      }
+      // The monitor went away without telling us: exit.json is the record, if it wrote one.
+      if (!this.closedByUs) exit(readExitFile(dir) ?? { code: 255, signal: null, oom: false, finishedAt: new Date().toISOString(), lost: true } as ExitStatus);
       this.emit('close');
     });
+  }
+
+  private closedByUs = false;
+
+  /** Call `cb` once with the exit status, now if it is already known. */
+  onExit(cb: (st: ExitStatus) => void): void {
+    if (this.exitStatus) cb(this.exitStatus);
+    else this.once('exit', cb);
   }
 
   /** Connect to `<dir>/monitor.sock`; fails when the monitor is gone. */
@@ -38,7 +50,8 @@ export class MonitorControl extends EventEmitter {
   send(msg: ControlMsg): void { if (!this.sock.destroyed) this.sock.write(JSON.stringify(msg) + '\n'); }
   resize(h: number, w: number): void { this.send({ t: 'resize', h, w }); }
   closeStdin(): void { this.send({ t: 'close-stdin' }); }
-  close(): void { this.sock.destroy(); }
+  /** Drop the connection without inventing an exit (the container keeps running). */
+  close(): void { this.closedByUs = true; this.removeAllListeners('exit'); this.sock.destroy(); }
 }
 
 export function readExitFile(dir: string): ExitStatus | undefined {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { containerCaps } from './caps.js';
 import { defaultSeccomp, type OciSeccomp } from './seccomp.js';
 import type { ContainerRecord, HostConfig } from '../containers/types.js';
+import { logAnnotations } from '../containers/logging.js';
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -215,6 +216,11 @@ export function seccompFor(hc: HostConfig, caps: string[]): OciSeccomp | undefin
   return defaultSeccomp(caps);
 }
 
+/** linux.cgroupsPath: "<parent>/<id>", the parent from HostConfig.CgroupParent, else the daemon's (default /berth). */
+export function cgroupsPath(id: string, containerParent?: string, daemonParent?: string): string {
+  return `${('/' + (containerParent || daemonParent || '/berth')).replace(/\/+/g, '/').replace(/\/$/, '')}/${id}`;
+}
+
 export function renderSpec(inp: SpecInputs): OciSpec {
   const { record: rec, hostConfig: hc } = inp;
   const cfg = rec.Config;
@@ -222,7 +228,7 @@ export function renderSpec(inp: SpecInputs): OciSpec {
   const sec = securityOpts(hc);
   const annotations: Record<string, string> = {
     'berth.rootfs-overlay': inp.overlay,
-    'berth.log-path': rec.LogPath,
+    ...logAnnotations(rec, hc), // logging driver: berth.log-path, rotation (containers/logging.ts)
   };
   if (cfg.OpenStdin) annotations['berth.open-stdin'] = 'true';
   if (cfg.StdinOnce) annotations['berth.stdin-once'] = 'true';
@@ -244,7 +250,7 @@ export function renderSpec(inp: SpecInputs): OciSpec {
   if (cfg.Tty && hc.ConsoleSize && hc.ConsoleSize[0] > 0) process.consoleSize = { height: hc.ConsoleSize[0], width: hc.ConsoleSize[1] };
 
   const linux: Record<string, unknown> = {
-    cgroupsPath: `${('/' + (hc.CgroupParent || inp.cgroupParent || '/berth')).replace(/\/+/g, '/').replace(/\/$/, '')}/${rec.Id}`,
+    cgroupsPath: cgroupsPath(rec.Id, hc.CgroupParent, inp.cgroupParent),
     resources: resources(hc, hc.Privileged),
     namespaces: namespaces(hc, inp.netnsPath),
   };

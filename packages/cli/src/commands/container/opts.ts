@@ -11,6 +11,7 @@ import { usageLine } from '../../cli/spec.js';
 import { consoleSize } from '../../tty/resize.js';
 import { mountFlags } from './mount-flags.js';
 import { applyNetworkFlags } from './network-flags.js';
+import { applyHealthFlags } from './health-flags.js';
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === '' ? [] : [String(v)]);
 
@@ -40,7 +41,7 @@ function readKvFile(file: string, fromEnv: boolean): string[] {
     if (!line || line.startsWith('#')) continue;
     if (line.includes('=')) out.push(line.replace(/\r$/, ''));
     else if (fromEnv) { const v = process.env[line.trim()]; if (v !== undefined) out.push(`${line.trim()}=${v}`); }
-    else out.push(line.trim());
+    // label files: a line without "=" is dropped, as the docker CLI does
   }
   return out;
 }
@@ -150,6 +151,7 @@ export function createRequest(argv: Argv, path: string, detach: boolean, stdinIs
     NetworkingConfig: { EndpointsConfig: {} },
   };
   applyNetworkFlags(body, argv); // networking: -p/-P/--expose/--network/--ip/--network-alias/--mac-address/--link/--dns*/--add-host
+  applyHealthFlags(body, argv); // health-flags.ts: --health-*, --no-healthcheck
   if (argv['stop-signal']) body.StopSignal = argv['stop-signal'];
   if (flagGiven(['--stop-timeout'])) body.StopTimeout = num(argv['stop-timeout'], '--stop-timeout');
   void stdinIsTty;

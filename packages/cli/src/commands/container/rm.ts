@@ -4,7 +4,9 @@ import type { CommandContext } from '../../cli/context.js';
 import { forEach } from './each.js';
 
 export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
-  return forEach(ctx, argv._, async (name) => {
+  // A spinner on a terminal while many removals are waited for (ui/spinner.ts).
+  const { withSpinner } = await import('../../ui/spinner.js');
+  return withSpinner(ctx, `Removing ${argv._.length === 1 ? argv._[0] : `${argv._.length} containers`}…`, (ctx) => forEach(ctx, argv._, async (name) => {
     await ctx.docker().getContainer(name).remove({ force: !!argv.force, v: !!argv.volumes, link: argv.link ? true : undefined });
-  });
+  }));
 }

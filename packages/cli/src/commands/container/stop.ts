@@ -7,9 +7,12 @@ import { flagGiven } from './opts.js';
 
 export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
   const t = flagGiven(['-t', '--timeout', '--time']) ? Number(argv.timeout) : undefined;
-  return forEach(ctx, argv._, async (name) => {
+  // A spinner on a terminal while the stops are waited for (ui/spinner.ts).
+  const { withSpinner } = await import('../../ui/spinner.js');
+  const what = argv._.length === 1 ? argv._[0] : `${argv._.length} containers`;
+  return withSpinner(ctx, `Stopping ${what}…`, (ctx) => forEach(ctx, argv._, async (name) => {
     try { await ctx.docker().getContainer(name).stop({ t, signal: (argv.signal as string) || undefined }); } catch (e) {
       if (!(isApiError(e) && e.statusCode === 304)) throw e;
     }
-  });
+  }));
 }

@@ -21,17 +21,14 @@ export function parseTimestamp(value: string, nowMs: number): string {
     return `${sec}.${frac.padEnd(9, '0').slice(0, 9)}`;
   }
   const d = goDuration(value);
-  if (d !== undefined) return toApi(nowMs - d);
+  // A duration becomes whole seconds, as docker's CLI sends it.
+  if (d !== undefined) return String(Math.floor((nowMs - d) / 1000));
   let text = value;
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) text += 'T00:00:00';
   if (!/(Z|[+-]\d\d:\d\d)$/.test(text)) text += 'Z';
-  const ms = Date.parse(text);
+  // Keep every fraction digit: Date.parse stops at milliseconds.
+  const frac = /\.(\d+)(?=Z|[+-]\d\d:\d\d$)/.exec(text)?.[1] ?? '';
+  const ms = Date.parse(text.replace(/\.\d+(?=Z|[+-]\d\d:\d\d$)/, ''));
   if (Number.isNaN(ms)) throw new Error(`invalid value for "since": failed to parse value as time or duration: "${value}"`);
-  return toApi(ms);
-}
-
-function toApi(ms: number): string {
-  const sec = Math.floor(ms / 1000);
-  const nanos = Math.round((ms - sec * 1000) * 1e6);
-  return `${sec}.${String(nanos).padStart(9, '0')}`;
+  return `${Math.floor(ms / 1000)}.${frac.padEnd(9, '0').slice(0, 9)}`;
 }

@@ -17,6 +17,11 @@ export default async function (argv: Argv, ctx: CommandContext): Promise<number>
     body = ctx.stdin;
   }
   const stream = await ctx.docker().loadImage(body as import('node:stream').Readable, { quiet: !!argv.quiet });
+  // On a terminal the Ink progress view draws the stream (ui/progress-view.tsx).
+  if (!argv.quiet && (await import('../../ui/color.js')).useLiveView(ctx.stdout)) {
+    try { await (await import('../../ui/progress-view.js')).inkProgress(stream, ctx.stdout); } catch (e) { throw new StatusError(1, (e as Error).message); }
+    return 0;
+  }
   await followLines(stream, ctx.stdout);
   return 0;
 }

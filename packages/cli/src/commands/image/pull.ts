@@ -19,6 +19,10 @@ export async function followStream(ctx: CommandContext, stream: NodeJS.ReadableS
   const out = quiet ? { write: () => true } : ctx.stdout;
   const tty = !quiet && !!ctx.stdout.isTTY;
   try {
+    // On a terminal the Ink view draws it (ui/progress-view.tsx, loaded only here); BERTH_PROGRESS=plain opts out.
+    if (tty && (await import('../../ui/color.js')).useLiveView(ctx.stdout)) {
+      return await (await import('../../ui/progress-view.js')).inkProgress(stream, ctx.stdout);
+    }
     return await displayProgress(stream, out, { tty, width: ctx.stdout.columns ?? 0 });
   } catch (e) {
     if (e instanceof ProgressStreamError) throw new StatusError(1, e.message);

@@ -7,6 +7,7 @@ import type { ContainerService } from '../../containers/service.js';
 import type { ImageLookup } from '../../images/types.js';
 import { inspectView } from '../../containers/view.js';
 import { listContainers, pruneContainers } from '../../containers/list.js';
+import { assertReadable } from '../../containers/logging.js';
 
 export interface ContainersBackend { containers: ContainerService; images: ImageLookup }
 
@@ -67,6 +68,7 @@ export function containersRouter({ containers: svc, images }: ContainersBackend)
     }),
     get('/containers/:id/logs', async ({ req, res, params, query }) => {
       const c = svc.get(params.id!);
+      assertReadable(c.hc); // logging driver none/syslog: Docker's 501
       const stdout = boolParam(query, 'stdout');
       const stderr = boolParam(query, 'stderr');
       if (!stdout && !stderr) throw new InvalidArgument('Bad parameters: you must choose at least one stream');

@@ -1,0 +1,75 @@
+/** berth stats [-a] [--no-stream] [--no-trunc] [--format] [CONTAINER...] */
+import type { Readable } from 'node:stream';
+import type { Argv } from '../../cli/args.js';
+import type { CommandContext } from '../../cli/context.js';
+import { StatusError } from '../../cli/errors.js';
+import { isApiError } from '../../client/errors.js';
+import { liveStats, renderStats, statsEntry, statsRow, type StatsEntry, type StatsResponse } from '../../render/stats.js';
+
+function lines(stream: Readable, onLine: (s: StatsResponse) => void): Promise<void> {
+  return new Promise((resolve) => {
+    let buf = '';
+    stream.on('data', (chunk: Buffer) => {
+      buf += chunk.toString('utf8');
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const l = buf.slice(0, i); buf = buf.slice(i + 1);
+        if (l.trim()) { try { onLine(JSON.parse(l)); } catch { /* partial garbage */ } }
+      }
+    });
+    stream.on('end', () => resolve());
+    stream.on('error', () => resolve());
+    stream.on('close', () => resolve());
+  });
+}
+
+export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
+  const docker = ctx.docker();
+  const opts = { format: argv.format as string | undefined, noTrunc: !!argv['no-trunc'] };
+  let targets: string[] = argv._;
+  if (!targets.length) {
+    const list = await docker.listContainers<{ Id: string }[]>({ all: !!argv.all });
+    targets = list.map((c) => c.Id);
+  }
+  const errors: string[] = [];
+  if (argv['no-stream']) {
+    const entries = await Promise.all(targets.map(async (t) => {
+      try {
+        return statsEntry(t, await docker.getContainer(t).stats({ stream: false }));
+      } catch (e) {
+        errors.push(isApiError(e) ? `Error response from daemon: ${(e as Error).message}` : (e as Error).message);
+        return undefined;
+      }
+    }));
+    if (errors.length) throw new StatusError(1, errors.join('\n'));
+    ctx.stdout.write(renderStats(entries.filter((e): e is StatsEntry => !!e), opts));
+    return 0;
+  }
+  const latest = new Map<string, StatsEntry>(targets.map((t) => [t, { ...statsEntry(t, {}), invalid: true, container: t }]));
+  const streams: Readable[] = [];
+  for (const t of targets) {
+    try {
+      const s = await docker.getContainer(t).stats({ stream: true });
+      streams.push(s);
+      void lines(s, (r) => latest.set(t, statsEntry(t, r)));
+    } catch (e) {
+      throw new StatusError(1, isApiError(e) ? `Error response from daemon: ${(e as Error).message}` : (e as Error).message);
+    }
+  }
+  const stop = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+    ctx.stdout.once('error', () => resolve());
+  });
+  // On a terminal with the default table: the live Ink view (ui/stats-view.tsx; sorts by key, fits the terminal).
+  if ((!opts.format || opts.format === 'table') && (await import('../../ui/color.js')).useLiveView(ctx.stdout)) {
+    const abort = new AbortController();
+    void stop.then(() => abort.abort());
+    const { runStatsView } = await import('../../ui/stats-view.js');
+    await runStatsView({ rows: () => targets.map((t) => statsRow(latest.get(t)!, opts.noTrunc)), out: ctx.stdout, input: ctx.stdin, signal: abort.signal });
+  } else {
+    await liveStats(ctx.stdout, () => targets.map((t) => latest.get(t)!), opts, stop);
+  }
+  for (const s of streams) s.destroy();
+  return 0;
+}

@@ -1,0 +1,54 @@
+/** berth update [resource flags] [--restart] CONTAINER...: live limits, each name on stdout. */
+import { ramInBytes } from '@berth/shared';
+import type { Argv } from '../../cli/args.js';
+import type { CommandContext } from '../../cli/context.js';
+import { StatusError } from '../../cli/errors.js';
+import { usageLine } from '../../cli/spec.js';
+import { forEach } from './each.js';
+
+function bad(path: string, value: string, flag: string, why: string): StatusError {
+  return new StatusError(125, `invalid argument "${value}" for "${flag}" flag: ${why}\n\nUsage:  ${usageLine(path)}\n\nRun 'berth ${path} --help' for more information`);
+}
+
+function bytes(path: string, v: unknown, flag: string, minusOne = false): number | undefined {
+  if (v === undefined || v === '' || v === null) return undefined;
+  const s = String(v);
+  if (minusOne && s === '-1') return -1;
+  try { return ramInBytes(s); } catch { throw bad(path, s, flag, `invalid size: '${s}'`); }
+}
+
+/** The update body from the flags (only what was given), as docker's runUpdate builds it. */
+export function updateBody(argv: Argv, path: string): Record<string, unknown> {
+  const r: Record<string, unknown> = {};
+  const set = (k: string, v: unknown) => { if (v !== undefined && v !== 0 && v !== '') r[k] = v; };
+  set('Memory', bytes(path, argv.memory, '-m, --memory'));
+  set('MemorySwap', bytes(path, argv['memory-swap'], '--memory-swap', true));
+  set('MemoryReservation', bytes(path, argv['memory-reservation'], '--memory-reservation'));
+  set('CpuShares', argv['cpu-shares']);
+  set('CpuPeriod', argv['cpu-period']);
+  set('CpuQuota', argv['cpu-quota']);
+  set('CpusetCpus', argv['cpuset-cpus']);
+  set('CpusetMems', argv['cpuset-mems']);
+  set('BlkioWeight', argv['blkio-weight']);
+  set('PidsLimit', argv['pids-limit']);
+  if (argv.cpus !== undefined && argv.cpus !== '') {
+    const n = Number(argv.cpus);
+    if (!Number.isFinite(n)) throw bad(path, String(argv.cpus), '--cpus', `failed to parse ${String(argv.cpus)} as a rational number`);
+    set('NanoCpus', Math.round(n * 1e9));
+  }
+  const restart = argv.restart as string | undefined;
+  if (restart) {
+    const [name, count] = restart.split(':');
+    r.RestartPolicy = { Name: name, MaximumRetryCount: count === undefined ? 0 : Number(count) };
+  }
+  return r;
+}
+
+export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
+  const body = updateBody(argv, ctx.path);
+  if (!Object.keys(body).length) throw new StatusError(1, 'you must provide one or more flags when using this command');
+  return forEach(ctx, argv._, async (name) => {
+    const r = await ctx.docker().getContainer(name).update<{ Warnings?: string[] | null }>(body);
+    for (const w of r?.Warnings ?? []) ctx.stderr.write(`${w}\n`);
+  });
+}

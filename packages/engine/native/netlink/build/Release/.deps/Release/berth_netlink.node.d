@@ -1,1 +1,0 @@
-cmd_Release/berth_netlink.node := ln -f "Release/obj.target/berth_netlink.node" "Release/berth_netlink.node" 2>/dev/null || (rm -rf "Release/berth_netlink.node" && cp -af "Release/obj.target/berth_netlink.node" "Release/berth_netlink.node")

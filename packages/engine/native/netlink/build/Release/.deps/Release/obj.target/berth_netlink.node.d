@@ -1,1 +1,0 @@
-cmd_Release/obj.target/berth_netlink.node := g++ -o Release/obj.target/berth_netlink.node -shared -pthread -rdynamic -m64  -Wl,-soname=berth_netlink.node -Wl,--start-group Release/obj.target/berth_netlink/src/nl.o Release/obj.target/berth_netlink/src/netns.o Release/obj.target/berth_netlink/src/binding.o -Wl,--end-group -lpthread

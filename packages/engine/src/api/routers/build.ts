@@ -1,0 +1,81 @@
+/**
+ * /build (the classic builder): Docker's query parameters → BuildRequest, the context is the
+ * body, the output Docker's JSON lines. Errors before any output (a bad Dockerfile, a bad
+ * tag) are plain HTTP errors as Docker answers them; later ones are `errorDetail` lines.
+ * /build/prune and /build/cancel as the API has them.
+ */
+import { InvalidArgument, errorMessage } from '@berth/shared';
+import { post, type RequestContext, type Route } from '../router.js';
+import { boolParam, intParam, sendJson, sendStatus } from '../http-util.js';
+import { StepError } from '../../build/builder.js';
+import type { BuildRequest, BuildService } from '../../build/service.js';
+
+function jsonParam<T>(q: URLSearchParams, name: string, def: T): T {
+  const v = q.get(name);
+  if (!v) return def;
+  try { return JSON.parse(v) as T; } catch { throw new InvalidArgument(`invalid ${name} value: ${v}`); }
+}
+
+export function buildRequest(q: URLSearchParams): BuildRequest {
+  if (q.get('version') === '2') throw new InvalidArgument('BuildKit is not supported by Berth; use the classic builder (DOCKER_BUILDKIT=0)');
+  const hostsRaw = q.get('extrahosts') ?? '';
+  const extraHosts = hostsRaw.startsWith('[') ? jsonParam<string[]>(q, 'extrahosts', []) : hostsRaw.split(',').filter(Boolean);
+  const forceRm = boolParam(q, 'forcerm');
+  return {
+    dockerfile: q.get('dockerfile') ?? '',
+    tags: q.getAll('t').filter(Boolean),
+    buildArgs: jsonParam<Record<string, string | null>>(q, 'buildargs', {}),
+    labels: jsonParam<Record<string, string>>(q, 'labels', {}),
+    noCache: boolParam(q, 'nocache'),
+    pull: boolParam(q, 'pull'),
+    rm: forceRm || boolParam(q, 'rm', true),
+    forceRm,
+    target: q.get('target') || undefined,
+    quiet: boolParam(q, 'q'),
+    host: {
+      NetworkMode: q.get('networkmode') && q.get('networkmode') !== 'default' ? q.get('networkmode')! : 'bridge',
+      ExtraHosts: extraHosts,
+      Memory: intParam(q, 'memory', 0),
+      MemorySwap: intParam(q, 'memswap', 0),
+      CpuShares: intParam(q, 'cpushares', 0),
+      CpusetCpus: q.get('cpusetcpus') ?? '',
+      CpuPeriod: intParam(q, 'cpuperiod', 0),
+      CpuQuota: intParam(q, 'cpuquota', 0),
+      ShmSize: intParam(q, 'shmsize', 0),
+      CgroupParent: q.get('cgroupparent') ?? '',
+    },
+  };
+}
+
+export function buildRouter(svc: BuildService): Route[] {
+  const build = async ({ req, res, query }: RequestContext) => {
+    const opts = buildRequest(query);
+    svc.validate(opts);
+    let started = false;
+    let gone = false;
+    res.on('close', () => { gone = !res.writableFinished; });
+    const send = (msg: unknown) => {
+      if (!started) { res.writeHead(200, { 'Content-Type': 'application/json' }); started = true; }
+      res.write(JSON.stringify(msg) + '\r\n');
+    };
+    try {
+      await svc.build(opts, req, {
+        out: (text) => send({ stream: text }),
+        aux: (aux) => send({ aux }),
+        progress: (msg) => send(msg),
+        cancelled: () => gone,
+      });
+    } catch (e) {
+      if (!started) throw e;
+      const message = errorMessage(e);
+      const detail = e instanceof StepError ? { code: e.code, message } : { message };
+      send({ errorDetail: detail, error: message });
+    }
+    res.end();
+  };
+  return [
+    post('/build', build),
+    post('/build/prune', async ({ res }) => sendJson(res, 200, await svc.prune())),
+    post('/build/cancel', ({ res }) => sendStatus(res, 200)),
+  ];
+}

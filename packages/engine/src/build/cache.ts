@@ -1,0 +1,51 @@
+/**
+ * The classic builder's cache: a step hits when an image exists whose parent is the step's
+ * parent (images with no parent for `FROM scratch`) and whose recorded container_config (the
+ * step's command — `#(nop) COPY file:<checksum> in /dst` for copies, the build args for RUN —
+ * and the config it leaves) matches. The newest match wins. Once a stage misses, the rest of
+ * that stage misses (`Reset` at each FROM), and `--no-cache` never hits.
+ */
+import type { ImageService } from '../images/service.js';
+import type { ContainerConfigSpec } from '../images/types.js';
+
+const keys = ['Cmd', 'Entrypoint', 'Env', 'WorkingDir', 'User', 'Labels', 'ExposedPorts', 'Volumes', 'OnBuild', 'Shell', 'Healthcheck', 'StopSignal'] as const;
+
+function sortObj(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortObj);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortObj((v as Record<string, unknown>)[k])]));
+  return v;
+}
+
+/** The parts of a container_config that decide a cache hit, in a canonical form. */
+export function cacheKey(cfg: ContainerConfigSpec): string {
+  const pick: Record<string, unknown> = {};
+  for (const k of keys) {
+    const v = cfg[k];
+    const empty = v === undefined || v === null || v === '' || (Array.isArray(v) && !v.length) || (typeof v === 'object' && !Array.isArray(v) && !Object.keys(v as object).length);
+    if (!empty) pick[k] = v;
+  }
+  return JSON.stringify(sortObj(pick));
+}
+
+export class BuildCache {
+  private busted = false;
+  constructor(private readonly images: ImageService, private readonly disabled: boolean) {}
+
+  /** A new stage starts probing again. */
+  reset(): void { this.busted = false; }
+
+  probe(parentId: string, probeConfig: ContainerConfigSpec): string | undefined {
+    if (this.disabled || this.busted) return undefined;
+    const want = cacheKey(probeConfig);
+    let best: { id: string; created: string } | undefined;
+    for (const img of this.images.images.list()) {
+      if ((img.meta.parent ?? '') !== parentId) continue;
+      const cc = img.config.container_config;
+      if (!cc || cacheKey(cc) !== want) continue;
+      const created = img.config.created ?? '';
+      if (!best || created > best.created) best = { id: img.id, created };
+    }
+    if (!best) this.busted = true;
+    return best?.id;
+  }
+}

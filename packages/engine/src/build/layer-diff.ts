@@ -1,0 +1,30 @@
+/**
+ * A build step's filesystem change → a layer: the step's overlay upperdir as a Docker layer
+ * tar (storage/diff.ts: whiteouts, opaque dirs; the runtime's mountpoints left out as Docker's
+ * init layer does), ingested into the content store and applied on top of the parent's layers
+ * through ImageService. A step that changed nothing gives no layer (Docker's `empty_layer`).
+ */
+import type { ImageService } from '../images/service.js';
+import type { LayerBlob } from '../images/layer-store.js';
+import { INIT_PATHS, layerTarFromUpperdir } from '../storage/diff.js';
+
+export interface CommittedLayer { diffID?: string; blob?: LayerBlob; chainID?: string }
+
+/** A tar with no entries is its two zero end blocks. */
+const EMPTY_TAR_MAX = 1024;
+
+/**
+ * Turn `upperDir` into a layer on top of `parentChain`: returns the new diffID/chainID, or
+ * nothing when the step changed no file. `ran`: the upperdir belonged to a container (its
+ * mountpoints are not part of the change).
+ */
+export async function commitLayer(images: ImageService, parentChain: string | null, upperDir: string, ran = false): Promise<CommittedLayer> {
+  const stream = layerTarFromUpperdir(upperDir, ran ? { ignore: INIT_PATHS } : {});
+  const info = await images.content.ingest(stream);
+  if (info.size <= EMPTY_TAR_MAX) {
+    await images.discardBlobs([info.digest]);
+    return {};
+  }
+  const { chainID, blob } = await images.applyLayerBlob(parentChain, info.digest, info.digest);
+  return { diffID: info.digest, blob, chainID };
+}

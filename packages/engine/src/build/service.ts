@@ -1,0 +1,97 @@
+/**
+ * BuildService: one `POST /build` — the context extracted into a private dir under the data
+ * root, the Dockerfile parsed and run by the Builder, the result tagged, and Docker's closing
+ * lines ("Successfully built …", "Successfully tagged …"). Output goes to an emitter of
+ * Docker's JSON messages; errors after output started become `errorDetail` lines (the router
+ * decides). `prune` clears what builds leave: dangling intermediate images are the image
+ * side's business, so here it is only the scratch dirs.
+ *
+ *   <data-root>/builder/
+ *     build-<random>/context/      the extracted context
+ *     build-<random>/step-…/       overlay mounts of COPY/ADD/WORKDIR steps (removed per step)
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { parseNormalizedNamed } from '@berth/shared/reference';
+import { familiarString } from '@berth/shared/reference';
+import type { ImageService } from '../images/service.js';
+import { parseRef } from '../images/service.js';
+import type { ContainerService } from '../containers/service.js';
+import { Builder, type BuildIO, type BuildOptions } from './builder.js';
+import { StepContainers } from './containers.js';
+import { applyIgnoreToSpecialFiles, extractContext, readDockerfile } from './context.js';
+
+export interface BuildRequest extends BuildOptions {
+  quiet: boolean;
+}
+
+export type PullFn = (ref: string, platform: string | undefined, io: BuildIO) => Promise<void>;
+
+export class BuildService {
+  private readonly root: string;
+  private readonly steps: StepContainers;
+
+  constructor(dataRoot: string, private readonly images: ImageService, containers: ContainerService, private readonly pull?: PullFn) {
+    this.root = path.join(dataRoot, 'builder');
+    fs.mkdirSync(this.root, { recursive: true, mode: 0o700 });
+    // What a crash left: step mounts first (never rm through a mount), then the dirs.
+    unmountUnder(this.root);
+    for (const d of fs.readdirSync(this.root)) fs.rmSync(path.join(this.root, d), { recursive: true, force: true });
+    this.steps = new StepContainers(containers);
+  }
+
+  /** Check what can be checked before the body is read (bad tags are a 400). */
+  validate(req: BuildRequest): void {
+    for (const t of req.tags) parseRef(() => parseNormalizedNamed(t));
+  }
+
+  async build(req: BuildRequest, context: Readable, io: BuildIO): Promise<string> {
+    this.validate(req);
+    const dir = await fs.promises.mkdtemp(path.join(this.root, 'build-'));
+    try {
+      const ctx = path.join(dir, 'context');
+      await extractContext(context, ctx);
+      const text = readDockerfile(ctx, req.dockerfile);
+      applyIgnoreToSpecialFiles(ctx, req.dockerfile);
+      // Quiet: the steps are held back and shown only if the build fails.
+      const held: string[] = [];
+      const stepIO: BuildIO = req.quiet ? { ...io, out: (t) => { held.push(t); }, progress: undefined } : io;
+      const builder = new Builder(text, ctx, dir, req, { images: this.images, containers: this.steps, pull: this.pull }, stepIO);
+      for (const w of builder.warnings) io.out(w + '\n');
+      let id: string;
+      try {
+        id = await builder.build();
+      } catch (e) {
+        if (req.quiet && held.length) io.out(held.join(''));
+        throw e;
+      }
+      if (req.quiet) io.out(`${id}\n`);
+      else io.out(`Successfully built ${id.slice(7, 19)}\n`);
+      for (const t of req.tags) {
+        const ref = parseRef(() => parseNormalizedNamed(t));
+        if (!ref.tag && !ref.digest) ref.tag = 'latest';
+        await this.images.refs.set(ref, id);
+        await this.images.images.setLastTagTime(id);
+        if (!req.quiet) io.out(`Successfully tagged ${familiarString(ref)}\n`);
+      }
+      return id;
+    } finally {
+      await fs.promises.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  /** POST /build/prune: the classic builder keeps no separate cache store. */
+  async prune(): Promise<{ CachesDeleted: string[] | null; SpaceReclaimed: number }> {
+    return { CachesDeleted: null, SpaceReclaimed: 0 };
+  }
+}
+
+/** Unmount every mount below `dir` (deepest first), from /proc/self/mountinfo. */
+function unmountUnder(dir: string): void {
+  let info = '';
+  try { info = fs.readFileSync('/proc/self/mountinfo', 'utf8'); } catch { return; }
+  const points = info.split('\n').map((l) => l.split(' ')[4]).filter((p): p is string => !!p && p.startsWith(dir + '/'));
+  for (const p of points.sort().reverse()) spawnSync('umount', ['-l', p]);
+}

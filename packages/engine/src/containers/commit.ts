@@ -1,0 +1,98 @@
+/**
+ * POST /commit and GET /containers/{id}/changes: the container's upperdir as a new layer on its
+ * image (through ImageService: content.ingest → applyLayerBlob → commit) and as `docker diff`'s
+ * A/C/D list. Volume, bind and tmpfs destinations keep their mountpoint but not their contents;
+ * the mountpoints berth-monitor creates (Docker's init layer) are left out.
+ */
+import { Conflict, InvalidArgument } from '@berth/shared';
+import { parseNormalizedNamed, withTag } from '@berth/shared/reference';
+import { parseRef, type ImageService } from '../images/service.js';
+import { applyChanges } from '../images/archive/changes.js';
+import type { ContainerConfigSpec, ImageConfig, HistoryEntry } from '../images/types.js';
+import { changesFromUpperdir, INIT_PATHS, layerTarFromUpperdir, type Change, type DiffOptions } from '../storage/diff.js';
+import { containerMounts } from './rootfs.js';
+import { setFrozen, containerCgroup } from './freezer.js';
+import type { Container, ContainerService } from './service.js';
+
+/** The sha256 of an empty tar (two zero blocks): Docker's empty layer. */
+export const EMPTY_LAYER = 'sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef';
+
+export function diffOptions(svc: ContainerService, c: Container): DiffOptions {
+  const exclude = [...containerMounts(svc, c).map((m) => m.Destination), ...Object.keys(c.hc.Tmpfs ?? {})];
+  return { exclude, ignore: INIT_PATHS };
+}
+
+export async function containerChanges(svc: ContainerService, ref: string): Promise<Change[]> {
+  const c = svc.get(ref);
+  return changesFromUpperdir(svc.store.layer(c.rec.Id).diff, c.rec.LowerDirs, diffOptions(svc, c));
+}
+
+export interface CommitQuery {
+  container: string;
+  repo?: string;
+  tag?: string;
+  comment?: string;
+  author?: string;
+  pause: boolean;
+  changes: string[];
+}
+
+const CONFIG_KEYS = ['Hostname', 'Domainname', 'User', 'AttachStdin', 'AttachStdout', 'AttachStderr', 'ExposedPorts', 'Tty', 'OpenStdin',
+  'StdinOnce', 'Env', 'Cmd', 'Healthcheck', 'ArgsEscaped', 'Image', 'Volumes', 'WorkingDir', 'Entrypoint', 'NetworkDisabled', 'MacAddress',
+  'OnBuild', 'Labels', 'StopSignal', 'StopTimeout', 'Shell'];
+
+function pick(cfg: Record<string, unknown>): ContainerConfigSpec {
+  const out: ContainerConfigSpec = {};
+  for (const k of CONFIG_KEYS) if (cfg[k] !== undefined) out[k] = structuredClone(cfg[k]);
+  return out;
+}
+
+export async function commitContainer(svc: ContainerService, images: ImageService, q: CommitQuery, body: Record<string, unknown>): Promise<{ Id: string }> {
+  const c = svc.get(q.container);
+  if (c.rec.State.Status === 'removing') throw new Conflict(`You cannot commit container ${c.rec.Id} which is being removed`);
+  if (c.rec.State.Dead) throw new Conflict(`You cannot commit container ${c.rec.Id} which is Dead`);
+  const ref = q.repo ? parseRef(() => { parseNormalizedNamed(q.repo!); return withTag(q.repo!, q.tag); }) : undefined;
+  if (!q.repo && q.tag) throw new InvalidArgument('invalid reference format');
+  const base = { ...pick(c.rec.Config as unknown as Record<string, unknown>), ...pick(body) };
+  const config = applyChanges(base, q.changes);
+  const parent = images.images.get(c.rec.Image);
+  if (!parent) throw new Conflict(`image ${c.rec.Image} of container ${c.rec.Id} no longer exists`);
+  const release = images.hold(parent.chainIDs);
+  const freeze = q.pause && c.rec.State.Running && !c.rec.State.Paused;
+  const cg = freeze ? containerCgroup(svc, c) : undefined;
+  if (cg) await setFrozen(cg, true);
+  let digest: string;
+  try {
+    ({ digest } = await images.content.ingest(layerTarFromUpperdir(svc.store.layer(c.rec.Id).diff, diffOptions(svc, c))));
+  } finally {
+    if (cg) await setFrozen(cg, false).catch(() => undefined);
+  }
+  try {
+    const empty = digest === EMPTY_LAYER;
+    const parentChain = parent.chainIDs[parent.chainIDs.length - 1] ?? null;
+    const layerBlobs = empty ? undefined : { [digest]: (await images.applyLayerBlob(parentChain, digest, digest)).blob };
+    const created = new Date().toISOString();
+    const hist: HistoryEntry = { created, created_by: (c.rec.Config.Cmd ?? []).join(' ') };
+    if (q.author) hist.author = q.author;
+    if (q.comment) hist.comment = q.comment;
+    if (empty) hist.empty_layer = true;
+    const pc = parent.config;
+    const image: ImageConfig = {
+      architecture: pc.architecture, os: pc.os, ...(pc.variant ? { variant: pc.variant } : {}),
+      ...(q.author ? { author: q.author } : {}), ...(q.comment ? { comment: q.comment } : {}),
+      config, container: c.rec.Id, created, docker_version: 'berth',
+      history: [...(pc.history ?? []), hist],
+      rootfs: { type: 'layers', diff_ids: [...pc.rootfs.diff_ids, ...(empty ? [] : [digest])] },
+    };
+    const { image: stored } = await images.commit({
+      config: Buffer.from(JSON.stringify(image)), parent: parent.id, layerBlobs, refs: ref ? [ref] : [],
+    });
+    svc.bus.emit('action', { action: 'commit', container: c, attributes: { comment: q.comment ?? '', imageID: stored.id, imageRef: ref ? `${q.repo}${q.tag ? `:${q.tag}` : ''}` : '' } });
+    return { Id: stored.id };
+  } catch (e) {
+    await images.discardBlobs([digest]);
+    throw e;
+  } finally {
+    release();
+  }
+}
