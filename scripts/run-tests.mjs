@@ -31,8 +31,13 @@ let files = [...unit.sort(), ...e2e.sort()];
 if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
 if (files.length === 0) { console.error('no test files matched'); process.exit(1); }
 
+// Ink turns its live views into static output when it sees a CI environment; the pty tests
+// check the live views, so the suite runs without those variables.
+const env = { ...process.env, BERTH_REPO: root };
+for (const k of Object.keys(env)) if (k === 'CI' || k === 'CONTINUOUS_INTEGRATION' || k.startsWith('CI_')) delete env[k];
+
 const r = spawnSync(process.execPath, [
   '--import', 'tsx', '--test', '--test-reporter=tap', `--test-concurrency=${process.env.BERTH_TEST_CONCURRENCY ?? 2}`,
   '--test-timeout=300000', ...files,
-], { cwd: root, stdio: 'inherit', env: { ...process.env, BERTH_REPO: root } });
+], { cwd: root, stdio: 'inherit', env });
 process.exit(r.status ?? 1);

@@ -52,7 +52,8 @@ function resolveCommand(rest: string[]): { path: string; args: string[] } | unde
 /** Docker's way of reporting a failed command: `berth: …` and the help hint for run/create/start-like commands. */
 function report(ctx: { path: string; stderr: NodeJS.WriteStream }, err: unknown): number {
   const canon = canonical(ctx.path);
-  const engineCommand = canon === 'container run' || canon === 'container create';
+  // Only `run` wraps daemon errors as `berth: …` with exit 125; `create` prints them plainly, exit 1.
+  const engineCommand = canon === 'container run';
   const msg = err instanceof Error ? err.message : String(err);
   if (err instanceof StatusError) {
     if (msg) ctx.stderr.write(msg.endsWith('\n') ? msg : msg + '\n');

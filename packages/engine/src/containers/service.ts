@@ -99,6 +99,7 @@ export class ContainerService {
     this.network = deps.network ?? noNetwork;
     this.mounts = deps.mounts ?? noMounts;
     this.bus.setMaxListeners(0);
+    fs.mkdirSync(path.join(deps.execRoot, 'seccomp'), { recursive: true, mode: 0o700 });
   }
 
   // ── lookup ────────────────────────────────────────────────────────────────
@@ -210,6 +211,7 @@ export class ContainerService {
       const spec = renderSpec({
         record: c.rec, hostConfig: withDefaultUlimits(c.hc, this.deps.defaultUlimits?.()), bundle, rootfs: this.store.layer(c.rec.Id).merged, overlay: this.overlayOptions(c),
         netnsPath: net.netnsPath, extraMounts: await this.mounts.mounts(c), cgroupParent: this.deps.cgroupParent,
+        seccompCache: path.join(this.deps.execRoot, 'seccomp'),
       });
       writeAtomic(path.join(bundle, 'config.json'), JSON.stringify(spec), { sync: false });
       const pending = c.pendingAttach.splice(0);

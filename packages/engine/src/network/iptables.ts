@@ -108,14 +108,20 @@ function restore(input: string): Promise<void> {
 export class Iptables {
   private queue: Promise<unknown> = Promise.resolve();
   private jumpsReady = false;
+  /** The chains' content as last written: most container starts change no rule, and then cost no spawn. */
+  private applied?: string;
 
   constructor(private readonly enabled = true) {}
 
   apply(state: RuleState): Promise<void> {
     return this.serial(async () => {
       if (!this.enabled) return;
-      if (!await ipt(['-t', 'filter', '-L', USER_CHAIN, '-n'])) await ipt(['-t', 'filter', '-N', USER_CHAIN]);
-      await restore(renderRules(state));
+      const rules = renderRules(state);
+      if (this.jumpsReady && rules === this.applied) return;
+      if (!this.jumpsReady && !await ipt(['-t', 'filter', '-L', USER_CHAIN, '-n'])) await ipt(['-t', 'filter', '-N', USER_CHAIN]);
+      this.applied = undefined;
+      await restore(rules);
+      this.applied = rules;
       if (!this.jumpsReady) {
         for (const j of JUMPS) {
           // one copy, at the top: drop duplicates left by a crash, then insert
@@ -140,6 +146,7 @@ export class Iptables {
       for (const c of NAT_CHAINS) { await ipt(['-t', 'nat', '-X', c]); }
       await ipt(['-t', 'filter', '-X', USER_CHAIN]); // fails while it holds the user's rules
       this.jumpsReady = false;
+      this.applied = undefined;
     });
   }
 

@@ -59,6 +59,8 @@ export interface SpecInputs {
   extraMounts?: OciMount[];
   /** Parent cgroup path (default /berth); HostConfig.CgroupParent wins. */
   cgroupParent?: string;
+  /** Where the launcher keeps compiled seccomp filters, keyed by profile: compiled once, not per start. */
+  seccompCache?: string;
 }
 
 /** Docker's process env: PATH default, HOSTNAME, TERM with a tty, then the container's (which wins). */
@@ -235,6 +237,7 @@ export function renderSpec(inp: SpecInputs): OciSpec {
   if (hc.Init) annotations['berth.init'] = 'true';
   if (cfg.User) annotations['berth.user'] = cfg.User;
   if (hc.Privileged) annotations['berth.privileged'] = 'true';
+  if (inp.seccompCache) annotations['berth.seccomp-cache'] = inp.seccompCache;
 
   const process: OciProcess = {
     terminal: cfg.Tty,

@@ -98,7 +98,7 @@ export function createRequest(argv: Argv, path: string, detach: boolean, stdinIs
   let attachStderr = true;
   if (attach.length) { attachStdin = attach.includes('stdin'); attachStdout = attach.includes('stdout'); attachStderr = attach.includes('stderr'); }
   if (detach) { attachStdin = attachStdout = attachStderr = false; }
-  if (argv.rm && argv.restart && argv.restart !== 'no') throw new Error('Conflicting options: --restart and --rm');
+  if (argv.rm && argv.restart && argv.restart !== 'no') throw new Error('conflicting options: cannot specify both --restart and --rm');
 
   const mounts = mountFlags(argv, path);
   const memory = bytes(path, argv.memory, '-m, --memory');
