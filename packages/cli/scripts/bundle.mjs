@@ -14,6 +14,15 @@ const common = {
   logLevel: 'warning',
   absWorkingDir: root,
   alias: { 'react-devtools-core': path.join(root, 'scripts/devtools-stub.mjs') },
+  plugins: [{
+    // undici loads node:http2 (7 ms here) for HTTP/2, which a unix-socket Engine API never
+    // speaks; its own fallback for a missing http2 is this same empty shape.
+    name: 'undici-without-http2',
+    setup(b) {
+      b.onResolve({ filter: /^node:http2$/ }, (args) => (args.importer.includes('undici') ? { path: 'http2', namespace: 'berth-stub' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'berth-stub' }, () => ({ contents: 'module.exports = { constants: {} };', loader: 'js' }));
+    },
+  }],
   // CJS dependencies bundled into ESM need a require().
   banner: { js: "import { createRequire as __berthCreateRequire } from 'node:module'; const require = __berthCreateRequire(import.meta.url);" },
 };
