@@ -5,6 +5,7 @@ import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
 import { isApiError } from '../../client/errors.js';
 import { liveStats, renderStats, statsEntry, statsRow, type StatsEntry, type StatsResponse } from '../../render/stats.js';
+import { loadView } from '../../ui/load.js';
 
 function lines(stream: Readable, onLine: (s: StatsResponse) => void): Promise<void> {
   return new Promise((resolve) => {
@@ -65,7 +66,7 @@ export default async function (argv: Argv, ctx: CommandContext): Promise<number>
   if ((!opts.format || opts.format === 'table') && (await import('../../ui/color.js')).useLiveView(ctx.stdout)) {
     const abort = new AbortController();
     void stop.then(() => abort.abort());
-    const { runStatsView } = await import('../../ui/stats-view.js');
+    const { runStatsView } = await loadView('stats-view');
     await runStatsView({ rows: () => targets.map((t) => statsRow(latest.get(t)!, opts.noTrunc)), out: ctx.stdout, input: ctx.stdin, signal: abort.signal });
   } else {
     await liveStats(ctx.stdout, () => targets.map((t) => latest.get(t)!), opts, stop);

@@ -15,6 +15,7 @@ import { usageLine } from '../../cli/spec.js';
 import { parseNormalizedNamed } from '@berth/shared/reference';
 import { buildEvents, renderBuildEvent, type BuildOutcome } from '../../render/build.js';
 import { packContext } from './build-context.js';
+import { loadView } from '../../ui/load.js';
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === '' ? [] : [String(v)]);
 
@@ -122,7 +123,7 @@ export default async function (argv: Argv, ctx: CommandContext): Promise<number>
   const outcome: BuildOutcome = {};
   const live = !quiet && (progress === 'tty' || (progress === 'auto' && !!ctx.stdout.isTTY && process.env.TERM !== 'dumb'));
   if (live) {
-    await (await import('../../ui/build-view.js')).runBuildView(buildEvents(stream), ctx.stdout, outcome);
+    await (await loadView('build-view')).runBuildView(buildEvents(stream), ctx.stdout, outcome);
   } else {
     for await (const ev of buildEvents(stream)) {
       const text = renderBuildEvent(ev, outcome);

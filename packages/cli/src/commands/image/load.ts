@@ -4,6 +4,7 @@ import type { Argv } from '../../cli/args.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
 import { followLines } from './progress-lines.js';
+import { loadView } from '../../ui/load.js';
 
 export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
   const input = argv.input as string | undefined;
@@ -19,7 +20,7 @@ export default async function (argv: Argv, ctx: CommandContext): Promise<number>
   const stream = await ctx.docker().loadImage(body as import('node:stream').Readable, { quiet: !!argv.quiet });
   // On a terminal the Ink progress view draws the stream (ui/progress-view.tsx).
   if (!argv.quiet && (await import('../../ui/color.js')).useLiveView(ctx.stdout)) {
-    try { await (await import('../../ui/progress-view.js')).inkProgress(stream, ctx.stdout); } catch (e) { throw new StatusError(1, (e as Error).message); }
+    try { await (await loadView('progress-view')).inkProgress(stream, ctx.stdout); } catch (e) { throw new StatusError(1, (e as Error).message); }
     return 0;
   }
   await followLines(stream, ctx.stdout);

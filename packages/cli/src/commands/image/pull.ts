@@ -5,6 +5,7 @@ import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
 import { displayProgress, ProgressStreamError } from '../../render/progress.js';
 import { authForImage } from '../registry/credentials.js';
+import { loadView } from '../../ui/load.js';
 
 /** A reference as the CLI parses it: Docker's message and exit 1 when invalid. */
 export function parse(name: string): Reference {
@@ -21,7 +22,7 @@ export async function followStream(ctx: CommandContext, stream: NodeJS.ReadableS
   try {
     // On a terminal the Ink view draws it (ui/progress-view.tsx, loaded only here); BERTH_PROGRESS=plain opts out.
     if (tty && (await import('../../ui/color.js')).useLiveView(ctx.stdout)) {
-      return await (await import('../../ui/progress-view.js')).inkProgress(stream, ctx.stdout);
+      return await (await loadView('progress-view')).inkProgress(stream, ctx.stdout);
     }
     return await displayProgress(stream, out, { tty, width: ctx.stdout.columns ?? 0 });
   } catch (e) {
