@@ -48,7 +48,7 @@ function parse(text: string): Table {
 }
 
 const skew = (col: string, cell: string) =>
-  /^CREATED( AT)?$/.test(col) ? '<time>' : col === 'STATUS' ? cell.replace(/\d+ seconds|About a minute|\d+ minutes|Less than a second/g, '<t>') : cell;
+  /^CREATED( AT)?$/.test(col) ? '<time>' : col === 'STATUS' ? cell.replace(/\d+ seconds?|About a minute|\d+ minutes|Less than a second/g, '<t>') : cell;
 
 function compare(args: string[]) {
   const ours = d.berth(args);

@@ -4,9 +4,8 @@
  */
 import type { Argv } from '../../cli/args.js';
 import type { CommandContext } from '../../cli/context.js';
-import { StatusError } from '../../cli/errors.js';
 import { isApiError } from '../../client/errors.js';
-import { formatOne } from '../../render/format.js';
+import { writeInspected } from '../../render/inspect.js';
 
 type Kind = 'container' | 'image';
 
@@ -31,10 +30,7 @@ export async function inspectObjects(argv: Argv, ctx: CommandContext, kinds: Kin
     if (obj === undefined) errors.push(kinds.length === 1 && kinds[0] === 'container' ? `Error: No such container: ${name}` : `Error: No such object: ${name}`);
     else found.push(obj);
   }
-  if (format) for (const o of found) ctx.stdout.write(formatOne(format, o));
-  else ctx.stdout.write(JSON.stringify(found, null, 4).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n');
-  if (errors.length) throw new StatusError(1, errors.join('\n'));
-  return 0;
+  return writeInspected(ctx.stdout, found, errors, format);
 }
 
 export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
