@@ -10,27 +10,12 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { TestDaemon } from '../e2e/harness.ts';
+import { runsFromArgs, timeIt, must } from './timing.mjs';
 import { ensureBusybox } from '../e2e/images.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '7' } } });
-const runs = Number(values.runs);
-
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-function timeIt(fn, n = runs) {
-  const out = [];
-  for (let i = 0; i < n; i++) {
-    const t = process.hrtime.bigint();
-    fn();
-    out.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  return median(out);
-}
-function must(r, what) {
-  if (r.code !== 0) throw new Error(`${what} failed (${r.code}): ${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
+const runs = runsFromArgs(7);
+const time = (fn, n = runs) => timeIt(fn, n);
 
 const d = new TestDaemon();
 await d.start();
@@ -47,14 +32,14 @@ try {
   fs.writeFileSync(path.join(multi, 'Dockerfile'), 'FROM busybox as builder\nWORKDIR /build\nCOPY . .\nRUN sh build.sh\n\nFROM busybox\nMAINTAINER bench\nWORKDIR /\nCOPY --from=builder /build/server .\nEXPOSE 80\nCMD ["./server"]\n');
 
   must(d.berth(['build', '-t', 'bench:six', six]), 'warm-up');
-  rows.push(['cold 6-step build, 20 MB context (berth build --no-cache)', timeIt(() => must(d.berth(['build', '--no-cache', '-t', 'bench:six', six]), 'cold'))]);
-  rows.push(['fully cached rebuild, 20 MB context (berth build)', timeIt(() => {
+  rows.push(['cold 6-step build, 20 MB context (berth build --no-cache)', await time(() => must(d.berth(['build', '--no-cache', '-t', 'bench:six', six]), 'cold'))]);
+  rows.push(['fully cached rebuild, 20 MB context (berth build)', await time(() => {
     const out = must(d.berth(['build', '-t', 'bench:six', six]), 'cached');
     if ((out.match(/Using cache/g) ?? []).length !== 5) throw new Error(`expected 5 cache hits:\n${out}`);
   })]);
-  rows.push(['multi-stage build, cold (berth build --no-cache)', timeIt(() => must(d.berth(['build', '--no-cache', '-t', 'bench:multi', multi]), 'multi'))]);
-  rows.push(['multi-stage build, cached (berth build)', timeIt(() => must(d.berth(['build', '-t', 'bench:multi', multi]), 'multi cached'))]);
-  rows.push(['cold 6-step build (DOCKER_BUILDKIT=0 docker build → berthd)', timeIt(() => must(d.docker(['build', '--no-cache', '-t', 'bench:six', six], { env: { DOCKER_BUILDKIT: '0' } }), 'docker cold'))]);
+  rows.push(['multi-stage build, cold (berth build --no-cache)', await time(() => must(d.berth(['build', '--no-cache', '-t', 'bench:multi', multi]), 'multi'))]);
+  rows.push(['multi-stage build, cached (berth build)', await time(() => must(d.berth(['build', '-t', 'bench:multi', multi]), 'multi cached'))]);
+  rows.push(['cold 6-step build (DOCKER_BUILDKIT=0 docker build → berthd)', await time(() => must(d.docker(['build', '--no-cache', '-t', 'bench:six', six], { env: { DOCKER_BUILDKIT: '0' } }), 'docker cold'))]);
   const w = Math.max(...rows.map(([k]) => k.length));
   console.log(`median of ${runs} runs (ms)`);
   for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v.toFixed(1).padStart(8)}`);

@@ -13,36 +13,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
-import { parseArgs } from 'node:util';
 import { TestDaemon } from '../e2e/harness.ts';
+import { runsFromArgs, timeIt, must } from './timing.mjs';
 import { ensureBusybox, busyboxRootfs } from '../e2e/images.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
-const runs = Number(values.runs);
-
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-function timeIt(fn, n = runs) {
-  const out = [];
-  for (let i = 0; i < n; i++) {
-    const t = process.hrtime.bigint();
-    fn();
-    out.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  return median(out);
-}
-async function timeAsync(fn, n = runs) {
-  const out = [];
-  for (let i = 0; i < n; i++) {
-    const t = process.hrtime.bigint();
-    await fn();
-    out.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  return median(out);
-}
-function must(r, what) {
-  if (r.code !== 0) throw new Error(`${what} failed (${r.code}): ${r.stderr}`);
-  return r.stdout;
-}
+const runs = runsFromArgs(15);
+const time = (fn, n = runs) => timeIt(fn, n);
 function api(d, method, p, body) {
   return new Promise((resolve, reject) => {
     const req = http.request({ socketPath: d.socket, path: p, method, agent: false, headers: { 'Content-Type': 'application/json' } }, (res) => {
@@ -61,13 +37,13 @@ const rows = [];
 try {
   ensureBusybox(d);
   must(d.berth(['run', '--rm', 'busybox', 'true']), 'warm-up');
-  const floor = timeIt(() => execFileSync('unshare', ['--fork', '--pid', '--mount', '--uts', '--ipc', '--net', 'true']));
-  const nodeStart = timeIt(() => execFileSync(process.execPath, ['-e', '0']));
+  const floor = await time(() => execFileSync('unshare', ['--fork', '--pid', '--mount', '--uts', '--ipc', '--net', 'true']));
+  const nodeStart = await time(() => execFileSync(process.execPath, ['-e', '0']));
   rows.push(['unshare --fork --pid --mount --uts --ipc --net true (floor)', floor]);
   rows.push(['node -e 0 (node start-up)', nodeStart]);
-  rows.push(['berth run --rm busybox true', timeIt(() => must(d.berth(['run', '--rm', 'busybox', 'true']), 'run'))]);
-  rows.push(['docker run --rm busybox true (docker CLI → berthd)', timeIt(() => must(d.docker(['run', '--rm', 'busybox', 'true']), 'docker run'))]);
-  rows.push(['create + start + wait (API)', await timeAsync(async () => {
+  rows.push(['berth run --rm busybox true', await time(() => must(d.berth(['run', '--rm', 'busybox', 'true']), 'run'))]);
+  rows.push(['docker run --rm busybox true (docker CLI → berthd)', await time(() => must(d.docker(['run', '--rm', 'busybox', 'true']), 'docker run'))]);
+  rows.push(['create + start + wait (API)', await time(async () => {
     const { Id } = await api(d, 'POST', '/containers/create', { Image: 'busybox', Cmd: ['true'], HostConfig: { NetworkMode: 'none' } });
     const wait = api(d, 'POST', `/containers/${Id}/wait?condition=next-exit`);
     await api(d, 'POST', `/containers/${Id}/start`);
@@ -75,10 +51,10 @@ try {
     await api(d, 'DELETE', `/containers/${Id}`);
   })]);
   const id = must(d.berth(['run', '-d', 'busybox', 'sleep', '3600']), 'run -d').trim();
-  rows.push(['berth exec true', timeIt(() => must(d.berth(['exec', id, 'true']), 'exec'))]);
+  rows.push(['berth exec true', await time(() => must(d.berth(['exec', id, 'true']), 'exec'))]);
   must(d.berth(['rm', '-f', id]), 'rm');
   for (let i = 0; i < 200; i++) await api(d, 'POST', '/containers/create', { Image: 'busybox', Cmd: ['true'] });
-  rows.push(['berth ps -a (200 containers)', timeIt(() => must(d.berth(['ps', '-a']), 'ps'), Math.min(runs, 7))]);
+  rows.push(['berth ps -a (200 containers)', await time(() => must(d.berth(['ps', '-a']), 'ps'), Math.min(runs, 7))]);
   if (spawnSync('sh', ['-c', 'command -v crun']).status === 0) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-crun-'));
     fs.mkdirSync(path.join(dir, 'rootfs'));
@@ -89,7 +65,7 @@ try {
     spec.process.args = ['true'];
     fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(spec));
     let n = 0;
-    rows.push(['crun run (same rootfs)', timeIt(() => execFileSync('crun', ['run', `bench${n++}`], { cwd: dir }))]);
+    rows.push(['crun run (same rootfs)', await time(() => execFileSync('crun', ['run', `bench${n++}`], { cwd: dir }))]);
     fs.rmSync(dir, { recursive: true, force: true });
   }
   const w = Math.max(...rows.map(([k]) => k.length));
