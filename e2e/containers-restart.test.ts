@@ -63,3 +63,34 @@ test('no leak after 100 run --rm', async () => {
   assert.equal(fs.readdirSync(path.join(d.dataRoot, 'overlay2')).length, base.layers);
   assert.equal(ok(d.berth(['ps', '-aq'])), '');
 });
+
+test('SIGTERM of berthd stops its containers as dockerd does; always comes back at the next start', async () => {
+  const always = ok(d.berth(['run', '-d', '--restart', 'always', '--name', 'down-always', '--stop-timeout', '1', 'busybox', 'sleep', '300'])).trim();
+  const plain = ok(d.berth(['run', '-d', '--name', 'down-plain', '--stop-timeout', '1', 'busybox', 'sh', '-c', 'trap "exit 7" TERM; while true; do sleep 0.1; done'])).trim();
+  const pids = [always, plain].map((id) => Number(ok(d.berth(['inspect', '-f', '{{.State.Pid}}', id])).trim()));
+  assert.equal(await d.stop('SIGTERM'), 0);
+  for (const pid of pids) assert.throws(() => process.kill(pid, 0), /ESRCH/, `pid ${pid} still alive after berthd stopped`);
+  await d.start();
+  // `sleep` as PID 1 ignores SIGTERM: SIGKILL after the stop timeout, then `always` restarts it.
+  await eventually(() => ok(d.berth(['inspect', '-f', '{{.State.Status}}', always])) === 'running\n', 10000);
+  assert.equal(ok(d.berth(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', plain])), 'exited 7\n');
+  ok(d.berth(['rm', '-f', always, plain]));
+});
+
+test('with live-restore, SIGTERM of berthd leaves containers running', async () => {
+  const { TestDaemon } = await import('./harness.js');
+  const { ensureBusybox } = await import('./images.js');
+  const lr = new TestDaemon({ config: { 'live-restore': true } });
+  try {
+    await lr.start();
+    ensureBusybox(lr);
+    const id = ok(lr.berth(['run', '-d', 'busybox', 'sleep', '300'])).trim();
+    const pid = Number(ok(lr.berth(['inspect', '-f', '{{.State.Pid}}', id])).trim());
+    assert.equal(await lr.stop('SIGTERM'), 0);
+    process.kill(pid, 0); // still alive
+    await lr.start();
+    assert.equal(ok(lr.berth(['inspect', '-f', '{{.State.Status}} {{.State.Pid}}', id])), `running ${pid}\n`);
+  } finally {
+    await lr.teardown();
+  }
+});

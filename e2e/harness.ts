@@ -77,13 +77,14 @@ export class TestDaemon {
     throw new Error(`berthd did not answer /_ping within 15 s:\n${this.log}`);
   }
 
-  /** Stop berthd with SIGTERM (SIGKILL after 10 s) and wait for it. */
+  /** Stop berthd with SIGTERM (SIGKILL after 30 s) and wait for it. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     const p = this.proc;
     if (!p || p.exitCode !== null || p.signalCode !== null) return p?.exitCode ?? null;
     const exited = new Promise<number | null>((r) => p.once('exit', (code) => r(code)));
     p.kill(signal);
-    const timer = setTimeout(() => p.kill('SIGKILL'), 10000);
+    // dockerd's shutdown-timeout is 15 s: berthd may take that long to stop its containers.
+    const timer = setTimeout(() => p.kill('SIGKILL'), 30000);
     const code = await exited;
     clearTimeout(timer);
     return code;

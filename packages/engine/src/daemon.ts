@@ -116,6 +116,12 @@ export async function createDaemon(config: DaemonConfig): Promise<Daemon> {
     id,
     routes,
     reload() { reloadOnSignal(config, events, id); },
-    async shutdown() { syslog.shutdown(); containers.shutdown(); await volumes.shutdown(); await network.shutdown(); },
+    async shutdown() {
+      if (!config.liveRestore) await containers.stopForShutdown(config.shutdownTimeout);
+      syslog.shutdown();
+      containers.shutdown();
+      await volumes.shutdown();
+      await network.shutdown();
+    },
   };
 }

@@ -54,7 +54,7 @@ export class RestartManager {
   private shouldRestart(c: Container, m: Manager): boolean {
     const p = c.hc.RestartPolicy ?? { Name: 'no', MaximumRetryCount: 0 };
     if (!p.Name || p.Name === 'no' || c.removed || c.hc.AutoRemove) return false;
-    if (c.stopRequested || rec(c).HasBeenManuallyStopped) return false;
+    if (c.stopRequested || rec(c).HasBeenManuallyStopped || this.svc.shuttingDown) return false;
     const ranMs = Date.parse(c.rec.State.FinishedAt) - Date.parse(c.rec.State.StartedAt);
     if (ranMs >= 10_000) m.delay = 0;
     m.delay = m.delay === 0 ? DEFAULT_DELAY : Math.min(m.delay * 2, MAX_DELAY);

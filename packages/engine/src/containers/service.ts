@@ -93,6 +93,8 @@ export class ContainerService {
   readonly mounts: MountProvider;
   /** Emits 'exit' (Container) for the exec service and events. */
   readonly bus = new EventEmitter();
+  /** Set while berthd stops its containers on shutdown: exits then restart nothing. */
+  shuttingDown = false;
 
   constructor(private readonly deps: ContainerServiceDeps) {
     this.store = new ContainerStore(deps.dataRoot, deps.execRoot);
@@ -469,6 +471,25 @@ export class ContainerService {
   }
 
   /** berthd shutdown: drop monitor connections; containers keep running (live restore). */
+  /**
+   * dockerd without live-restore stops every running container when it shuts down: the stop
+   * signal, then SIGKILL after the container's stop timeout (at most `maxSeconds`), all at once.
+   * Not a stop by the user: restart policies bring them back when berthd starts again.
+   */
+  async stopForShutdown(maxSeconds: number): Promise<void> {
+    this.shuttingDown = true;
+    const running = [...this.containers.values()].filter((c) => c.rec.State.Running);
+    await Promise.all(running.map((c) => this.serialize(c, async () => {
+      if (!c.rec.State.Running) return;
+      const t = Math.min(c.rec.Config.StopTimeout ?? 10, maxSeconds);
+      this.signal(c, parseSignal(c.rec.Config.StopSignal || 'SIGTERM'));
+      if (!(await this.waitExit(c, t * 1000))) {
+        this.signal(c, 9);
+        await this.waitExit(c, 5000);
+      }
+    }).catch((e) => log.warn('stopping container on shutdown failed', { id: c.rec.Id, error: String(e) }))));
+  }
+
   shutdown(): void {
     for (const c of this.containers.values()) c.ctl?.close();
   }
