@@ -224,3 +224,23 @@ test('wait conditions: not-running returns at once for a created container, next
   const bad = await api('POST', `/containers/${id.slice(0, 12)}x/wait?condition=bogus`);
   assert.equal(bad.status, 400);
 });
+
+test('stats without names follows the daemon: a container started later joins, a dead one leaves', async () => {
+  const { spawn } = await import('node:child_process');
+  const { berthBin } = await import('./harness.js');
+  const child = spawn(process.execPath, [berthBin, '-H', d.host, 'stats', '--format', '{{.Name}}'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (c) => { out += c; });
+  // The last frame of the redraw loop: what follows its final cursor-home.
+  const frame = () => out.slice(out.lastIndexOf('\x1b[H'));
+  try {
+    await sleep(700);
+    const id = ok(d.berth(['run', '-d', '--name', 'joiner', 'busybox', 'sleep', '300'])).trim();
+    await eventually(() => frame().includes('joiner'), 8000).catch((e) => { throw new Error(`joiner never shown: ${JSON.stringify(out.slice(-300))}`, { cause: e }); });
+    ok(d.berth(['kill', id]));
+    await eventually(() => !frame().includes('joiner'), 8000).catch((e) => { throw new Error(`joiner still shown: ${JSON.stringify(out.slice(-300))}`, { cause: e }); });
+    ok(d.berth(['rm', '-f', id]));
+  } finally {
+    child.kill('SIGINT');
+  }
+});

@@ -46,16 +46,41 @@ export default async function (argv: Argv, ctx: CommandContext): Promise<number>
     ctx.stdout.write(renderStats(entries.filter((e): e is StatsEntry => !!e), opts));
     return 0;
   }
-  const latest = new Map<string, StatsEntry>(targets.map((t) => [t, { ...statsEntry(t, {}), invalid: true, container: t }]));
-  const streams: Readable[] = [];
-  for (const t of targets) {
+  const latest = new Map<string, StatsEntry>();
+  const streams = new Map<string, Readable>();
+  const follow = async (t: string) => {
+    if (streams.has(t)) return;
+    latest.set(t, { ...statsEntry(t, {}), invalid: true, container: t });
+    if (!targets.includes(t)) targets.push(t);
+    const s = await docker.getContainer(t).stats({ stream: true });
+    streams.set(t, s);
+    void lines(s, (r) => { if (streams.has(t)) latest.set(t, statsEntry(t, r)); });
+  };
+  const unfollow = (t: string) => {
+    streams.get(t)?.destroy();
+    streams.delete(t);
+    latest.delete(t);
+    targets = targets.filter((x) => x !== t);
+  };
+  for (const t of [...targets]) {
     try {
-      const s = await docker.getContainer(t).stats({ stream: true });
-      streams.push(s);
-      void lines(s, (r) => latest.set(t, statsEntry(t, r)));
+      await follow(t);
     } catch (e) {
       throw new StatusError(1, isApiError(e) ? `Error response from daemon: ${(e as Error).message}` : (e as Error).message);
     }
+  }
+  // Without names, the view follows the daemon as docker stats does: containers that start (or,
+  // with -a, are created) join it; those that die (with -a: are destroyed) leave it.
+  let events: Readable | undefined;
+  if (!argv._.length) {
+    const joins = argv.all ? ['create', 'start'] : ['start'];
+    const leaves = argv.all ? ['destroy'] : ['die', 'destroy'];
+    events = await docker.getEvents({ filters: { type: ['container'], event: [...joins, ...leaves] } });
+    void lines(events, (ev) => {
+      const { Action: action, id } = ev as unknown as { Action: string; id: string };
+      if (joins.includes(action)) void follow(id).catch(() => undefined);
+      else if (leaves.includes(action)) unfollow(id);
+    });
   }
   const stop = new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
@@ -67,10 +92,11 @@ export default async function (argv: Argv, ctx: CommandContext): Promise<number>
     const abort = new AbortController();
     void stop.then(() => abort.abort());
     const { runStatsView } = await loadView('stats-view');
-    await runStatsView({ rows: () => targets.map((t) => statsRow(latest.get(t)!, opts.noTrunc)), out: ctx.stdout, input: ctx.stdin, signal: abort.signal });
+    await runStatsView({ rows: () => targets.filter((t) => latest.has(t)).map((t) => statsRow(latest.get(t)!, opts.noTrunc)), out: ctx.stdout, input: ctx.stdin, signal: abort.signal });
   } else {
-    await liveStats(ctx.stdout, () => targets.map((t) => latest.get(t)!), opts, stop);
+    await liveStats(ctx.stdout, () => targets.filter((t) => latest.has(t)).map((t) => latest.get(t)!), opts, stop);
   }
-  for (const s of streams) s.destroy();
+  events?.destroy();
+  for (const s of streams.values()) s.destroy();
   return 0;
 }
