@@ -5,7 +5,7 @@
  * the distribution side and come in as `extra` handlers.
  */
 import { Readable } from 'node:stream';
-import { InvalidArgument, NotFound, NotImplemented, errorMessage } from '@berth/shared';
+import { InvalidArgument, NotFound, errorMessage } from '@berth/shared';
 import { get, post, del, type Handler, type RequestContext, type Route } from '../router.js';
 import { boolParam, filtersParam, sendJson, sendStatus, startJsonStream } from '../http-util.js';
 import type { ImageService } from '../../images/service.js';
@@ -15,9 +15,9 @@ import { resolveForSave, saveImages } from '../../images/archive/save.js';
 
 export interface ImagesRouterExtras {
   /** POST /images/create?fromImage=… */
-  pull?: Handler;
+  pull: Handler;
   /** POST /images/{name}/push — `params.name` holds the (possibly slashed) name. */
-  push?: Handler;
+  push: Handler;
 }
 
 /** Split `foo/bar/json` into name `foo/bar` and action `json`. */
@@ -29,7 +29,7 @@ function splitAction(wild: string): { name: string; action: string } {
 
 const errorLine = (e: unknown) => ({ errorDetail: { message: errorMessage(e) }, error: errorMessage(e) });
 
-export function imagesRouter(svc: ImageService, extra: ImagesRouterExtras = {}): Route[] {
+export function imagesRouter(svc: ImageService, extra: ImagesRouterExtras): Route[] {
   const save = async (ctx: RequestContext, names: string[]) => {
     const items = resolveForSave(svc, names);
     ctx.res.writeHead(200, { 'Content-Type': 'application/x-tar' });
@@ -47,7 +47,6 @@ export function imagesRouter(svc: ImageService, extra: ImagesRouterExtras = {}):
       return sendStatus(ctx.res, 201);
     }
     if (method === 'POST' && action === 'push') {
-      if (!extra.push) throw new NotImplemented('push is not supported by this daemon');
       return extra.push(withName);
     }
     throw new NotFound('page not found');
@@ -57,7 +56,6 @@ export function imagesRouter(svc: ImageService, extra: ImagesRouterExtras = {}):
     const q = ctx.query;
     const fromSrc = q.get('fromSrc');
     if (!fromSrc) {
-      if (!extra.pull) throw new NotImplemented('pull is not supported by this daemon');
       return extra.pull(ctx);
     }
     const opts = {
