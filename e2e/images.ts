@@ -33,5 +33,5 @@ export function ensureBusybox(d: TestDaemon): string {
   return id;
 }
 
-/** The interop fixtures made by the real Docker (../shared/fixtures beside the clone). */
-export const fixture = (name: string) => path.resolve(repo, '../shared/fixtures', name);
+/** The interop fixtures made by the real Docker (e2e/fixtures, see its README). */
+export const fixture = (name: string) => path.join(repo, 'e2e/fixtures', name);

@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { useDaemon, repo, type TestDaemon } from './harness.js';
 import { registryPool, type TestRegistry } from './registry.js';
 
-const fixture = path.resolve(repo, '../shared/fixtures/busybox.tar');
+const fixture = path.join(repo, 'e2e/fixtures/busybox.tar');
 const user = { username: 'berth', password: 'pa55-word' };
 
 let d: TestDaemon;

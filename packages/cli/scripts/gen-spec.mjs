@@ -1,11 +1,11 @@
-// Generates src/spec/commands.json from the docker CLI reference (../shared/reference/docker-cli-commands.md):
+// Generates src/spec/commands.json from the docker CLI reference (packages/shared/spec/docker-cli-commands.md):
 // every command's description, aliases, subcommands and flags, so `berth` accepts exactly Docker's flags.
 // Run by hand when the reference changes; the output is committed.
 import fs from 'node:fs';
 import path from 'node:path';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
-const src = process.argv[2] ?? path.resolve(here, '../../../../shared/reference/docker-cli-commands.md');
+const src = process.argv[2] ?? path.resolve(here, '../../shared/spec/docker-cli-commands.md');
 const lines = fs.readFileSync(src, 'utf8').split('\n');
 const out = {};
 let cur = null;

@@ -1,6 +1,6 @@
 /**
  * The `Examples:` section of `berth COMMAND --help`, taken from the walkthroughs of the tutorials
- * the project was seeded from (/work/shared/seeds): the same commands, with `berth` for `docker`.
+ * the project was seeded from (Chinese Docker tutorials): the same commands, with `berth` for `docker`.
  * Keys are canonical command paths; every alias of a command shows its examples.
  */
 export const examples: Record<string, [comment: string, command: string][]> = {
