@@ -1,0 +1,16 @@
+/** The Engine API's JSON request bodies, decoded as dockerd decodes them (see go-json.ts). */
+import { decodeGoJson, GoTypes, type Decoded } from './go-json.js';
+import { requestSchema } from './request-schema.generated.js';
+
+const types = new GoTypes(requestSchema);
+
+/** Bodies by the swagger's operationId. */
+export type RequestBody =
+  | 'ContainerCreate' | 'ContainerUpdate' | 'ImageCommit' | 'ContainerExec' | 'ExecStart'
+  | 'NetworkCreate' | 'NetworkConnect' | 'NetworkDisconnect' | 'VolumeCreate' | 'SystemAuth';
+
+export function decodeRequestBody<T = Record<string, unknown>>(body: RequestBody, input: Uint8Array | string): Decoded<T> {
+  return decodeGoJson<T>(input, types.body(body));
+}
+
+export { GoJsonError } from './go-json.js';
