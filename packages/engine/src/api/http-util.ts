@@ -13,17 +13,6 @@ export async function readBody(req: IncomingMessage, limit = 64 * 1024 * 1024): 
   return Buffer.concat(chunks);
 }
 
-/** Parse a JSON body; an empty body is `{}` (Docker accepts that on most endpoints). */
-export async function readJson<T = Record<string, unknown>>(req: IncomingMessage): Promise<T> {
-  const body = await readBody(req);
-  if (body.length === 0) return {} as T;
-  try {
-    return JSON.parse(body.toString('utf8')) as T;
-  } catch (e) {
-    throw new InvalidArgument(`invalid JSON: ${(e as Error).message}`);
-  }
-}
-
 export function sendJson(res: ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value);
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { decodeGoJson, GoJsonError, GoTypes, parseGoJson, type RequestSchema } from './go-json.js';
-import { decodeRequestBody } from './request-bodies.js';
+import { decodeRequestBody, unmarshalGoJson } from './request-bodies.js';
 
 /** A small schema of its own, so the decoder's rules are tested apart from the swagger. */
 const schema: RequestSchema = {
@@ -40,7 +40,7 @@ test('unknown fields are ignored, nested structs and maps decode, embedded point
   const r = decode('{"Bogus":{"x":[1,2]},"Host":{"Labels":{"a":"1","A":"2"},"Tags":[{"Key":"k","Weight":-3}],"Init":true},"Tags":{"t":{"key":"v"},"n":null}}');
   assert.deepEqual(r.value, {
     Host: { Labels: { a: '1', A: '2' }, Tags: [{ Key: 'k', Weight: -3 }], Init: true },
-    Tags: { t: { Key: 'v' }, n: null },
+    Tags: { t: { Key: 'v' }, n: {} }, // a nil *Tag
   });
   assert.deepEqual([...r.embedded], []);
   assert.deepEqual([...decode('{"cmd":null}').embedded], ['Inner']);
@@ -210,4 +210,15 @@ test('the swagger-driven bodies: Docker 28\'s struct names and paths', () => {
 test('the committed schema is what the generator makes of the swagger', async () => {
   const { generate, OUTPUT } = await import('../../scripts/gen-request-schema.mjs');
   assert.equal(fs.readFileSync(OUTPUT, 'utf8'), generate(), 'run `node packages/shared/scripts/gen-request-schema.mjs`');
+});
+
+test('json.Unmarshal of one whole value (build\'s query parameters)', () => {
+  assert.deepEqual(unmarshalGoJson('{"A":"1","B":null}', 'map[string]*string'), { A: '1', B: null });
+  assert.deepEqual(unmarshalGoJson('["a","b"]', '[]string'), ['a', 'b']);
+  const err = (json: string, t: string) => { try { unmarshalGoJson(json, t); } catch (e) { return (e as Error).message; } return 'decoded'; };
+  assert.equal(err('{"A":1}', 'map[string]*string'), 'json: cannot unmarshal number into Go value of type string');
+  assert.equal(err('{"A":"1"} x', 'map[string]string'), "invalid character 'x' after top-level value");
+  assert.equal(err('{"A":"1"}}', 'map[string]string'), "invalid character '}' after top-level value");
+  assert.equal(err('{"A":', 'map[string]string'), 'unexpected end of JSON input');
+  assert.equal(err('', '[]string'), 'unexpected end of JSON input');
 });

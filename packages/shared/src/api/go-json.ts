@@ -208,17 +208,28 @@ class Parser {
 /**
  * The first JSON value of `input`, as json.Decoder.Decode reads it, then `More()`: content other
  * than whitespace, `]` or `}` after it is an error (dockerd: `unexpected content after JSON`).
+ * With `whole`, the input must be exactly one value, as json.Unmarshal wants it.
  */
-export function parseGoJson(input: Uint8Array | string): JsonNode {
+export function parseGoJson(input: Uint8Array | string, opts: { whole?: boolean } = {}): JsonNode {
   const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
   const p = new Parser(bytes);
-  p.skipSpace();
-  if (p.pos >= bytes.length) throw new GoJsonError('EOF', 'eof');
-  const v = p.value();
-  p.skipSpace();
-  const next = bytes[p.pos];
-  if (next !== undefined && next !== 0x5d && next !== 0x7d) throw new GoJsonError('unexpected content after JSON', 'trailing');
-  return v;
+  try {
+    p.skipSpace();
+    if (p.pos >= bytes.length) throw new GoJsonError('EOF', 'eof');
+    const v = p.value();
+    p.skipSpace();
+    const next = bytes[p.pos];
+    if (next === undefined) return v;
+    if (opts.whole) throw new GoJsonError(`invalid character ${quoteChar(next)} after top-level value`, 'syntax');
+    if (next !== 0x5d && next !== 0x7d) throw new GoJsonError('unexpected content after JSON', 'trailing');
+    return v;
+  } catch (e) {
+    // json.Unmarshal checks the whole input first: a short one is `unexpected end of JSON input`.
+    if (opts.whole && e instanceof GoJsonError && (e.kind === 'eof' || e.message === 'unexpected EOF')) {
+      throw new GoJsonError('unexpected end of JSON input', 'syntax');
+    }
+    throw e;
+  }
 }
 
 // ── decoding into Go types ───────────────────────────────────────────────────────────────────
@@ -382,9 +393,11 @@ class Decoder {
   private object(o: GoObject, t: GoType, cur: unknown): unknown {
     if (t.k === 'map') {
       const out: Obj = cur && typeof cur === 'object' ? (cur as Obj) : {};
+      // A nil struct pointer in a map comes out as an empty object: what dockerd's code makes of it.
+      const nilStruct = t.elem.k === 'ptr' && t.elem.elem.k === 'struct' ? {} : null;
       for (const [k, v] of o.members) {
         const val = this.value(v, t.elem, undefined);
-        out[k] = val === undefined ? zero(t.elem) : val;
+        out[k] = val === undefined ? zero(t.elem) : val === null && nilStruct ? {} : val;
       }
       return out;
     }
@@ -450,8 +463,8 @@ export interface Decoded<T> { value: T; embedded: Set<string> }
  * Decode bytes into a Go type as json.Decoder.Decode does (first value; syntax errors before
  * type errors; the first type error wins). `null` for the whole body leaves the zero value.
  */
-export function decodeGoJson<T = Obj>(input: Uint8Array | string, t: GoType): Decoded<T> {
-  const node = parseGoJson(input);
+export function decodeGoJson<T = Obj>(input: Uint8Array | string, t: GoType, opts: { whole?: boolean } = {}): Decoded<T> {
+  const node = parseGoJson(input, opts);
   const d = new Decoder();
   const value = d.value(node, t, undefined); // throws an Unmarshaler's error (StrSlice)
   if (d.saved) throw d.saved;

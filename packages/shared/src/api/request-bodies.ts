@@ -13,4 +13,9 @@ export function decodeRequestBody<T = Record<string, unknown>>(body: RequestBody
   return decodeGoJson<T>(input, types.body(body));
 }
 
+/** json.Unmarshal of a query parameter's JSON into a plain Go type (`map[string]*string`, `[]string`, …). */
+export function unmarshalGoJson<T = unknown>(input: string, goType: string): T {
+  return decodeGoJson<T>(input, types.type(goType), { whole: true }).value;
+}
+
 export { GoJsonError } from './go-json.js';
