@@ -6,6 +6,7 @@ import path from 'node:path';
 import type http from 'node:http';
 import https from 'node:https';
 import { InvalidArgument } from '@berth/shared';
+import { MAX_HEADER_BYTES } from './server.js';
 
 export type HostAddr = { kind: 'unix'; path: string } | { kind: 'tcp'; host: string; port: number } | { kind: 'fd'; fd?: number };
 
@@ -135,8 +136,11 @@ export function tlsOptions(cfg: { tls?: boolean; tlsverify?: boolean; tlscacert?
 
 /** An https server that serves with the plain server's request and upgrade handlers. */
 function secure(plain: http.Server, tls: TlsListenOptions): http.Server {
-  const server = https.createServer({ cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: tls.verify, rejectUnauthorized: tls.verify, minVersion: 'TLSv1.2' });
-  for (const ev of ['request', 'upgrade'] as const) {
+  const server = https.createServer({
+    cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: tls.verify, rejectUnauthorized: tls.verify, minVersion: 'TLSv1.2',
+    maxHeaderSize: MAX_HEADER_BYTES,
+  });
+  for (const ev of ['request', 'upgrade', 'clientError'] as const) {
     for (const l of plain.listeners(ev)) server.on(ev, l as (...args: unknown[]) => void);
   }
   return server as unknown as http.Server;
