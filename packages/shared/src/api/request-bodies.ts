@@ -18,4 +18,9 @@ export function unmarshalGoJson<T = unknown>(input: string, goType: string): T {
   return decodeGoJson<T>(input, types.type(goType), { whole: true }).value;
 }
 
+/** A JSON body with no API type: Go's reader, plain values (numbers as float64). */
+export function decodeAnyJson(input: Uint8Array | string): unknown {
+  return decodeGoJson(input, types.type('any')).value;
+}
+
 export { GoJsonError } from './go-json.js';
