@@ -184,14 +184,16 @@ test('SIGTERM: without live-restore the containers stop and free their ports; wi
 
 test('restart policies and docker restart publish the ports again', async (t) => {
   t.after(() => { d.docker(['rm', '-f', 'again', 'manual']); });
-  // httpd in the background; the shell exits after a while and `always` brings it back
+  // The first run serves for a second and exits 3 (httpd in the background); `always` brings it back, and the
+  // second run (its marker file survives in the container's layer) keeps serving.
   ok(d.docker(['run', '-d', '--name', 'again', '--restart', 'always', '-p', '8092:80', 'busybox', 'sh', '-c',
-    'mkdir -p /www && echo again > /www/index.html && httpd -p 80 -h /www && sleep 2 && exit 3']));
+    'mkdir -p /www && echo again > /www/index.html && httpd -p 80 -h /www && if [ -e /restarted ]; then exec sleep 300; fi; touch /restarted; sleep 1; exit 3']));
   assert.equal(await get('http://127.0.0.1:8092/'), 'again\n');
   const deadline = Date.now() + 15000;
-  while (Number(ok(d.docker(['inspect', '-f', '{{.RestartCount}}', 'again'])).trim()) < 1 && Date.now() < deadline) await sleep(100);
-  assert.ok(Number(ok(d.docker(['inspect', '-f', '{{.RestartCount}}', 'again'])).trim()) >= 1);
-  assert.equal(await get('http://127.0.0.1:8092/', 50), 'again\n', 'after the policy restarted it');
+  const restarted = () => ok(d.docker(['inspect', '-f', '{{.RestartCount}} {{.State.Running}}', 'again'])).trim() === '1 true';
+  while (!restarted() && Date.now() < deadline) await sleep(100);
+  assert.ok(restarted(), ok(d.docker(['inspect', '-f', '{{.RestartCount}} {{.State.Status}}', 'again'])));
+  assert.equal(await get('http://127.0.0.1:8092/'), 'again\n', 'after the policy restarted it');
   assert.equal(ok(d.docker(['port', 'again'])), '80/tcp -> 0.0.0.0:8092\n');
 
   httpd('manual', ['8093:80', '0:80/tcp']);
