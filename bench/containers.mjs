@@ -3,6 +3,7 @@
 // machine (`unshare --fork --pid --mount --uts --ipc --net true`), node's own start-up, and, when
 // installed, `crun run` of the same rootfs:
 //   berth run --rm busybox true     end to end through the berth CLI
+//   berth run --rm -p 0:80 ...      the same with a published port (bound, held and released)
 //   docker run --rm busybox true    the real docker CLI against berthd
 //   create + start                  API calls only (no CLI start-up), container runs `true`
 //   exec true                       berth exec into a running container
@@ -42,6 +43,7 @@ try {
   rows.push(['unshare --fork --pid --mount --uts --ipc --net true (floor)', floor]);
   rows.push(['node -e 0 (node start-up)', nodeStart]);
   rows.push(['berth run --rm busybox true', await time(() => must(d.berth(['run', '--rm', 'busybox', 'true']), 'run'))]);
+  rows.push(['berth run --rm -p 0:80 busybox true', await time(() => must(d.berth(['run', '--rm', '-p', '0:80', 'busybox', 'true']), 'run -p'))]);
   rows.push(['docker run --rm busybox true (docker CLI → berthd)', await time(() => must(d.docker(['run', '--rm', 'busybox', 'true']), 'docker run'))]);
   rows.push(['create + start + wait (API)', await time(async () => {
     const { Id } = await api(d, 'POST', '/containers/create', { Image: 'busybox', Cmd: ['true'], HostConfig: { NetworkMode: 'none' } });

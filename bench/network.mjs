@@ -5,7 +5,7 @@
 //   loopback            namespace → busybox httpd on the namespace's 127.0.0.1 (the baseline)
 //   bridge              container → container on a user-defined bridge network
 //   published (DNAT)    namespace → bridge gateway IP:published port (kernel DNAT to the container)
-//   published (proxy)   namespace → 127.0.0.1:published port (berthd's userland proxy)
+//   published (proxy)   namespace → 127.0.0.1:published port (the proxy in the container's berth-monitor)
 // (busybox nc 1.35 as shipped here drops data on stdin EOF, so HTTP carries the bytes.)
 // Run as root from the repo: node --import tsx bench/network.mjs [--mb 512]
 import fs from 'node:fs';

@@ -1,7 +1,12 @@
 /* berth-monitor: entry point and the fd-3 protocol with berthd.
  *
- *   berth-monitor run <bundle-dir>
+ *   berth-monitor run <bundle-dir> [--forward FD=ADDR:PORT]...
  *   berth-monitor exec --pid N <bundle-dir> <exec-dir>
+ *
+ * --forward: fd FD (inherited from berthd) is a published port's host
+ * socket, TCP listening or UDP bound; the monitor serves it, forwarding to
+ * the container's ADDR:PORT ([ADDR]:PORT for IPv6), until the container
+ * exits (proxy.h).
  *
  * fd 3 (a socketpair from berthd) carries JSON lines:
  *   → {"t":"created","pid":N}            init set up (namespaces, cgroups, mounts,
@@ -36,7 +41,7 @@
 static void
 usage (void)
 {
-  fputs ("usage: berth-monitor run <bundle-dir>\n"
+  fputs ("usage: berth-monitor run <bundle-dir> [--forward FD=ADDR:PORT]...\n"
          "       berth-monitor exec --pid N <bundle-dir> <exec-dir>\n",
          stderr);
 }
@@ -146,8 +151,17 @@ main (int argc, char **argv)
   struct berth_ctx ctx;
   ctx_init (&ctx);
   const char *exec_dir = NULL;
-  if (argc == 3 && strcmp (argv[1], "run") == 0)
-    ctx.bundle = argv[2];
+  int nforward = 0;
+  if (argc >= 3 && strcmp (argv[1], "run") == 0)
+    {
+      ctx.bundle = argv[2];
+      for (int i = 3; i < argc; i += 2, nforward++)
+        if (i + 1 >= argc || strcmp (argv[i], "--forward") != 0)
+          {
+            usage ();
+            return 2;
+          }
+    }
   else if (argc == 6 && strcmp (argv[1], "exec") == 0 && strcmp (argv[2], "--pid") == 0)
     {
       ctx.exec_mode = true;
@@ -178,6 +192,9 @@ main (int argc, char **argv)
   struct monitor m;
   memset (&m, 0, sizeof (m));
   m.log.fd = -1;
+  for (int i = 0; i < nforward; i++)
+    if (proxy_add (&m.proxy, argv[4 + 2 * i], &err) < 0)
+      goto fail;
 
   if (!ctx.exec_mode)
     {

@@ -1,6 +1,7 @@
 /* berth-monitor: the event loop that outlives berthd. It pumps the
  * container's output into the json-file log and to attach clients, feeds
- * stdin, answers control requests, and records the exit. */
+ * stdin, answers control requests, serves the published ports (proxy.c),
+ * and records the exit. */
 #include "monitor.h"
 
 #include <limits.h>
@@ -50,7 +51,7 @@ monitor_init (struct monitor *m, struct berth_err *err)
       || add_fd (m, m->attach_lfd, EPOLLIN, &m->ev_attach, EV_ATTACH_LISTEN, err) < 0
       || add_fd (m, m->ctl_lfd, EPOLLIN, &m->ev_ctl, EV_CONTROL_LISTEN, err) < 0)
     return -1;
-  return 0;
+  return proxy_init (&m->proxy, m->epfd, err);
 }
 
 void
@@ -149,6 +150,8 @@ handle_exit (struct monitor *m)
     }
   struct timespec now;
   clock_gettime (CLOCK_REALTIME, &now);
+  /* the published ports are free again before anyone hears of the exit */
+  proxy_close (&m->proxy);
   int code = 0, sig = 0;
   if (si.si_code == CLD_EXITED)
     code = si.si_status;
@@ -241,11 +244,18 @@ monitor_run (struct monitor *m)
             case EV_TIMER:
               attach_stall_timer (m);
               break;
+            case EV_PROXY_PORT:
+            case EV_PROXY_CONN:
+            case EV_PROXY_FLOW:
+            case EV_PROXY_TIMER:
+              proxy_event (&m->proxy, e, evs[i].events);
+              break;
             }
         }
       if (!m->exited)
         attach_backpressure (m);
       sweep_clients (m);
+      proxy_sweep (&m->proxy);
     }
   logger_close (&m->log);
 }

@@ -5,7 +5,9 @@
 
 #include "berth.h"
 #include "cgroups.h"
+#include "ev.h"
 #include "log.h"
+#include "proxy.h"
 
 /* Attach clients get the output without ever blocking the monitor. When one
  * falls CLIENT_OUT_HIGH behind, the monitor stops reading the container's
@@ -19,24 +21,6 @@
 #define CLIENT_OUT_HARD (8u << 20)
 #define ATTACH_STALL_MS 2000
 #define STDIN_BUF_MAX (1u << 20) /* stop reading clients' stdin past this */
-
-enum ev_kind
-{
-  EV_PIDFD = 1,
-  EV_STDOUT,
-  EV_STDERR,
-  EV_STDIN,
-  EV_ATTACH_LISTEN,
-  EV_CONTROL_LISTEN,
-  EV_CLIENT,
-  EV_TIMER,
-};
-
-struct ev
-{
-  enum ev_kind kind;
-  void *ptr;
-};
 
 struct client
 {
@@ -81,6 +65,7 @@ struct monitor
   int timer_fd;       /* attach stall timer */
   bool output_paused; /* not reading the container's output: a client is behind */
   struct ev ev_pidfd, ev_out, ev_err, ev_in, ev_attach, ev_ctl, ev_timer;
+  struct proxy proxy; /* published ports */
 };
 
 /* monitor.c */

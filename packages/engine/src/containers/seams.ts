@@ -5,13 +5,17 @@
  * (host mode shares the daemon's) and no extra mounts.
  */
 import type { OciMount } from '../runtime/spec.js';
+import type { PortForward } from '../runtime/monitor.js';
 import type { ContainerRecord, HostConfig } from './types.js';
 
 export interface ContainerRef { rec: ContainerRecord; hc: HostConfig }
 
 export interface NetworkAttacher {
-  /** Before start: create/attach the container's netns. `netnsPath` to join, or none for a fresh one. */
-  prepare(c: ContainerRef): Promise<{ netnsPath?: string; hostsEntries?: string[] }>;
+  /**
+   * Before start: create/attach the container's netns. `netnsPath` to join, or none for a fresh one.
+   * `forwards`: published ports' host sockets, for the monitor; the caller closes them after launch.
+   */
+  prepare(c: ContainerRef): Promise<{ netnsPath?: string; hostsEntries?: string[]; forwards?: PortForward[] }>;
   /** After the container stopped (or failed to start): release addresses, veths, port mappings. */
   release(c: ContainerRef): Promise<void>;
   /** NetworkSettings for inspect / ps. */

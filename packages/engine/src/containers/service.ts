@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Duplex, Writable } from 'node:stream';
 import { Conflict, InvalidArgument, NotFound, NotModified, SystemError, generateId } from '@berth/shared';
 import type { ImageLookup } from '../images/types.js';
-import { launch } from '../runtime/monitor.js';
+import { launch, type PortForward } from '../runtime/monitor.js';
 import { MonitorControl, readExitFile } from '../runtime/control.js';
 import { StartError, type ExitStatus } from '../runtime/protocol.js';
 import { cgroupsPath, renderSpec } from '../runtime/spec.js';
@@ -209,8 +209,10 @@ export class ContainerService {
     fs.rmSync(bundle, { recursive: true, force: true });
     fs.mkdirSync(bundle, { recursive: true, mode: 0o700 });
     let ctl: MonitorControl | undefined;
+    let forwards: PortForward[] = [];
     try {
       const net = await this.network.prepare(c);
+      forwards = net.forwards ?? [];
       const spec = renderSpec({
         record: c.rec, hostConfig: withDefaultUlimits(c.hc, this.deps.defaultUlimits?.()), bundle, rootfs: this.store.layer(c.rec.Id).merged, overlay: this.overlayOptions(c),
         netnsPath: net.netnsPath, extraMounts: await this.mounts.mounts(c), cgroupParent: this.deps.cgroupParent,
@@ -220,6 +222,7 @@ export class ContainerService {
       const pending = c.pendingAttach.splice(0);
       const { pid } = await launch({
         args: ['run', bundle],
+        forwards,
         logFile: path.join(bundle, 'monitor.log'),
         onCreated: async () => {
           ctl = await MonitorControl.connect(bundle);
@@ -246,6 +249,9 @@ export class ContainerService {
       if (c.hc.AutoRemove) void this.autoRemove(c);
       const msg = `failed to create task for container: unable to start container process: ${se.message}: unknown`;
       throw se.exitCode === 126 || se.exitCode === 127 ? new InvalidArgument(msg) : new SystemError(msg);
+    } finally {
+      // the monitor has its own copies of the published ports' sockets (or never will)
+      for (const f of forwards) { try { fs.closeSync(f.fd); } catch { /* closed */ } }
     }
   }
 
@@ -458,7 +464,8 @@ export class ContainerService {
       try { this.names.reserve(rec.Name, rec.Id); } catch { rec.Name = this.names.generate(rec.Id); }
       c.rec.ExecIDs = [];
       if (rec.State.Status === 'removing') { await this.doRemove(c, false); return; }
-      if (!rec.State.Running) return;
+      // A start cut short by a crash left networking (addresses, host ports in the table) behind.
+      if (!rec.State.Running) { await this.network.release(c).catch((e) => log.warn('network release failed', { id: rec.Id, error: String(e) })); return; }
       const bundle = this.bundle(c);
       try {
         const ctl = await MonitorControl.connect(bundle);

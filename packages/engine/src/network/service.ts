@@ -1,8 +1,9 @@
 /**
  * NetworkService: networks (bridge, host, none and user-defined bridges) on disk, the default
  * bridge `berth0`, endpoints of containers (veth pairs into Berth-made network namespaces),
- * published ports (userland proxy + DNAT), iptables in Berth's chains, an embedded DNS server
- * per user-defined network. It implements ContainerService's NetworkAttacher seam.
+ * published ports (host sockets handed to the container's monitor + DNAT), iptables in Berth's
+ * chains, an embedded DNS server per user-defined network. It implements ContainerService's
+ * NetworkAttacher seam.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,7 +20,8 @@ import { NetworkStore, type ContainerNet, type EndpointState } from './store.js'
 import { DnsServer } from './dns-server.js';
 import { hostResolvConf, renderHosts, renderResolvConf, usableNameservers } from './etc-files.js';
 import { inspectPorts, portRequests, type PortMapping } from './ports.js';
-import { startProxy, type Proxy } from './proxy.js';
+import { bindHostPort, joinHostPort } from './host-ports.js';
+import type { PortForward } from '../runtime/monitor.js';
 import type { ContainerLookup, EndpointSettings, NetworkRecord, NetworkSettings } from './types.js';
 
 export const DEFAULT_BRIDGE = 'berth0';
@@ -44,7 +46,6 @@ export class NetworkService {
   private readonly store: NetworkStore;
   private readonly nets = new Map<string, NetworkRecord>();
   private readonly ctrs = new Map<string, ContainerNet>();
-  private readonly proxies = new Map<string, Proxy[]>();
   private readonly dns = new Map<string, DnsServer>();
   private readonly ipt: Iptables;
   private readonly netnsDir: string;
@@ -73,7 +74,7 @@ export class NetworkService {
       if (c.netnsPath && !fs.existsSync(c.netnsPath)) { this.clearRuntime(c); this.store.saveContainer(c); }
     }
     this.removeStale();
-    for (const c of this.ctrs.values()) if (c.ports?.length) await this.startProxies(c).catch((e) => log.warn('proxy restore failed', { id: c.id, error: String(e) }));
+    // Published ports of running containers are held by their monitors: st.ports says which.
     await this.applyRules();
     for (const n of this.nets.values()) if (isUserBridge(n)) await this.startDns(n);
   }
@@ -81,9 +82,7 @@ export class NetworkService {
   async shutdown(): Promise<void> {
     for (const s of this.dns.values()) await s.stop();
     this.dns.clear();
-    for (const list of this.proxies.values()) for (const p of list) await p.close();
-    this.proxies.clear();
-    // Containers outlive berthd: their links and rules stay while any runs.
+    // Containers outlive berthd: their links, rules and published ports stay while any runs.
     if ([...this.ctrs.values()].some((c) => c.endpoints && Object.keys(c.endpoints).length)) return;
     await this.ipt.removeAll().catch((e) => log.warn('iptables cleanup failed', { error: String(e) }));
     for (const n of this.nets.values()) if (n.Driver === 'bridge') deleteLink(this.bridgeOf(n));
@@ -185,6 +184,7 @@ export class NetworkService {
       if (!ep || !c.ports?.length) continue;
       const n = this.nets.get(ep.networkId)!;
       for (const p of c.ports) {
+        if (p.hostIp.includes(':')) continue; // IPv6 host addresses: served by the monitor alone (no ip6tables)
         st.ports.push({ bridge: this.bridgeOf(n), proto: p.proto, hostIp: p.hostIp, hostPort: p.hostPort, containerIp: ep.ip, containerPort: p.containerPort });
       }
     }
@@ -464,8 +464,12 @@ export class NetworkService {
     return this.ctrs.get(c.rec.Id)!;
   }
 
-  /** At start: netns, endpoints, ports, /etc/hosts and /etc/resolv.conf. Nothing is left half-made on failure. */
-  async prepare(c: ContainerRef): Promise<{ netnsPath?: string }> {
+  /**
+   * At start: netns, endpoints, ports, /etc/hosts and /etc/resolv.conf. Nothing is left half-made
+   * on failure. The published ports' host sockets come back as `forwards`: the caller hands them
+   * to the container's monitor and closes its own copies.
+   */
+  async prepare(c: ContainerRef): Promise<{ netnsPath?: string; forwards?: PortForward[] }> {
     const st = this.stateOf(c);
     const mode = c.hc.NetworkMode;
     if (st.netnsPath) await this.release(c);
@@ -498,25 +502,25 @@ export class NetworkService {
     st.ports = [];
     st.dns = c.hc.Dns ?? [];
     st.hostname = c.rec.Config.Hostname;
+    let forwards: PortForward[] = [];
     try {
-      if (mode !== 'none') {
-        let first = true;
-        for (const netId of Object.keys(st.networks)) {
-          const n = this.nets.get(netId);
-          if (!n) throw new NotFound(`network ${netId} not found`);
-          await this.addEndpoint(st, n, first && !n.Internal);
-          first = false;
-        }
-        await this.publish(c, st);
+      let first = true;
+      for (const netId of Object.keys(st.networks)) {
+        const n = this.nets.get(netId);
+        if (!n) throw new NotFound(`network ${netId} not found`);
+        await this.addEndpoint(st, n, first && !n.Internal);
+        first = false;
       }
+      forwards = this.publish(c, st);
       this.writeFiles(c, this.files(c, st));
       this.store.saveContainer(st);
       await this.applyRules();
     } catch (e) {
+      closeForwards(forwards);
       await this.teardown(st);
       throw e;
     }
-    return { netnsPath };
+    return { netnsPath, forwards };
   }
 
   private async addEndpoint(st: ContainerNet, n: NetworkRecord, defaultRoute: boolean): Promise<void> {
@@ -540,45 +544,60 @@ export class NetworkService {
     }
   }
 
-  /** Host ports: reserved against other containers, bound by the proxy; DNAT rules follow from st.ports. */
-  private async publish(c: ContainerRef, st: ContainerNet): Promise<void> {
+  /**
+   * Host ports: checked against the ports other containers hold (berthd's table: a port held by a
+   * monitor while berthd was down is in the store), then bound here so a taken port fails the
+   * start with Docker's error. The sockets go to the monitor, which serves 127.0.0.1 and IPv6
+   * addresses; DNAT rules for the other addresses follow from st.ports. SCTP has no host socket.
+   */
+  private publish(c: ContainerRef, st: ContainerNet): PortForward[] {
     const ep = this.primaryEndpoint(st);
-    if (!ep) return;
-    const reqs = portRequests(c.hc.PortBindings, c.rec.Config.ExposedPorts, c.hc.PublishAllPorts);
-    const proxies: Proxy[] = [];
-    this.proxies.set(st.id, proxies);
-    const taken = (proto: string, ip: string, port: number) => [...this.ctrs.values()].some((o) => o.id !== st.id && o.ports?.some((p) =>
-      p.proto === proto && p.hostPort === port && (p.hostIp === ip || !p.hostIp || p.hostIp === '0.0.0.0' || !ip || ip === '0.0.0.0')));
+    if (!ep) return [];
+    const forwards: PortForward[] = [];
     const prefix = `failed to set up container networking: driver failed programming external connectivity on endpoint ${st.name} (${ep.endpointId})`;
-    for (const r of reqs) {
-      const hostIp = r.hostIp || '0.0.0.0';
-      const candidates = r.hostPort === 0 ? [0] : Array.from({ length: r.hostPortEnd - r.hostPort + 1 }, (_, i) => r.hostPort + i);
-      let bound: Proxy | undefined;
-      let lastErr = '';
-      for (const port of candidates) {
-        if (port && taken(r.proto, hostIp, port)) { lastErr = `Bind for ${hostIp}:${port} failed: port is already allocated`; continue; }
-        try {
-          bound = await startProxy(r.proto, r.hostIp, port, { ip: ep.ip, port: r.containerPort });
-          break;
-        } catch (e) {
-          const code = (e as NodeJS.ErrnoException).code;
-          const why = code === 'EADDRINUSE' ? 'address already in use' : code === 'EADDRNOTAVAIL' ? 'cannot assign requested address' : (e as Error).message;
-          lastErr = `failed to bind host port for ${hostIp}:${port}:${ep.ip}:${r.containerPort}/${r.proto}: ${why}`;
+    try {
+      for (const r of portRequests(c.hc.PortBindings, c.rec.Config.ExposedPorts, c.hc.PublishAllPorts)) {
+        const hostIp = r.hostIp || '0.0.0.0';
+        const candidates = r.hostPort === 0 ? [0] : Array.from({ length: r.hostPortEnd - r.hostPort + 1 }, (_, i) => r.hostPort + i);
+        let bound = 0;
+        let lastErr = '';
+        for (const port of candidates) {
+          if (port && this.portTaken(st.id, r.proto, hostIp, port)) { lastErr = `Bind for ${joinHostPort(hostIp, port)} failed: port is already allocated`; continue; }
+          if (r.proto === 'sctp') { bound = port || this.freeTablePort(st.id, r.proto, hostIp); break; }
+          try {
+            const b = bindHostPort(r.proto, hostIp, port);
+            forwards.push({ fd: b.fd, target: joinHostPort(ep.ip, r.containerPort) });
+            bound = b.port;
+            break;
+          } catch (e) {
+            const code = (e as NodeJS.ErrnoException).code;
+            const why = code === 'EADDRINUSE' ? 'address already in use' : code === 'EADDRNOTAVAIL' ? 'cannot assign requested address' : (e as Error).message;
+            lastErr = `failed to bind host port for ${joinHostPort(hostIp, port)}:${ep.ip}:${r.containerPort}/${r.proto}: ${why}`;
+          }
         }
+        if (!bound) throw new SystemError(`${prefix}: ${lastErr || 'no free host port'}`);
+        st.ports!.push({ proto: r.proto, containerPort: r.containerPort, hostIp: r.hostIp, hostPort: bound });
       }
-      if (!bound) throw new SystemError(`${prefix}: ${lastErr}`);
-      proxies.push(bound);
-      st.ports!.push({ proto: r.proto, containerPort: r.containerPort, hostIp: r.hostIp, hostPort: bound.port });
+    } catch (e) {
+      closeForwards(forwards);
+      throw e;
     }
+    return forwards;
   }
 
-  /** Proxies for a running container after a berthd restart. */
-  private async startProxies(st: ContainerNet): Promise<void> {
-    const ep = this.primaryEndpoint(st);
-    if (!ep) return;
-    const list: Proxy[] = [];
-    this.proxies.set(st.id, list);
-    for (const p of st.ports ?? []) list.push(await startProxy(p.proto, p.hostIp, p.hostPort, { ip: ep.ip, port: p.containerPort }));
+  /** Whether another container holds `proto` `port` on an address overlapping `ip` (same family; any-address overlaps all). */
+  private portTaken(self: string, proto: string, ip: string, port: number): boolean {
+    const family = (a: string) => (a.includes(':') ? 6 : 4);
+    const any = (a: string) => !a || a === '0.0.0.0' || a === '::';
+    return [...this.ctrs.values()].some((o) => o.id !== self && o.ports?.some((p) => p.proto === proto && p.hostPort === port
+      && family(p.hostIp) === family(ip) && (p.hostIp === ip || any(p.hostIp) || any(ip))));
+  }
+
+  /** A port no container holds, from the ephemeral range (for protocols without a host socket). */
+  private freeTablePort(self: string, proto: string, ip: string): number {
+    const [lo = 32768, hi = 60999] = readOr('/proc/sys/net/ipv4/ip_local_port_range', '').trim().split(/\s+/).map(Number);
+    for (let p = lo; p <= hi; p++) if (!this.portTaken(self, proto, ip, p)) return p;
+    return 0;
   }
 
   private files(c: ContainerRef, st: ContainerNet): { hosts: string; resolv: string } {
@@ -611,7 +630,7 @@ export class NetworkService {
     if (c.rec.ResolvConfPath) writeFile(c.rec.ResolvConfPath, f.resolv);
   }
 
-  /** After the container stopped: endpoints, proxies, rules and the netns go; the IPs are free again. */
+  /** After the container stopped: endpoints, rules and the netns go; the IPs and host ports are free again (the monitor closed the sockets). */
   async release(c: ContainerRef): Promise<void> {
     const st = this.ctrs.get(c.rec.Id);
     if (!st || !st.netnsPath) return;
@@ -619,8 +638,6 @@ export class NetworkService {
   }
 
   private async teardown(st: ContainerNet): Promise<void> {
-    for (const p of this.proxies.get(st.id) ?? []) await p.close().catch(() => undefined);
-    this.proxies.delete(st.id);
     for (const ep of Object.values(st.endpoints ?? {})) if (ep.hostVeth) deleteLink(ep.hostVeth);
     if (st.netnsPath) { try { netlink().netnsDelete(st.netnsPath); } catch (e) { log.warn('netns removal failed', { error: String(e) }); } }
     this.clearRuntime(st);
@@ -672,6 +689,11 @@ export class NetworkService {
 
   /** Port mappings in effect for a container (the `port` command reads them from inspect). */
   ports(id: string): PortMapping[] { return this.ctrs.get(id)?.ports ?? []; }
+}
+
+function closeForwards(forwards: PortForward[]): void {
+  for (const f of forwards) { try { fs.closeSync(f.fd); } catch { /* closed */ } }
+  forwards.length = 0;
 }
 
 function readOr(file: string, fallback: string): string {

@@ -2,6 +2,8 @@
  * Spawns berth-monitor (run or exec mode) and speaks the fd-3 handshake:
  * created → (caller connects attach/control clients) → start → started | exec-failed | error.
  * After the handshake the monitor lives on detached; exits arrive on its control socket.
+ * Published ports' host sockets go along as fds 4, 5, … with `--forward N=IP:PORT`: the
+ * monitor serves them until the container exits.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,8 +19,16 @@ export function monitorBinary(): string {
   return (binary = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../native/build/berth-monitor'));
 }
 
+/** A bound host socket (TCP listening or UDP) and the container address it forwards to (`ip:port`, `[ip6]:port`). */
+export interface PortForward { fd: number; target: string }
+
+/** The first fd the monitor finds forwards at (0-2 stdio, 3 the handshake). */
+const FIRST_FORWARD_FD = 4;
+
 export interface LaunchOptions {
   args: string[];
+  /** Host sockets for the monitor to serve; the caller keeps (and closes) its copies. */
+  forwards?: PortForward[];
   /** Where the monitor's own stderr goes (diagnostics). */
   logFile: string;
   /** Called once the process exists and the sockets listen, before it is told to start. */
@@ -30,7 +40,9 @@ export function launch(opts: LaunchOptions): Promise<{ pid: number }> {
     const errFd = fs.openSync(opts.logFile, 'a');
     let child;
     try {
-      child = spawn(monitorBinary(), opts.args, { detached: true, stdio: ['ignore', 'ignore', errFd, 'pipe'] });
+      const forwards = opts.forwards ?? [];
+      const args = [...opts.args, ...forwards.flatMap((f, i) => ['--forward', `${FIRST_FORWARD_FD + i}=${f.target}`])];
+      child = spawn(monitorBinary(), args, { detached: true, stdio: ['ignore', 'ignore', errFd, 'pipe', ...forwards.map((f) => f.fd)] });
     } finally {
       fs.closeSync(errFd);
     }
