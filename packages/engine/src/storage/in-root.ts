@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 export type RootRef = string | { pid: number; id: string };
@@ -70,6 +70,7 @@ interface Addon {
   statInRoot(root: RootRef, paths: string[], opts?: { follow?: boolean; resolve?: boolean }): Promise<(InRootStat | null)[]>;
   readdirInRoot(root: RootRef, p: string): Promise<string[]>;
   bindMountInRoot(source: string, root: RootRef, target: string, readonly: boolean): Promise<void>;
+  unlinkInRoot(root: RootRef, p: string): Promise<boolean>;
   extractInRoot(src: number | string, root: RootRef, dest: string, opts?: ExtractOptions): Promise<{ size: number }>;
   tarInRoot(root: RootRef, p: string, outFd: number, opts?: TarOptions): Promise<void>;
   scanInRoot(root: RootRef, p: string, opts?: TarOptions): Promise<ScanEntry[]>;
@@ -135,19 +136,29 @@ export async function readFileInRoot(root: RootRef, p: string): Promise<Buffer |
   }
 }
 
+/** Remove the file `p` inside `root` (its last name is not followed); false when it was not there. */
+export function unlinkInRoot(root: RootRef, p: string): Promise<boolean> {
+  return load().unlinkInRoot(root, p);
+}
+
+/** mkdir -p of `p` inside `root` (symlinks followed in it); new directories owned by `owner`. */
+export async function mkdirAllInRoot(root: RootRef, p: string, owner = { uid: 0, gid: 0 }): Promise<void> {
+  await extractInRoot(Readable.from([Buffer.alloc(1024)]), root, p, { createDest: owner }); // an empty tar
+}
+
 /** Bind `source` (a host path) on `target` inside `root`, through fds (open_tree + move_mount). */
 export function bindMountInRoot(source: string, root: RootRef, target: string, readonly: boolean): Promise<void> {
   return load().bindMountInRoot(source, root, target, readonly);
 }
 
 /**
- * Extract a tar (plain, gzip, bzip2, xz, zstd) into `dest` inside `root`: from a host file, or a
- * stream fed through a pipe (whoever produced it can hash the same bytes). Rejects with the
- * extraction's error or the stream's; never leaves either unhandled.
+ * Extract a tar (plain, gzip, bzip2, xz, zstd) into `dest` inside `root`: from a host file, an fd
+ * (handed over: the addon closes it), or a stream fed through a pipe (whoever produced it can hash
+ * the same bytes). Rejects with the extraction's error or the stream's; never leaves either unhandled.
  */
-export async function extractInRoot(src: Readable | string, root: RootRef, dest: string, opts: ExtractOptions = {}): Promise<{ size: number }> {
+export async function extractInRoot(src: Readable | string | number, root: RootRef, dest: string, opts: ExtractOptions = {}): Promise<{ size: number }> {
   const a = load();
-  if (typeof src === 'string') return a.extractInRoot(src, root, dest, opts);
+  if (typeof src === 'string' || typeof src === 'number') return a.extractInRoot(src, root, dest, opts);
   const [rfd, wfd] = a.pipe();
   const done = a.extractInRoot(rfd, root, dest, opts); // the addon owns rfd and closes it
   const sink = new net.Socket({ fd: wfd, readable: false, writable: true });

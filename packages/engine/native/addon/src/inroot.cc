@@ -16,6 +16,7 @@
 //   openInRoot(root, path, flags, mode?) → Promise<fd>
 //   statInRoot(root, paths, {follow?, resolve?}) → Promise<(Stat | null)[]>
 //   readdirInRoot(root, path) → Promise<string[]>
+//   unlinkInRoot(root, path) → Promise<boolean>   (a file; the last name is not followed)
 //   bindMountInRoot(source, root, target, readonly) → Promise<void>   (target resolved in root)
 //   pipe() → [readFd, writeFd]
 // root: a directory path, or {pid, id} for a running container (its cgroup must name `id`).
@@ -138,7 +139,7 @@ bool Root::Enter(const RootSpec& spec, Err* err) {
 
 int Root::Open(const std::string& path, int flags, mode_t mode, uint64_t extra) const {
   const char* p = path.empty() ? "/" : path.c_str();
-  flags |= O_CLOEXEC | O_NOCTTY;
+  flags |= O_CLOEXEC | ((flags & O_PATH) ? 0 : O_NOCTTY);  // openat2 refuses O_PATH with anything else
   if (!noOpenat2.load()) {
     struct open_how how = {};
     how.flags = static_cast<uint64_t>(flags);
@@ -418,6 +419,30 @@ Napi::Value BindMountInRoot(const Napi::CallbackInfo& info) {
   return RunOp(env, op);
 }
 
+// unlinkInRoot(root, path) → Promise<boolean>: removes a file (not a directory) inside the root;
+// the last name itself is never followed. False when it was not there.
+Napi::Value UnlinkInRoot(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Op* op = new Op();
+  std::string why;
+  if (info.Length() < 2 || !ParseRoot(info[0], &op->root, &why) || !info[1].IsString()) {
+    delete op;
+    return Reject(env, "unlinkInRoot(root, path: string)");
+  }
+  std::string clean;
+  for (auto& c : Components(info[1].As<Napi::String>().Utf8Value())) clean += "/" + c;
+  auto removed = std::make_shared<bool>(false);
+  op->work = [clean, removed](Root& root, Err* err) {
+    if (clean.empty() || BaseOf(clean) == "..") { Fail(err, EINVAL, "unlink " + clean + ": invalid path"); return; }
+    Fd parent(root.Open(DirOf(clean), O_PATH | O_DIRECTORY));
+    if (!parent.ok()) return;
+    if (unlinkat(parent.get(), BaseOf(clean).c_str(), 0) == 0) *removed = true;
+    else if (errno != ENOENT) Fail(err, errno, "unlink " + clean + ": " + strerror(errno));
+  };
+  op->done = [removed](Napi::Env env) { return Napi::Boolean::New(env, *removed); };
+  return RunOp(env, op);
+}
+
 Napi::Value Pipe(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int fds[2];
@@ -449,6 +474,7 @@ void InitInRoot(Napi::Env env, Napi::Object exports) {
   exports.Set("openInRoot", Napi::Function::New(env, OpenInRoot, "openInRoot"));
   exports.Set("statInRoot", Napi::Function::New(env, StatInRoot, "statInRoot"));
   exports.Set("readdirInRoot", Napi::Function::New(env, ReaddirInRoot, "readdirInRoot"));
+  exports.Set("unlinkInRoot", Napi::Function::New(env, UnlinkInRoot, "unlinkInRoot"));
   exports.Set("bindMountInRoot", Napi::Function::New(env, BindMountInRoot, "bindMountInRoot"));
   exports.Set("pipe", Napi::Function::New(env, Pipe, "pipe"));
 }
