@@ -6,6 +6,7 @@
  * Every path is resolved, and every file read or written, inside the container's root by the
  * in-root layer (storage/in-root.ts): nothing here resolves a path itself.
  */
+import { once } from 'node:events';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -68,12 +69,15 @@ export async function getContainerArchive(svc: ContainerService, ref: string, p:
       childPrefix: abs === '/' ? '' : name,
       noDescend: r.running ? SKIP_RUNNING : [],
     });
+    // Headers go out with the first bytes: a walk that fails at once (the path swapped away since
+    // the stat) still answers with its error.
     try {
-      await pipeline(src, start(stat));
+      await once(src, 'readable');
     } catch (e) {
-      if (errCode(e) === 'ENOENT') throw notFound(want, ref);
+      if (errCode(e) === 'ENOENT' || errCode(e) === 'ENOTDIR') throw notFound(want, ref);
       throw e;
     }
+    await pipeline(src, start(stat));
   });
 }
 
