@@ -170,13 +170,16 @@ export async function applyCopy(merged: string, sources: Source[], o: CopyOption
   const destIsDirSyntax = o.dest.endsWith('/') || o.dest.endsWith('/.') || o.dest === '.';
   const destStat = await statInRoot(merged, o.dest, { follow: true });
   const destIsDir = destIsDirSyntax || (!!destStat && S.isDir(destStat.mode));
+  // A file destination that is a symlink is written through, at its target in the rootfs (as
+  // moby's ResolveScopedPath does).
+  const destPath = (await statInRoot(merged, o.dest, { resolve: true }))?.resolved ?? path.posix.normalize(o.dest);
   if (sources.length > 1 && !destIsDir) {
     throw new InvalidArgument(`When using ${o.cmdName} with more than one source file, the destination must be a directory and end with a /`);
   }
   const into = (dir: string, extra: { owner?: { uid: number; gid: number }; chmod?: number } = {}) =>
     ({ createDest: owner, owner, chmod: o.chmod, ...extra, dir });
   /** Where a single file named `name` goes: into dest when it is a directory, else dest itself. */
-  const fileTarget = (name: string) => (destIsDir ? { dir: o.dest, name } : { dir: path.posix.dirname(path.posix.normalize(o.dest)), name: path.posix.basename(o.dest) });
+  const fileTarget = (name: string) => (destIsDir ? { dir: o.dest, name } : { dir: path.posix.dirname(destPath), name: path.posix.basename(destPath) });
   const put = async (src: Readable | number, t: ReturnType<typeof into>) => {
     await extractInRoot(src, merged, t.dir, { createDest: t.createDest, owner: t.owner, chmod: t.chmod });
   };
