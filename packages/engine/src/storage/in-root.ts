@@ -14,7 +14,6 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PassThrough, Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 
 export type RootRef = string | { pid: number; id: string };
 
@@ -162,14 +161,24 @@ export async function extractInRoot(src: Readable | string | number, root: RootR
   const [rfd, wfd] = a.pipe();
   const done = a.extractInRoot(rfd, root, dest, opts); // the addon owns rfd and closes it
   const sink = new net.Socket({ fd: wfd, readable: false, writable: true });
-  const feeding = pipeline(src, sink).then(() => undefined, (e: NodeJS.ErrnoException) => e);
+  const feeding = new Promise<Error | undefined>((resolve) => {
+    // A source that fails or is cut closes the pipe: the extraction ends at once (with its error).
+    const cut = (e: Error) => { sink.destroy(); resolve(e); };
+    src.once('error', cut);
+    src.once('close', () => { if (!src.readableEnded) cut(new Error('the archive stream ended early')); });
+    sink.once('error', resolve);
+    sink.once('finish', () => resolve(undefined));
+    src.pipe(sink);
+  });
   let result: { size: number };
   try {
     result = await done;
   } catch (e) {
-    src.destroy();
+    // The source is left drained, not destroyed: an HTTP request's socket must still carry the answer.
+    src.unpipe(sink);
     sink.destroy();
-    await feeding;
+    src.on('error', () => undefined);
+    src.resume();
     throw e;
   }
   const feedErr = await feeding;
