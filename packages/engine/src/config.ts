@@ -110,7 +110,7 @@ Options:
   -p, --pidfile string                 Path to use for daemon PID file (default "/run/berth.pid")
       --registry-mirror list           Preferred registry mirror
   -s, --storage-driver string          Storage driver to use (default "overlay2")
-      --tls                            Use TLS; implied by --tlsverify
+      --tls                            Use TLS; implied by --tlsverify (--tls=false: plain tcp, on purpose)
       --tlscacert string               Trust certs signed only by this CA
       --tlscert string                 Path to TLS certificate file
       --tlskey string                  Path to TLS key file
@@ -120,9 +120,34 @@ Options:
 
 export interface ParsedFlags { config: DaemonConfig; version: boolean; help: boolean }
 
+const BOOL_FLAGS = ['debug', 'live-restore', 'tls', 'tlsverify', 'version', 'help'];
+
+/** Go's strconv.ParseBool, which pflag uses for `--flag=value`. */
+function parseBool(flag: string, v: string): boolean {
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(v)) return false;
+  throw new InvalidArgument(`invalid argument "${v}" for "--${flag}" flag: strconv.ParseBool: parsing "${v}": invalid syntax`);
+}
+
+/**
+ * Boolean flags take `--flag=false` as dockerd's do (node's parseArgs refuses a value): such
+ * arguments are taken out of argv and returned apart, so an explicit false is known as such.
+ */
+function splitBoolValues(argv: string[]): { args: string[]; explicit: Record<string, boolean> } {
+  const args: string[] = [];
+  const explicit: Record<string, boolean> = {};
+  for (const a of argv) {
+    const m = /^--([a-z-]+)=(.*)$/.exec(a);
+    if (m && BOOL_FLAGS.includes(m[1]!)) explicit[m[1]!] = parseBool(m[1]!, m[2]!);
+    else args.push(a);
+  }
+  return { args, explicit };
+}
+
 export function parseDaemonArgs(argv: string[]): ParsedFlags {
-  const { values } = parseArgs({
-    args: argv,
+  const { args, explicit } = splitBoolValues(argv);
+  const parsed = parseArgs({
+    args,
     options: {
       host: { type: 'string', short: 'H', multiple: true },
       'data-root': { type: 'string' },
@@ -149,6 +174,7 @@ export function parseDaemonArgs(argv: string[]): ParsedFlags {
     strict: true,
     allowPositionals: false,
   });
+  const values = { ...parsed.values, ...explicit } as typeof parsed.values;
   const cfg = defaults();
   cfg.configFile = values['config-file'] ?? cfg.configFile;
   const file = readConfigFile(cfg.configFile, values['config-file'] !== undefined);
@@ -168,12 +194,12 @@ export function parseDaemonArgs(argv: string[]): ParsedFlags {
   if (values['exec-root']) cfg.execRoot = values['exec-root'];
   if (values.pidfile) cfg.pidfile = values.pidfile;
   if (values['log-level']) cfg.logLevel = values['log-level'] as LogLevel;
-  if (values.debug) cfg.debug = true;
+  if (values.debug !== undefined) cfg.debug = values.debug;
   if (values['insecure-registry']) cfg.insecureRegistries = values['insecure-registry'];
   if (values['registry-mirror']) cfg.registryMirrors = values['registry-mirror'];
   if (values.bip) cfg.bip = values.bip;
   if (values['log-driver']) cfg.logDriver = values['log-driver'];
-  if (values['live-restore']) cfg.liveRestore = true;
+  if (values['live-restore'] !== undefined) cfg.liveRestore = values['live-restore'];
   if (values['storage-driver']) cfg.storageDriver = values['storage-driver'];
   if (values.label) cfg.labels = values.label;
   for (const k of ['tls', 'tlsverify', 'tlscacert', 'tlscert', 'tlskey'] as const) {

@@ -6,7 +6,7 @@ import { log, setLogLevel, type LogLevel } from './log.js';
 import { acquirePidfile } from './pidfile.js';
 import { createDaemon } from './daemon.js';
 import { createApiServer } from './api/server.js';
-import { listen, parseHost, tlsOptions } from './api/listeners.js';
+import { checkTcpAuth, listen, parseHost, tlsOptions } from './api/listeners.js';
 import { BERTH_VERSION, GIT_COMMIT } from './version.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -22,6 +22,16 @@ async function main(argv: string[]): Promise<number> {
   if (parsed.version) { process.stdout.write(`Berth version ${BERTH_VERSION}, build ${GIT_COMMIT}\n`); return 0; }
   const { config } = parsed;
   try { setLogLevel(config.logLevel as LogLevel); } catch (e) { process.stderr.write(`${errorMessage(e)}\n`); return 1; }
+
+  // Listener addresses are checked before anything is set up, as dockerd loads its listeners first.
+  try {
+    for (const host of config.hosts) {
+      for (const w of await checkTcpAuth(parseHost(host), config, host)) log.warn(w, { host });
+    }
+  } catch (e) {
+    log.error(`failed to start daemon: ${errorMessage(e)}`);
+    return 1;
+  }
 
   let releasePid: () => void;
   try {

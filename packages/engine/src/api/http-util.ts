@@ -1,6 +1,7 @@
 /** Small request/response helpers shared by every router. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidArgument } from '@berth/shared';
+import { decodeAnyJson } from '@berth/shared/api/request-bodies';
 
 export async function readBody(req: IncomingMessage, limit = 64 * 1024 * 1024): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -13,14 +14,17 @@ export async function readBody(req: IncomingMessage, limit = 64 * 1024 * 1024): 
   return Buffer.concat(chunks);
 }
 
-/** Parse a JSON body; an empty body is `{}` (Docker accepts that on most endpoints). */
+/**
+ * A JSON body without an API type (test routes): Go's reader, plain values, `{}` when empty.
+ * The API's routes decode their bodies into the swagger's types with api/request-body.ts.
+ */
 export async function readJson<T = Record<string, unknown>>(req: IncomingMessage): Promise<T> {
   const body = await readBody(req);
   if (body.length === 0) return {} as T;
   try {
-    return JSON.parse(body.toString('utf8')) as T;
+    return decodeAnyJson(body) as T;
   } catch (e) {
-    throw new InvalidArgument(`invalid JSON: ${(e as Error).message}`);
+    throw new InvalidArgument(`invalid JSON: ${(e as Error).message}`, { cause: e });
   }
 }
 

@@ -1,9 +1,12 @@
 /** Binds the API server to dockerd-style host addresses: unix://path, tcp://host:port, fd://[n]. */
+import dns from 'node:dns/promises';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import type http from 'node:http';
 import https from 'node:https';
 import { InvalidArgument } from '@berth/shared';
+import { MAX_HEADER_BYTES } from './server.js';
 
 export type HostAddr = { kind: 'unix'; path: string } | { kind: 'tcp'; host: string; port: number } | { kind: 'fd'; fd?: number };
 
@@ -75,6 +78,42 @@ export async function listen(addr: HostAddr, makeServer: () => http.Server, tls?
   return out;
 }
 
+/** Docker's warnings for a tcp listener without client-certificate authentication. */
+export const INSECURE_TCP_WARNINGS = [
+  'Binding to IP address without --tlsverify is insecure and gives root access on this machine to everyone who has access to your network.',
+  'Binding to an IP address, even on localhost, can also give access to scripts run in a browser. Be safe out there!',
+];
+
+/** Whether a -H tcp host names a loopback address ("localhost", 127.0.0.0/8, ::1; names are resolved). */
+export async function isLoopbackHost(host: string, lookup = (h: string) => dns.lookup(h)): Promise<boolean> {
+  if (host === 'localhost') return true;
+  let ip = host;
+  if (!net.isIP(ip)) {
+    if (ip === '') return false;
+    try { ip = (await lookup(host)).address; } catch { return false; }
+  }
+  if (net.isIPv4(ip)) return ip.startsWith('127.');
+  const v6 = ip.toLowerCase();
+  return v6 === '::1' || v6 === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(v6);
+}
+
+/**
+ * dockerd's rule for tcp without --tlsverify, made the hard failure dockerd announces: refused
+ * on a non-loopback address unless TLS was turned off on purpose (`--tls=false` or
+ * `--tlsverify=false`); allowed on loopback. Returns Docker's warnings to log when allowed.
+ */
+export async function checkTcpAuth(addr: HostAddr, cfg: { tls?: boolean; tlsverify?: boolean }, hostArg: string): Promise<string[]> {
+  if (addr.kind !== 'tcp') return [];
+  if (cfg.tlsverify) return []; // https with client certificates
+  const explicitlyOff = cfg.tls === false || cfg.tlsverify === false;
+  if (!explicitlyOff && !(await isLoopbackHost(addr.host))) {
+    throw new InvalidArgument(`refusing to listen on ${hostArg} without --tlsverify: ${INSECURE_TCP_WARNINGS[0]} ` +
+      'Please consider generating tls certificates with client validation to prevent exposing unauthenticated root access to your network. ' +
+      "You can override this by explicitly specifying '--tls=false' or '--tlsverify=false'");
+  }
+  return INSECURE_TCP_WARNINGS;
+}
+
 /** PEM material for https on tcp hosts (dockerd's --tls/--tlsverify). */
 export interface TlsListenOptions { ca?: Buffer; cert: Buffer; key: Buffer; verify: boolean }
 
@@ -97,8 +136,11 @@ export function tlsOptions(cfg: { tls?: boolean; tlsverify?: boolean; tlscacert?
 
 /** An https server that serves with the plain server's request and upgrade handlers. */
 function secure(plain: http.Server, tls: TlsListenOptions): http.Server {
-  const server = https.createServer({ cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: tls.verify, rejectUnauthorized: tls.verify, minVersion: 'TLSv1.2' });
-  for (const ev of ['request', 'upgrade'] as const) {
+  const server = https.createServer({
+    cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: tls.verify, rejectUnauthorized: tls.verify, minVersion: 'TLSv1.2',
+    maxHeaderSize: MAX_HEADER_BYTES,
+  });
+  for (const ev of ['request', 'upgrade', 'clientError'] as const) {
     for (const l of plain.listeners(ev)) server.on(ev, l as (...args: unknown[]) => void);
   }
   return server as unknown as http.Server;

@@ -29,6 +29,36 @@ export function baseHeaders(serverVersion: string): Record<string, string> {
   };
 }
 
+/** Go's http.DefaultMaxHeaderBytes, plus the 4096 bytes of slack net/http reads beyond it. */
+export const MAX_HEADER_BYTES = (1 << 20) + 4096;
+
+/** How net/http answers a request it cannot parse, then closes: status line, plain-text body. */
+function goErrorResponse(proto: string, status: string, body = status): string {
+  return `${proto} ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${body}`;
+}
+
+/**
+ * A request that does not parse (headers over the limit, malformed lines): answered as Go's
+ * server answers it, then the write side is closed and what the client still sends is read and
+ * dropped for a moment, so that it can read the answer instead of meeting a reset (Go's
+ * closeWriteAndWait).
+ */
+export function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  const s = socket as Socket;
+  if (s.destroyed || (s as { berthClientError?: boolean }).berthClientError) return;
+  (s as { berthClientError?: boolean }).berthClientError = true;
+  if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || !s.writable) { s.destroy(); return; }
+  let response: string;
+  if (err.code === 'HPE_HEADER_OVERFLOW') response = goErrorResponse('HTTP/1.0', '431 Request Header Fields Too Large');
+  else if (err.code === 'HPE_INVALID_TRANSFER_ENCODING') response = goErrorResponse('HTTP/1.1', '501 Not Implemented', 'Unsupported transfer encoding');
+  else response = goErrorResponse('HTTP/1.1', '400 Bad Request');
+  s.on('data', () => {}); // drain
+  s.on('error', () => {});
+  s.end(response);
+  const timer = setTimeout(() => s.destroy(), 500);
+  s.once('close', () => clearTimeout(timer));
+}
+
 export function createApiServer(opts: ApiServerOptions): http.Server {
   const router = FindMyWay({ ignoreTrailingSlash: true, maxParamLength: 1000 });
   for (const route of opts.routes) {
@@ -67,7 +97,7 @@ export function createApiServer(opts: ApiServerOptions): http.Server {
     res.end(body);
   }
 
-  const server = http.createServer(async (req: IncomingMessage, res: ServerResponse) => {
+  const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, async (req: IncomingMessage, res: ServerResponse) => {
     for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
     log.debug('request', { method: req.method, url: req.url });
     try {
@@ -96,6 +126,8 @@ export function createApiServer(opts: ApiServerOptions): http.Server {
       sendError(res, err);
     }
   });
+
+  server.on('clientError', onClientError);
 
   server.on('upgrade', async (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const fail = (err: unknown) => {

@@ -7,6 +7,13 @@ import path from 'node:path';
 import { FrameDecoder, randomName } from '@berth/shared';
 import { NameRegistry, resolveContainer } from './names.js';
 import { mergeConfig, mergeEnv, defaultHostConfig, validateHostConfig } from './create-config.js';
+import type { SysInfo } from '../system/sysinfo.js';
+
+const FULL_SYSINFO: SysInfo = {
+  cgroupUnified: false, memoryLimit: true, swapLimit: true, memoryReservation: true, oomKillDisable: true, memorySwappiness: true,
+  cpuShares: true, cpuCfs: true, cpuRealtime: true, cpuset: true, cpus: '0-1', mems: '0', blkioWeight: true, blkioWeightDevice: true,
+  blkioReadBpsDevice: true, blkioWriteBpsDevice: true, blkioReadIOpsDevice: true, blkioWriteIOpsDevice: true, pidsLimit: true,
+};
 import { streamLogs, fixedTime, timeNanos } from './logs.js';
 import { parseDetachKeys } from './attach.js';
 import { containerResolvConf } from './files.js';
@@ -47,12 +54,12 @@ test('config merge: Cmd/Entrypoint/Env/WorkingDir/User/Labels from the image', (
 
 test('host config: defaults, MemorySwap doubled, --restart with --rm refused', () => {
   const hc = defaultHostConfig({ Memory: 64 << 20 });
-  validateHostConfig(hc);
+  validateHostConfig(hc, FULL_SYSINFO);
   assert.equal(hc.MemorySwap, 128 << 20);
   assert.equal(hc.NetworkMode, 'bridge');
   assert.equal(hc.IpcMode, 'private');
-  assert.throws(() => validateHostConfig(defaultHostConfig({ AutoRemove: true, RestartPolicy: { Name: 'always', MaximumRetryCount: 0 } })), /AutoRemove/);
-  assert.throws(() => validateHostConfig(defaultHostConfig({ Memory: 1000 })), /Minimum memory limit allowed is 6MB/);
+  assert.throws(() => validateHostConfig(defaultHostConfig({ AutoRemove: true, RestartPolicy: { Name: 'always', MaximumRetryCount: 0 } }), FULL_SYSINFO), /AutoRemove/);
+  assert.throws(() => validateHostConfig(defaultHostConfig({ Memory: 1000 }), FULL_SYSINFO), /Minimum memory limit allowed is 6MB/);
 });
 
 test('logs: tail, timestamps, since/until, stdcopy framing', async () => {

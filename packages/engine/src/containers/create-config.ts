@@ -7,6 +7,8 @@ import { InvalidArgument } from '@berth/shared';
 import type { ImageRecord } from '../images/types.js';
 import type { ContainerConfig, HostConfig } from './types.js';
 import { mergeHealthcheck, type Healthcheck } from './health.js';
+import { validateRestartPolicy, verifyCreateResources, verifyHostSettings, verifyResources } from './verify.js';
+import type { SysInfo } from '../system/sysinfo.js';
 
 function healthcheckOf(body: CreateBody, ic: { Healthcheck?: unknown }): { Healthcheck?: Healthcheck } {
   const h = mergeHealthcheck(body.Healthcheck as Healthcheck | undefined, ic.Healthcheck as Healthcheck | undefined);
@@ -96,23 +98,18 @@ export function defaultHostConfig(given: Partial<HostConfig> = {}): HostConfig {
   return hc;
 }
 
-/** The checks dockerd makes on a HostConfig before it creates anything (400s). */
-export function validateHostConfig(hc: HostConfig): void {
+/**
+ * The checks dockerd makes on a HostConfig before it creates anything (400s), then its
+ * adjustments: returns the warnings for settings the host cannot enforce (dropped from `hc`).
+ */
+export function validateHostConfig(hc: HostConfig, si: SysInfo): string[] {
+  verifyCreateResources(hc, si);
   if (hc.AutoRemove && hc.RestartPolicy.Name !== 'no' && hc.RestartPolicy.Name !== '') {
     throw new InvalidArgument(`can't create 'AutoRemove' container with restart policy`);
   }
-  if (!['no', 'always', 'unless-stopped', 'on-failure'].includes(hc.RestartPolicy.Name)) {
-    throw new InvalidArgument(`invalid restart policy: unknown policy '${hc.RestartPolicy.Name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'`);
-  }
-  if (hc.Memory > 0 && hc.Memory < 6 * 1024 * 1024) throw new InvalidArgument('Minimum memory limit allowed is 6MB');
-  if (hc.MemorySwap > 0 && hc.Memory > 0 && hc.MemorySwap < hc.Memory) {
-    throw new InvalidArgument('Minimum memoryswap limit should be larger than memory limit, see usage');
-  }
-  if (hc.NanoCpus > 0 && hc.CpuQuota > 0) {
-    throw new InvalidArgument('Conflicting options: Nano CPUs and CPU Period cannot both be set');
-  }
-  if (hc.NetworkMode !== 'bridge' && hc.NetworkMode !== 'host' && hc.NetworkMode !== 'none' && !hc.NetworkMode.startsWith('container:')) {
-    // User-defined networks arrive with the networking service.
-  }
+  validateRestartPolicy(hc.RestartPolicy);
+  const warnings = verifyResources(hc, si, false);
+  verifyHostSettings(hc);
   if (hc.Memory > 0 && hc.MemorySwap === 0) hc.MemorySwap = hc.Memory * 2;
+  return warnings;
 }

@@ -20,6 +20,7 @@ import { log } from '../log.js';
 import { ContainerStore, writeAtomic } from './store.js';
 import { NameRegistry, resolveContainer } from './names.js';
 import { defaultHostConfig, mergeConfig, validateHostConfig, type CreateBody } from './create-config.js';
+import { sysInfo } from '../system/sysinfo.js';
 import { writeContainerFiles } from './files.js';
 import { attachToMonitor, parseDetachKeys } from './attach.js';
 import { streamLogs, type LogOptions } from './logs.js';
@@ -141,7 +142,7 @@ export class ContainerService {
   async create(body: CreateBody, name?: string | null): Promise<{ Id: string; Warnings: string[] }> {
     if (!body.Image) throw new InvalidArgument('Config cannot be empty in order to create a container');
     const hc = defaultHostConfig(withLogDefaults(body.HostConfig, this.deps.logDefaults));
-    validateHostConfig(hc);
+    const warnings = validateHostConfig(hc, sysInfo());
     let image;
     try {
       image = await this.deps.images.get(body.Image);
@@ -173,7 +174,7 @@ export class ContainerService {
       writeContainerFiles({ hostname: rec.HostnamePath, hosts: rec.HostsPath, resolv: rec.ResolvConfPath }, config.Hostname, hc.NetworkMode === 'host', hc.ExtraHosts ?? []);
       this.save(c, true);
       this.event(c, 'create');
-      return { Id: id, Warnings: netWarnings };
+      return { Id: id, Warnings: [...warnings, ...netWarnings] };
     } catch (e) {
       this.names.release(fullName);
       this.containers.delete(id);

@@ -2,19 +2,16 @@
  * POST /containers/{id}/update (resources and restart policy, written live to the cgroup of a
  * running container and persisted in hostconfig.json) and POST /containers/{id}/rename.
  */
-import os from 'node:os';
 import { Conflict, InvalidArgument } from '@berth/shared';
 import { CgroupFiles } from './cgroup-files.js';
 import type { Container, ContainerService } from './service.js';
 import type { HostConfig } from './types.js';
+import { validateRestartPolicy, verifyResources, type ResourceSettings } from './verify.js';
+import { sysInfo, type SysInfo } from '../system/sysinfo.js';
 
-export interface UpdateBody {
-  Memory?: number; MemorySwap?: number; MemoryReservation?: number; CpuShares?: number; NanoCpus?: number;
-  CpuQuota?: number; CpuPeriod?: number; CpusetCpus?: string; CpusetMems?: string; PidsLimit?: number | null;
-  BlkioWeight?: number; RestartPolicy?: { Name?: string; MaximumRetryCount?: number };
+export interface UpdateBody extends ResourceSettings {
+  RestartPolicy?: { Name?: string; MaximumRetryCount?: number };
 }
-
-const RESTART = ['', 'no', 'always', 'unless-stopped', 'on-failure'];
 
 /** The new HostConfig resources, validated with Docker's messages. */
 export function mergeUpdate(hc: HostConfig, b: UpdateBody): Partial<HostConfig> {
@@ -26,11 +23,7 @@ export function mergeUpdate(hc: HostConfig, b: UpdateBody): Partial<HostConfig> 
   if ((b.CpuQuota || b.CpuPeriod) && hc.NanoCpus && !b.NanoCpus) {
     throw new InvalidArgument('Conflicting options: Nano CPUs cannot be updated as CPU Period/Quota has already been set');
   }
-  if (b.NanoCpus !== undefined && b.NanoCpus !== 0) {
-    const n = os.cpus().length;
-    if (b.NanoCpus < 0 || b.NanoCpus > n * 1e9) throw new InvalidArgument(`Range of CPUs is from 0.01 to ${n}.00, as there are only ${n} CPUs available`);
-    next.NanoCpus = b.NanoCpus;
-  }
+  if (b.NanoCpus) next.NanoCpus = b.NanoCpus;
   if (b.Memory) {
     if (b.Memory < 6 * 1024 * 1024) throw new InvalidArgument('Minimum memory limit allowed is 6MB');
     if (!b.MemorySwap && b.Memory > hc.MemorySwap) {
@@ -54,10 +47,7 @@ export function mergeUpdate(hc: HostConfig, b: UpdateBody): Partial<HostConfig> 
   if (b.PidsLimit !== undefined && b.PidsLimit !== null && b.PidsLimit !== 0) next.PidsLimit = b.PidsLimit > 0 ? b.PidsLimit : 0;
   if (b.RestartPolicy && (b.RestartPolicy.Name !== undefined || b.RestartPolicy.MaximumRetryCount)) {
     const name = b.RestartPolicy.Name ?? '';
-    if (!RESTART.includes(name)) throw new InvalidArgument(`invalid restart policy '${name}'`);
     const max = b.RestartPolicy.MaximumRetryCount ?? 0;
-    if (max < 0) throw new InvalidArgument('invalid restart policy: maximum retry count cannot be negative');
-    if (max && name !== 'on-failure') throw new InvalidArgument(`invalid restart policy: maximum retry count can only be used with 'on-failure'`);
     if (hc.AutoRemove && name && name !== 'no') throw new InvalidArgument('Restart policy cannot be updated because AutoRemove is enabled for the container');
     next.RestartPolicy = { Name: name, MaximumRetryCount: max };
   }
@@ -102,7 +92,14 @@ export function applyToCgroup(cg: CgroupFiles, hc: HostConfig, changed: Partial<
   if (changed.BlkioWeight !== undefined && cg.has('blkio', 'blkio.weight')) cg.write('blkio', 'blkio.weight', hc.BlkioWeight);
 }
 
-export function updateContainer(svc: ContainerService, ref: string, body: UpdateBody): { Warnings: string[] } {
+/** dockerd's verifyContainerSettings for an update: the new values alone, before the container is looked up. */
+export function verifyUpdate(body: UpdateBody, si: SysInfo): string[] {
+  validateRestartPolicy(body.RestartPolicy);
+  return verifyResources(body, si, true);
+}
+
+export function updateContainer(svc: ContainerService, ref: string, body: UpdateBody, si = sysInfo()): { Warnings: string[] } {
+  const warnings = verifyUpdate(body, si);
   const c = svc.get(ref);
   if (c.rec.State.Status === 'removing' || c.removed) throw new Conflict(`Container ${c.rec.Id} is marked for removal and cannot be "update".`);
   const fail = (e: unknown) => new InvalidArgument(`Cannot update container ${c.rec.Id}: ${(e as Error).message}`);
@@ -118,7 +115,7 @@ export function updateContainer(svc: ContainerService, ref: string, body: Update
   c.hc = next;
   svc.store.save(c.rec, c.hc);
   svc.bus.emit('action', { action: 'update', container: c });
-  return { Warnings: [] };
+  return { Warnings: warnings };
 }
 
 export function renameContainer(svc: ContainerService, ref: string, newName: string | null): void {

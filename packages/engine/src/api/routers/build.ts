@@ -7,6 +7,7 @@
 import { InvalidArgument, errorMessage } from '@berth/shared';
 import { post, type RequestContext, type Route } from '../router.js';
 import { boolParam, intParam, sendJson, sendStatus } from '../http-util.js';
+import { jsonQueryParam } from '../request-body.js';
 import { StepError } from '../../build/builder.js';
 import type { BuildRequest, BuildService } from '../../build/service.js';
 
@@ -24,8 +25,8 @@ export function buildRequest(q: URLSearchParams): BuildRequest {
   return {
     dockerfile: q.get('dockerfile') ?? '',
     tags: q.getAll('t').filter(Boolean),
-    buildArgs: jsonParam<Record<string, string | null>>(q, 'buildargs', {}),
-    labels: jsonParam<Record<string, string>>(q, 'labels', {}),
+    buildArgs: jsonQueryParam<Record<string, string | null>>(q, 'buildargs', 'map[string]*string', 'error reading build args') ?? {},
+    labels: jsonQueryParam<Record<string, string>>(q, 'labels', 'map[string]string', 'error reading labels') ?? {},
     noCache: boolParam(q, 'nocache'),
     pull: boolParam(q, 'pull'),
     rm: forceRm || boolParam(q, 'rm', true),

@@ -3,7 +3,8 @@
  * update, rename. Routes as data; the work is in containers/{commit,archive,top,stats,freezer,update}.ts.
  */
 import { get, head, post, put, type Route } from '../router.js';
-import { boolParam, readJson, sendJson, sendStatus } from '../http-util.js';
+import { boolParam, sendJson, sendStatus } from '../http-util.js';
+import { readJsonBody } from '../request-body.js';
 import type { ContainerService } from '../../containers/service.js';
 import type { ImageService } from '../../images/service.js';
 import { commitContainer, containerChanges } from '../../containers/commit.js';
@@ -20,7 +21,7 @@ const STAT_HEADER = 'X-Docker-Container-Path-Stat';
 export function containersExtraRouter({ containers: svc, images }: ContainersExtraBackend): Route[] {
   return [
     post('/commit', async ({ req, res, query }) => {
-      const body = await readJson(req);
+      const body = await readJsonBody(req, 'ImageCommit');
       const r = await commitContainer(svc, images, {
         container: query.get('container') ?? '', repo: query.get('repo') ?? undefined, tag: query.get('tag') ?? undefined,
         comment: query.get('comment') ?? undefined, author: query.get('author') ?? undefined, pause: boolParam(query, 'pause', true),
@@ -68,7 +69,7 @@ export function containersExtraRouter({ containers: svc, images }: ContainersExt
     post('/containers/:id/pause', async ({ res, params }) => { await pauseContainer(svc, params.id!); sendStatus(res, 204); }),
     post('/containers/:id/unpause', async ({ res, params }) => { await unpauseContainer(svc, params.id!); sendStatus(res, 204); }),
     post('/containers/:id/update', async ({ req, res, params }) => {
-      sendJson(res, 200, updateContainer(svc, params.id!, await readJson<UpdateBody>(req)));
+      sendJson(res, 200, updateContainer(svc, params.id!, await readJsonBody<UpdateBody>(req, 'ContainerUpdate')));
     }),
     post('/containers/:id/rename', ({ res, params, query }) => { renameContainer(svc, params.id!, query.get('name')); sendStatus(res, 204); }),
   ];

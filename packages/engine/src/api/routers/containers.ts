@@ -2,8 +2,10 @@
 import type { Duplex } from 'node:stream';
 import { InvalidArgument } from '@berth/shared';
 import { del, get, post, type HijackContext, type Route } from '../router.js';
-import { boolParam, filtersParam, intParam, readJson, sendJson, sendStatus } from '../http-util.js';
+import { boolParam, filtersParam, intParam, sendJson, sendStatus } from '../http-util.js';
+import { readJsonBody } from '../request-body.js';
 import type { ContainerService } from '../../containers/service.js';
+import type { CreateBody } from '../../containers/create-config.js';
 import type { ImageLookup } from '../../images/types.js';
 import { inspectView } from '../../containers/view.js';
 import { listContainers, pruneContainers } from '../../containers/list.js';
@@ -21,7 +23,7 @@ function tailParam(q: URLSearchParams): number | 'all' {
 export function containersRouter({ containers: svc, images }: ContainersBackend): Route[] {
   return [
     post('/containers/create', async ({ req, res, query }) => {
-      const body = await readJson(req);
+      const body = await readJsonBody<CreateBody>(req, 'ContainerCreate');
       sendJson(res, 201, await svc.create(body, query.get('name')));
     }),
     get('/containers/json', async ({ res, query }) => {

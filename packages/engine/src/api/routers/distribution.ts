@@ -7,7 +7,8 @@
  */
 import { errorMessage, NotFound } from '@berth/shared';
 import { get, post, type Handler, type RequestContext, type Route } from '../router.js';
-import { filtersParam, intParam, readJson, sendJson, startJsonStream } from '../http-util.js';
+import { filtersParam, intParam, sendJson, startJsonStream } from '../http-util.js';
+import { readJsonBody } from '../request-body.js';
 import { authFromBody, decodeAuthHeader } from '../../distribution/auth-config.js';
 import { errorMessage as errorLine, type Progress } from '../../distribution/progress.js';
 import type { DistributionService } from '../../distribution/service.js';
@@ -59,7 +60,7 @@ export function distributionRouter(svc: DistributionService): Route[] {
       if (!m) throw new NotFound('page not found');
       sendJson(ctx.res, 200, await svc.inspect(decodeURIComponent(m[1]!), auth(ctx)));
     }),
-    post('/auth', async (ctx) => sendJson(ctx.res, 200, await svc.login(authFromBody(await readJson(ctx.req))))),
+    post('/auth', async (ctx) => sendJson(ctx.res, 200, await svc.login(authFromBody(await readJsonBody(ctx.req, 'SystemAuth'))))),
     get('/images/search', async (ctx) => {
       const { query } = ctx;
       sendJson(ctx.res, 200, await svc.search(query.get('term') ?? '', intParam(query, 'limit'), filtersParam(query), auth(ctx)));

@@ -2,14 +2,16 @@
 import type { Duplex } from 'node:stream';
 import { InvalidArgument } from '@berth/shared';
 import { get, post, type HijackContext, type Route } from '../router.js';
-import { intParam, readJson, sendJson, sendStatus } from '../http-util.js';
+import { intParam, sendJson, sendStatus } from '../http-util.js';
+import { checkForJson, decodeJsonBody, readJsonBody } from '../request-body.js';
 import type { ExecService, ExecConfig } from '../../containers/exec.js';
 
 interface StartBody { Detach?: boolean; Tty?: boolean; ConsoleSize?: [number, number] | null }
 
 /** The JSON body of a hijacked request: from the request stream, or from the bytes after the upgrade. */
 async function hijackBody(ctx: HijackContext): Promise<{ body: StartBody; consumed: number }> {
-  if (!ctx.upgraded) return { body: await readJson<StartBody>(ctx.req), consumed: 0 };
+  if (!ctx.upgraded) return { body: await readJsonBody<StartBody>(ctx.req, 'ExecStart'), consumed: 0 };
+  checkForJson(ctx.req);
   const len = Number(ctx.req.headers['content-length'] ?? 0);
   if (!len) return { body: {}, consumed: 0 };
   let buf = ctx.head;
@@ -21,17 +23,13 @@ async function hijackBody(ctx: HijackContext): Promise<{ body: StartBody; consum
     buf = Buffer.concat([buf, chunk]);
   }
   ctx.socket.pause();
-  try {
-    return { body: JSON.parse(buf.subarray(0, len).toString('utf8')) as StartBody, consumed: Math.min(len, ctx.head.length) };
-  } catch (e) {
-    throw new InvalidArgument(`invalid JSON: ${(e as Error).message}`);
-  }
+  return { body: decodeJsonBody<StartBody>('ExecStart', buf.subarray(0, len), 'error'), consumed: Math.min(len, ctx.head.length) };
 }
 
 export function execRouter(execs: ExecService): Route[] {
   return [
     post('/containers/:id/exec', async ({ req, res, params }) => {
-      sendJson(res, 201, execs.create(params.id!, await readJson<ExecConfig>(req)));
+      sendJson(res, 201, execs.create(params.id!, await readJsonBody<ExecConfig>(req, 'ContainerExec')));
     }),
     post('/exec/:id/start', () => { throw new InvalidArgument('exec start needs a hijacked connection'); }, async (ctx: HijackContext) => {
       const { body, consumed } = await hijackBody(ctx);

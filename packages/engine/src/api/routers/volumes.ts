@@ -1,6 +1,7 @@
 /** /volumes: list, create, inspect, remove, prune (moby's router/volume, routes as data). */
 import { del, get, post, type Route } from '../router.js';
-import { boolParam, filtersParam, readJson, sendJson, sendStatus } from '../http-util.js';
+import { boolParam, filtersParam, sendJson, sendStatus } from '../http-util.js';
+import { readJsonBody } from '../request-body.js';
 import type { CreateVolumeRequest, VolumeService } from '../../volumes/service.js';
 
 export type VolumesBackend = Pick<VolumeService, 'list' | 'create' | 'inspect' | 'remove' | 'prune'>;
@@ -8,7 +9,7 @@ export type VolumesBackend = Pick<VolumeService, 'list' | 'create' | 'inspect' |
 export function volumesRouter(b: VolumesBackend): Route[] {
   return [
     get('/volumes', ({ res, query }) => sendJson(res, 200, { Volumes: b.list(filtersParam(query)), Warnings: [] })),
-    post('/volumes/create', async ({ req, res }) => sendJson(res, 201, b.create(await readJson<CreateVolumeRequest>(req)))),
+    post('/volumes/create', async ({ req, res }) => sendJson(res, 201, b.create(await readJsonBody<CreateVolumeRequest>(req, 'VolumeCreate')))),
     get('/volumes/:name', ({ res, params }) => sendJson(res, 200, b.inspect(params.name!))),
     del('/volumes/:name', ({ res, params, query }) => { b.remove(params.name!, { force: boolParam(query, 'force') }); sendStatus(res, 204); }),
     post('/volumes/prune', ({ res, query }) => sendJson(res, 200, b.prune(filtersParam(query)))),
