@@ -165,7 +165,9 @@ export async function extractInRoot(src: Readable | string | number, root: RootR
     // A source that fails or is cut closes the pipe: the extraction ends at once (with its error).
     const cut = (e: Error) => { sink.destroy(); resolve(e); };
     src.once('error', cut);
-    src.once('close', () => { if (!src.readableEnded) cut(new Error('the archive stream ended early')); });
+    let ended = false;
+    src.once('end', () => { ended = true; });
+    src.once('close', () => { if (!ended) cut(new Error('the archive stream ended early')); });
     sink.once('error', resolve);
     sink.once('finish', () => resolve(undefined));
     src.pipe(sink);

@@ -217,10 +217,13 @@ Napi::Promise RunOp(Napi::Env env, Op* op) {
   run->tsfn = Napi::ThreadSafeFunction::New(env, Napi::Function::New(env, [](const Napi::CallbackInfo&) {}), "berth-inroot", 0, 1);
   Napi::Promise promise = run->deferred.Promise();
   std::thread([run]() {
-    {
+    // The work runs on a thread of its own that is joined before the result is settled: its
+    // root and cwd (and, for a container, its mount namespace) go with it, so the caller can
+    // unmount the root as soon as the promise settles.
+    std::thread([run]() {
       Root root;
       if (root.Enter(run->op->root, &run->err)) run->op->work(root, &run->err);
-    }
+    }).join();
     for (int fd : run->op->owned) if (fd >= 0) close(fd);
     run->op->owned.clear();
     Napi::ThreadSafeFunction tsfn = run->tsfn;
