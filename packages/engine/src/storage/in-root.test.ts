@@ -114,3 +114,18 @@ test("cp's refusals: a directory is never replaced by a file, a missing destinat
   assert.ok(fs.existsSync(path.join(outside, 'secret')));
   fs.symlinkSync(path.join(outside, 'secret'), path.join(root, 'host'));
 });
+
+test('a root can be unmounted as soon as an operation on it settles (its thread is gone)', async () => {
+  const mnt = path.join(base, 'mnt');
+  fs.mkdirSync(mnt);
+  for (let i = 0; i < 20; i++) {
+    execFileSync('mount', ['-t', 'tmpfs', 'tmpfs', mnt]);
+    try {
+      fs.writeFileSync(path.join(mnt, 'f'), 'x');
+      assert.ok(await statInRoot(mnt, '/f'));
+      await collect(tarInRoot(mnt, '/', { follow: true, skipTop: true, childPrefix: '' }));
+    } finally {
+      execFileSync('umount', [mnt]); // not lazy: EBUSY if a chrooted thread still held it
+    }
+  }
+});
