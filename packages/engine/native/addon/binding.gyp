@@ -1,13 +1,16 @@
 # berthd's N-API addon (node-addon-api 8). One module, one source file per area:
-#   extract.cc  layer extraction with libarchive (tar, tar.gz, tar.zst), overlay whiteouts
+#   inroot.cc   in-root file access: a thread per operation, chrooted (in the container's mount
+#               namespace for a running one), openat2 RESOLVE_IN_ROOT; open, stat, readdir, bind
+#   archive.cc  tar in and out of a root with libarchive: the one extractor (layers with overlay
+#               whiteouts, contexts, COPY, cp) and the one archiver (cp, export, diffs, copy-up)
 #   ports.cc    published host ports bound for berth-monitor
 {
   "targets": [
     {
       "target_name": "berth_native",
-      "sources": ["src/addon.cc", "src/extract.cc", "src/ports.cc"],
+      "sources": ["src/addon.cc", "src/inroot.cc", "src/archive.cc", "src/ports.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
-      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
+      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "_GNU_SOURCE"],
       "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "libraries": ["-larchive"]
     }

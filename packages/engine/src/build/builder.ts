@@ -19,8 +19,7 @@ import { BuildArgs } from './args.js';
 import { BuildCache } from './cache.js';
 import { commitLayer } from './layer-diff.js';
 import { mountRootfs, type Rootfs } from './rootfs.js';
-import { resolveInRoot as scopedPath } from '../containers/rootfs.js';
-import { applyCopy, fetchUrl, parseChmod, resolveChown, resolvePathSources, sourcesChecksum, type Source } from './copy.js';
+import { applyCopy, fetchUrl, makeWorkdir, parseChmod, resolveChown, resolvePathSources, sourcesChecksum, type Source } from './copy.js';
 import type { StepContainers, StepHost } from './containers.js';
 
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -339,7 +338,7 @@ export class Builder {
     if (this.probe(state, probe)) return;
     const cid = state.imageId ? await this.createContainer(state, probe.Cmd!, []) : undefined;
     await this.withRootfs(state, async (fsroot) => {
-      await fs.promises.mkdir(scopedPath(fsroot.merged, c.WorkingDir!), { recursive: true, mode: 0o755 });
+      await makeWorkdir(fsroot.merged, c.WorkingDir!);
     }, probe);
     if (cid) await this.removeContainer(cid);
   }
@@ -379,17 +378,17 @@ export class Builder {
         const doc = s.startsWith('<<') ? ins.heredocs.find((h) => `<<${h.name}` === s) : undefined;
         if (doc) sources.push({ kind: 'heredoc', name: doc.name, content: doc.expand ? this.expand(state, doc.content) : doc.content });
         else if (ins.kind === 'add' && /^https?:\/\//.test(s)) sources.push(await fetchUrl(s, this.workDir, ins.checksum && this.expand(state, ins.checksum)));
-        else sources.push(...resolvePathSources(cmdName, fromRoot ? fromRoot.merged : this.contextDir, [s], !fromRoot));
+        else sources.push(...await resolvePathSources(cmdName, fromRoot ? fromRoot.merged : this.contextDir, [s], !fromRoot));
       }
-      const sum = sourcesChecksum(sources);
+      const sum = await sourcesChecksum(sources);
       const extra = [ins.chown ? `--chown=${ins.chown}` : '', ins.chmod ? `--chmod=${ins.chmod}` : ''].filter(Boolean).join(' ');
       const comment = `${cmdName} ${extra ? extra + ' ' : ''}${sum} in ${dest} `;
       const probe = this.nopConfig(state, [...this.shell(state), `#(nop) ${comment}`]);
       if (this.probe(state, probe)) return;
       const chmod = ins.chmod ? parseChmod(this.expand(state, ins.chmod)) : undefined;
       await this.withRootfs(state, async (r) => {
-        const chown = ins.chown ? resolveChown(r.merged, this.expand(state, ins.chown)) : undefined;
-        await applyCopy(r.merged, sources, { cmdName, dest, chown, chmod, extract: ins.kind === 'add', tmpDir: this.workDir });
+        const chown = ins.chown ? await resolveChown(r.merged, this.expand(state, ins.chown)) : undefined;
+        await applyCopy(r.merged, sources, { cmdName, dest, chown, chmod, extract: ins.kind === 'add' });
       }, probe);
     } finally {
       await fromRoot?.dispose();

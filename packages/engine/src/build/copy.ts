@@ -7,17 +7,22 @@
  * new files are owned by 0:0 unless `--chown`, `--chmod` sets the mode.
  */
 import crypto from 'node:crypto';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { Readable } from 'node:stream';
+import tar from 'tar-stream';
 import { InvalidArgument } from '@berth/shared';
-import { resolveInRoot as scopedPath } from '../containers/rootfs.js';
+import {
+  extractInRoot, mkdirAllInRoot, openInRoot, readdirInRoot, readFileInRoot, S, statInRoot, tarInRoot, type InRootStat,
+} from '../storage/in-root.js';
 
-const run = promisify(execFile);
-
+/**
+ * Every source is read, and every file written, inside its root by the in-root layer
+ * (storage/in-root.ts): a source is a tar of its path made in the source root (the context, a
+ * stage's or an image's filesystem), extracted in the build container's rootfs.
+ */
 export type Source =
-  | { kind: 'path'; root: string; rel: string; abs: string; stat: fs.Stats }
+  | { kind: 'path'; root: string; rel: string; stat: InRootStat }
   | { kind: 'heredoc'; name: string; content: string }
   | { kind: 'url'; url: string; file: string; name: string; mtime?: Date };
 
@@ -26,9 +31,8 @@ export interface CopyOptions {
   dest: string;
   chown?: { uid: number; gid: number };
   chmod?: number;
-  /** ADD: extract local tar archives (through `tmpDir`). */
+  /** ADD: extract local tar archives. */
   extract: boolean;
-  tmpDir: string;
 }
 
 const globChars = /[*?[\\]/;
@@ -52,8 +56,8 @@ function segmentRe(seg: string): RegExp {
   return new RegExp(re + '$');
 }
 
-/** Expand a source pattern (relative to `root`) into existing relative paths. */
-function expandGlob(root: string, pattern: string): string[] {
+/** Expand a source pattern (relative to `root`) into existing relative paths, listing inside the root. */
+async function expandGlob(root: string, pattern: string): Promise<string[]> {
   const segs = pattern.split('/').filter((s) => s && s !== '.');
   let cur: string[] = [''];
   for (const seg of segs) {
@@ -61,7 +65,7 @@ function expandGlob(root: string, pattern: string): string[] {
     for (const base of cur) {
       if (!globChars.test(seg)) { next.push(base ? `${base}/${seg}` : seg); continue; }
       let names: string[] = [];
-      try { names = fs.readdirSync(scopedPath(root, base)).sort(); } catch { continue; }
+      try { names = await readdirInRoot(root, '/' + base); } catch { continue; }
       const re = segmentRe(seg);
       for (const n of names) if (re.test(n)) next.push(base ? `${base}/${n}` : n);
     }
@@ -70,212 +74,161 @@ function expandGlob(root: string, pattern: string): string[] {
   return cur;
 }
 
-/** Resolve `src` patterns relative to `root` (context dir or a stage's rootfs). */
-export function resolvePathSources(cmdName: string, root: string, patterns: string[], fromContext: boolean): Source[] {
+/** Resolve `src` patterns relative to `root` (context dir or a stage's rootfs), inside it. */
+export async function resolvePathSources(cmdName: string, root: string, patterns: string[], fromContext: boolean): Promise<Source[]> {
   const out: Source[] = [];
   for (const pattern of patterns) {
     const clean = path.posix.normalize('/' + pattern).slice(1);
     if (fromContext && path.posix.normalize(pattern).startsWith('..')) {
       throw new InvalidArgument(`${cmdName} failed: forbidden path outside the build context: ${pattern} ()`);
     }
-    const rels = globChars.test(clean) ? expandGlob(root, clean) : [clean];
+    const rels = globChars.test(clean) ? await expandGlob(root, clean) : [clean];
     if (!rels.length) throw new InvalidArgument(`${cmdName} failed: no source files were specified`);
     for (const rel of rels) {
-      // Symlinks (the source's own too) resolve inside the root, never on the host.
-      const abs = scopedPath(root, rel);
-      let stat: fs.Stats;
-      try { stat = fs.lstatSync(abs); } catch {
+      // The source's own symlinks (its last name too) resolve inside the root, never on the host.
+      const stat = await statInRoot(root, '/' + rel, { follow: true });
+      if (!stat) {
         throw new InvalidArgument(fromContext
           ? `${cmdName} failed: file not found in build context or excluded by .dockerignore: stat ${rel || '.'}: file does not exist`
           : `${cmdName} failed: stat ${rel}: file does not exist`);
       }
-      out.push({ kind: 'path', root, rel, abs, stat });
+      out.push({ kind: 'path', root, rel, stat });
     }
   }
   return out;
 }
 
-function hashTree(h: crypto.Hash, abs: string, rel: string, st: fs.Stats): void {
-  h.update(`${rel}\0${st.mode}\0${st.uid}:${st.gid}\0${st.isFile() ? st.size : 0}\0`);
-  if (st.isSymbolicLink()) h.update(fs.readlinkSync(abs));
-  else if (st.isFile()) h.update(fs.readFileSync(abs));
-  else if (st.isDirectory()) {
-    for (const n of fs.readdirSync(abs).sort()) {
-      const child = path.join(abs, n);
-      hashTree(h, child, `${rel}/${n}`, fs.lstatSync(child));
-    }
-  }
+/** A path source as a tar made inside its root: the top named `topName`, or only its contents. */
+function sourceTar(s: Extract<Source, { kind: 'path' }>, topName?: string): Readable {
+  return tarInRoot(s.root, '/' + s.rel, topName === undefined ? { follow: true, skipTop: true, childPrefix: '' } : { follow: true, topName, childPrefix: topName });
+}
+
+/** Names, modes, owners, sizes, link targets and contents of a tar (not its mtimes). */
+async function hashTar(h: crypto.Hash, src: Readable): Promise<void> {
+  const ex = tar.extract();
+  ex.on('entry', (hd, body, next) => {
+    h.update(`${hd.name}\0${hd.type}\0${hd.mode}\0${hd.uid}:${hd.gid}\0${hd.size ?? 0}\0${hd.linkname ?? ''}\0`);
+    body.on('data', (c: unknown) => h.update(c as Buffer));
+    body.on('end', next);
+    body.on('error', next);
+  });
+  await new Promise<void>((resolve, reject) => {
+    ex.on('finish', resolve);
+    ex.on('error', reject);
+    src.on('error', (e) => { ex.destroy(e); reject(e); });
+    src.pipe(ex as unknown as NodeJS.WritableStream);
+  });
 }
 
 /** Docker-style source hash for the history and the cache: "file:<hex>", "dir:<hex>", "multi:<hex>". */
-export function sourcesChecksum(sources: Source[]): string {
-  const parts = sources.map((s) => {
+export async function sourcesChecksum(sources: Source[]): Promise<string> {
+  const parts: { kind: string; hex: string }[] = [];
+  for (const s of sources) {
     const h = crypto.createHash('sha256');
-    if (s.kind === 'heredoc') { h.update(s.content); return { kind: 'file', hex: h.digest('hex') }; }
-    if (s.kind === 'url') { h.update(fs.readFileSync(s.file)); return { kind: 'file', hex: h.digest('hex') }; }
-    hashTree(h, s.abs, '', s.stat);
-    return { kind: s.stat.isDirectory() ? 'dir' : 'file', hex: h.digest('hex') };
-  });
+    if (s.kind === 'heredoc') { h.update(s.content); parts.push({ kind: 'file', hex: h.digest('hex') }); continue; }
+    if (s.kind === 'url') { h.update(fs.readFileSync(s.file)); parts.push({ kind: 'file', hex: h.digest('hex') }); continue; }
+    await hashTar(h, sourceTar(s, '.'));
+    parts.push({ kind: S.isDir(s.stat.mode) ? 'dir' : 'file', hex: h.digest('hex') });
+  }
   if (parts.length === 1) return `${parts[0]!.kind}:${parts[0]!.hex}`;
   const h = crypto.createHash('sha256');
   for (const p of parts) h.update(`${p.kind}:${p.hex}\n`);
   return `multi:${h.digest('hex')}`;
 }
 
-/** Is the file a tar archive ADD would extract (plain, gzip, bzip2, xz)? Returns tar's flag. */
-export function archiveFlag(file: string): string | undefined {
-  const fd = fs.openSync(file, 'r');
+/** Is the header of a tar archive ADD would extract (plain, gzip, bzip2, xz)? */
+export function isArchiveHeader(buf: Buffer, n: number): boolean {
+  if (buf[0] === 0x1f && buf[1] === 0x8b) return true;
+  if (buf.subarray(0, 3).toString('latin1') === 'BZh') return true;
+  if (buf[0] === 0xfd && buf.subarray(1, 6).toString('latin1') === '7zXZ\0') return true;
+  return n >= 262 && buf.subarray(257, 262).toString('latin1') === 'ustar';
+}
+
+/** An ADD source opened inside its root when it is a local archive (the fd, at offset 0), else null. */
+async function openArchive(s: Extract<Source, { kind: 'path' }>): Promise<number | null> {
+  if (!S.isFile(s.stat.mode)) return null;
+  const fd = await openInRoot(s.root, '/' + s.rel, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   const buf = Buffer.alloc(512);
   let n = 0;
-  try { n = fs.readSync(fd, buf, 0, 512, 0); } finally { fs.closeSync(fd); }
-  if (buf[0] === 0x1f && buf[1] === 0x8b) return '-z';
-  if (buf.subarray(0, 3).toString('latin1') === 'BZh') return '-j';
-  if (buf[0] === 0xfd && buf.subarray(1, 6).toString('latin1') === '7zXZ\0') return '-J';
-  if (n >= 262 && buf.subarray(257, 262).toString('latin1') === 'ustar') return '';
-  return undefined;
+  try { n = fs.readSync(fd, buf, 0, 512, 0); } catch { /* unreadable: not an archive */ }
+  if (fs.fstatSync(fd).isFile() && isArchiveHeader(buf, n)) return fd;
+  fs.closeSync(fd);
+  return null;
 }
 
-/**
- * mkdir -p of the image path `dir` inside the rootfs (symlinks followed in scope); new
- * directories get `owner` (Docker: the chown identity). Returns the host path.
- */
-async function mkdirp(merged: string, dir: string, owner: { uid: number; gid: number }): Promise<string> {
-  const full = scopedPath(merged, dir);
-  let cur = merged;
-  for (const p of path.relative(merged, full).split(path.sep).filter(Boolean)) {
-    cur = path.join(cur, p);
-    try {
-      const st = await fs.promises.lstat(cur);
-      if (!st.isDirectory()) throw new InvalidArgument(`mkdir ${dir}: not a directory`);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      await fs.promises.mkdir(cur, { mode: 0o755 });
-      await fs.promises.chown(cur, owner.uid, owner.gid);
-    }
-  }
-  return full;
-}
-
-async function isDir(p: string): Promise<boolean> {
-  try { return (await fs.promises.lstat(p)).isDirectory(); } catch { return false; }
-}
-
-async function lstatOrNull(p: string): Promise<fs.Stats | null> {
-  try { return await fs.promises.lstat(p); } catch { return null; }
-}
-
-/** Make room for a new entry at `dst`: whatever is there (a link, a file, a dir) goes. */
-async function clear(dst: string): Promise<void> {
-  await fs.promises.rm(dst, { recursive: true, force: true });
-}
-
-/**
- * Copy `src` (with `st`, its lstat) to the host path `dst` inside the rootfs `merged`. An
- * existing symlink at `dst` is replaced by a file or link, followed (in scope) by a directory.
- */
-async function copyEntry(merged: string, src: string, dst: string, st: fs.Stats, o: CopyOptions, keepOwner = false): Promise<void> {
-  const owner = o.chown ?? (keepOwner ? { uid: st.uid, gid: st.gid } : { uid: 0, gid: 0 });
-  const existing = await lstatOrNull(dst);
-  if (st.isSymbolicLink()) {
-    if (existing) await clear(dst);
-    await fs.promises.symlink(await fs.promises.readlink(src), dst);
-    await fs.promises.lchown(dst, owner.uid, owner.gid);
-    return;
-  }
-  if (st.isDirectory()) {
-    if (existing?.isSymbolicLink()) dst = scopedPath(merged, '/' + path.relative(merged, dst));
-    if (!(await isDir(dst))) {
-      await clear(dst);
-      await fs.promises.mkdir(dst);
-    }
-    for (const n of await fs.promises.readdir(src)) {
-      const s = path.join(src, n);
-      await copyEntry(merged, s, path.join(dst, n), await fs.promises.lstat(s), o, keepOwner);
-    }
-  } else if (st.isFile()) {
-    if (existing) await clear(dst);
-    await fs.promises.copyFile(src, dst);
-  } else return; // devices, fifos, sockets: not copied
-  await fs.promises.chown(dst, owner.uid, owner.gid);
-  await fs.promises.chmod(dst, o.chmod ?? (st.mode & 0o7777));
-  await fs.promises.utimes(dst, st.atime, st.mtime);
-}
-
-/** Write `data` as a new file at the host path `target` (replacing what is there). */
-async function writeNew(target: string, data: string | Buffer, owner: { uid: number; gid: number }, mode: number, mtime?: Date): Promise<void> {
-  await clear(target);
-  await fs.promises.writeFile(target, data);
-  await fs.promises.chown(target, owner.uid, owner.gid);
-  await fs.promises.chmod(target, mode);
-  if (mtime) await fs.promises.utimes(target, mtime, mtime);
+/** One file made in JS (a heredoc, a fetched URL) as a tar of one entry. */
+function oneFileTar(name: string, data: Buffer, mode: number, mtime = new Date()): Readable {
+  const pack = tar.pack();
+  pack.entry({ name, mode, mtime, size: data.length, uid: 0, gid: 0 }, data);
+  pack.finalize();
+  return pack as unknown as Readable;
 }
 
 /** Write the sources into the rootfs mounted at `merged`; `dest` is absolute inside the image. */
 export async function applyCopy(merged: string, sources: Source[], o: CopyOptions): Promise<void> {
   const owner = o.chown ?? { uid: 0, gid: 0 };
   const destIsDirSyntax = o.dest.endsWith('/') || o.dest.endsWith('/.') || o.dest === '.';
-  const destAbs = scopedPath(merged, o.dest);
-  if (sources.length > 1 && !destIsDirSyntax && !(await isDir(destAbs))) {
+  const destStat = await statInRoot(merged, o.dest, { follow: true });
+  const destIsDir = destIsDirSyntax || (!!destStat && S.isDir(destStat.mode));
+  // A file destination that is a symlink is written through, at its target in the rootfs (as
+  // moby's ResolveScopedPath does).
+  const destPath = (await statInRoot(merged, o.dest, { resolve: true }))?.resolved ?? path.posix.normalize(o.dest);
+  if (sources.length > 1 && !destIsDir) {
     throw new InvalidArgument(`When using ${o.cmdName} with more than one source file, the destination must be a directory and end with a /`);
   }
+  const into = (dir: string, extra: { owner?: { uid: number; gid: number }; chmod?: number } = {}) =>
+    ({ createDest: owner, owner, chmod: o.chmod, ...extra, dir });
   /** Where a single file named `name` goes: into dest when it is a directory, else dest itself. */
-  const fileTarget = async (name: string) => {
-    if (destIsDirSyntax || (await isDir(destAbs))) return path.join(await mkdirp(merged, o.dest, owner), name);
-    await mkdirp(merged, path.posix.dirname(path.posix.normalize(o.dest)), owner);
-    return destAbs;
+  const fileTarget = (name: string) => (destIsDir ? { dir: o.dest, name } : { dir: path.posix.dirname(destPath), name: path.posix.basename(destPath) });
+  const put = async (src: Readable | number, t: ReturnType<typeof into>) => {
+    await extractInRoot(src, merged, t.dir, { createDest: t.createDest, owner: t.owner, chmod: t.chmod });
   };
   for (const s of sources) {
     if (s.kind === 'heredoc') {
-      await writeNew(await fileTarget(s.name), s.content, owner, o.chmod ?? 0o644);
+      const t = fileTarget(s.name);
+      await put(oneFileTar(t.name, Buffer.from(s.content), o.chmod ?? 0o644), into(t.dir));
       continue;
     }
     if (s.kind === 'url') {
-      await writeNew(await fileTarget(s.name), await fs.promises.readFile(s.file), owner, o.chmod ?? 0o600, s.mtime);
+      const t = fileTarget(s.name);
+      await put(oneFileTar(t.name, fs.readFileSync(s.file), o.chmod ?? 0o600, s.mtime), into(t.dir));
       continue;
     }
-    if (s.stat.isDirectory()) {
-      const dir = await mkdirp(merged, o.dest, owner);
-      for (const n of await fs.promises.readdir(s.abs)) {
-        const src = path.join(s.abs, n);
-        await copyEntry(merged, src, path.join(dir, n), await fs.promises.lstat(src), o);
-      }
+    if (S.isDir(s.stat.mode)) {
+      await put(sourceTar(s), into(o.dest));
       continue;
     }
-    const flag = o.extract && s.stat.isFile() ? archiveFlag(s.abs) : undefined;
-    if (flag !== undefined) {
-      // Extracted aside, then copied in scope (tar itself would follow the image's symlinks).
-      const dir = await mkdirp(merged, o.dest, owner);
-      const tmp = await fs.promises.mkdtemp(path.join(o.tmpDir, 'add-'));
-      try {
-        await run('tar', ['-x', ...(flag ? [flag] : []), '--numeric-owner', '--same-owner', '-C', tmp, '-f', s.abs]);
-        for (const n of await fs.promises.readdir(tmp)) {
-          const src = path.join(tmp, n);
-          await copyEntry(merged, src, path.join(dir, n), await fs.promises.lstat(src), o, true);
-        }
-      } finally {
-        await fs.promises.rm(tmp, { recursive: true, force: true });
-      }
+    const archive = o.extract ? await openArchive(s) : null;
+    if (archive !== null) {
+      // ADD of a local archive: extracted into dest with the archive's owners (unless --chown).
+      await put(archive, into(o.dest, { owner: o.chown, chmod: undefined }));
       continue;
     }
-    await copyEntry(merged, s.abs, await fileTarget(path.basename(s.rel)), s.stat, o);
+    const t = fileTarget(path.posix.basename(s.rel));
+    await put(sourceTar(s, t.name), into(t.dir));
   }
 }
 
-/** Resolve `--chown` against the image's /etc/passwd and /etc/group. */
-export function resolveChown(merged: string, spec: string): { uid: number; gid: number } {
+/** mkdir -p of a WORKDIR inside the rootfs (symlinks followed in it). */
+export function makeWorkdir(merged: string, dir: string): Promise<void> {
+  return mkdirAllInRoot(merged, dir);
+}
+
+/** Resolve `--chown` against the image's /etc/passwd and /etc/group (read inside the rootfs). */
+export async function resolveChown(merged: string, spec: string): Promise<{ uid: number; gid: number }> {
   const [user = '', group] = spec.split(':');
-  const lookup = (file: string, name: string, what: string): number => {
+  const lookup = async (file: string, name: string, what: string): Promise<number> => {
     if (/^\d+$/.test(name)) return Number(name);
-    let lines: string[] = [];
-    try { lines = fs.readFileSync(scopedPath(merged, `/etc/${file}`), 'utf8').split('\n'); } catch {
+    const text = await readFileInRoot(merged, `/etc/${file}`);
+    if (!text) {
       throw new InvalidArgument(`unable to convert uid/gid chown string to host mapping: can't find uid for user ${name}: no such user: ${name}`);
     }
-    const hit = lines.map((l) => l.split(':')).find((f) => f[0] === name);
+    const hit = text.toString('utf8').split('\n').map((l) => l.split(':')).find((f) => f[0] === name);
     if (!hit) throw new InvalidArgument(`unable to convert uid/gid chown string to host mapping: can't find ${what} for ${what === 'uid' ? 'user' : 'group'} ${name}: no such ${what === 'uid' ? 'user' : 'group'}: ${name}`);
     return Number(hit[2]);
   };
-  const uid = lookup('passwd', user, 'uid');
-  const gid = group !== undefined ? lookup('group', group, 'gid') : uid;
+  const uid = await lookup('passwd', user, 'uid');
+  const gid = group !== undefined ? await lookup('group', group, 'gid') : uid;
   return { uid, gid };
 }
 

@@ -53,8 +53,8 @@ export class BuildService {
     try {
       const ctx = path.join(dir, 'context');
       await extractContext(context, ctx);
-      const text = readDockerfile(ctx, req.dockerfile);
-      applyIgnoreToSpecialFiles(ctx, req.dockerfile);
+      const text = await readDockerfile(ctx, req.dockerfile);
+      await applyIgnoreToSpecialFiles(ctx, req.dockerfile);
       // Quiet: the steps are held back and shown only if the build fails.
       const held: string[] = [];
       const stepIO: BuildIO = req.quiet ? { ...io, out: (t) => { held.push(t); }, progress: undefined } : io;

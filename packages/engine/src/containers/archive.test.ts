@@ -1,12 +1,8 @@
-/** cp path rules: moby's PreserveTrailingDotOrSeparator / SplitPathDirEntry, chroot-like symlink resolution. */
+/** cp path rules: moby's PreserveTrailingDotOrSeparator / SplitPathDirEntry. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { goBase, splitPathDirEntry } from '@berth/shared/tar-fs';
+import { goBase, goFileMode, GoMode, splitPathDirEntry } from '@berth/shared/file-mode';
 import { absContainerPath } from './archive.js';
-import { containerPath, resolveInRoot } from './rootfs.js';
 
 test('absContainerPath keeps a trailing "/" or "/."', () => {
   for (const [p, want] of [['etc', '/etc'], ['/etc/', '/etc/'], ['/etc/.', '/etc/.'], ['/', '/'], ['.', '/.'], ['a//b/../c', '/a/c']]) {
@@ -24,23 +20,9 @@ test('splitPathDirEntry and goBase as Go', () => {
   assert.equal(goBase('/a/.'), '.');
 });
 
-test('resolveInRoot follows symlinks inside the root only', () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-root-'));
-  try {
-    fs.mkdirSync(path.join(root, 'etc'));
-    fs.mkdirSync(path.join(root, 'tmp'));
-    fs.symlinkSync('/', path.join(root, 'etc/x'));
-    fs.symlinkSync('../../../../..', path.join(root, 'etc/up'));
-    fs.symlinkSync('/tmp', path.join(root, 'etc/t'));
-    assert.equal(resolveInRoot(root, '/etc/x/tmp/f'), path.join(root, 'tmp/f'));
-    assert.equal(resolveInRoot(root, '/etc/up/tmp'), path.join(root, 'tmp'));
-    assert.equal(resolveInRoot(root, '/../../etc/t/'), path.join(root, 'tmp'));
-    assert.equal(resolveInRoot(root, '/etc/x'), root);
-    assert.equal(containerPath(root, path.join(root, 'tmp')), '/tmp');
-    assert.equal(containerPath(root, root), '/');
-    fs.symlinkSync('loop', path.join(root, 'loop'));
-    assert.throws(() => resolveInRoot(root, '/loop/x'), /too many levels/);
-  } finally {
-    fs.rmSync(root, { recursive: true, force: true });
-  }
+test('goFileMode maps st_mode to os.FileMode', () => {
+  assert.equal(goFileMode(0o040755), (GoMode.Dir | 0o755) >>> 0);
+  assert.equal(goFileMode(0o120777), GoMode.Symlink | 0o777);
+  assert.equal(goFileMode(0o104755), GoMode.Setuid | 0o755);
+  assert.equal(goFileMode(0o100644), 0o644);
 });

@@ -3,14 +3,17 @@
  * /containers/{id}/export, on running and stopped containers, with moby's path rules
  * (daemon/archive.go): the last path element is not followed unless the path ends in "/" or
  * "/."; entries are named after the requested base; writes refused on read-only mounts.
+ * Every path is resolved, and every file read or written, inside the container's root by the
+ * in-root layer (storage/in-root.ts): nothing here resolves a path itself.
  */
-import fs from 'node:fs';
+import { once } from 'node:events';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidArgument, NotFound, SystemError } from '@berth/shared';
-import { goBase, goFileMode, tarTree, untar, UntarError, type PathStat } from '@berth/shared/tar-fs';
-import { containerMounts, containerPath, resolveInRoot, withRootfs, type Rootfs } from './rootfs.js';
+import { goBase, goFileMode, type PathStat } from '@berth/shared/file-mode';
+import { errCode, extractInRoot, S, statInRoot, tarInRoot, type RootRef } from '../storage/in-root.js';
+import { containerMounts, withRootfs } from './rootfs.js';
 import type { Container, ContainerService } from './service.js';
 
 /** PreserveTrailingDotOrSeparator(Join("/", p), p). */
@@ -22,34 +25,16 @@ export function absContainerPath(p: string): string {
   return abs;
 }
 
-interface Resolved { abs: string; resolved: string; isRoot: boolean }
-
-/** ResolvePath: the directory part resolved inside the root, the base appended unresolved. */
-function resolvePath(root: string, p: string): Resolved {
-  const abs = absContainerPath(p);
-  const i = abs.lastIndexOf('/');
-  const dir = abs.slice(0, i + 1);
-  const base = abs.slice(i + 1);
-  const resolvedDir = resolveInRoot(root, dir);
-  const resolved = `${resolvedDir}/${base}`;
-  const cleaned = path.normalize(resolved).replace(/\/+$/, '');
-  return { abs, resolved, isRoot: cleaned === path.normalize(root).replace(/\/+$/, '') };
-}
+/** The path names what it ends in, followed: "/", "…/" and "…/." (moby's lstat of "dir/." ). */
+const followsLast = (abs: string) => abs === '/' || abs.endsWith('/') || abs.endsWith('/.');
 
 const notFound = (p: string, ref: string) => new NotFound(`Could not find the file ${p} in container ${ref}`);
 
-function lstatOrNotFound(file: string, p: string, ref: string, isRoot: boolean): fs.Stats {
-  try { return isRoot ? fs.statSync(file) : fs.lstatSync(file); } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') throw notFound(p, ref);
-    throw e;
-  }
-}
-
-function statOf(r: Rootfs, res: Resolved, p: string, ref: string): PathStat {
-  const st = lstatOrNotFound(res.resolved, p, ref, res.isRoot);
-  let linkTarget = '';
-  if (st.isSymbolicLink()) linkTarget = containerPath(r.root, resolveInRoot(r.root, res.abs));
-  return { name: goBase(res.abs), size: st.size, mode: goFileMode(st), mtime: st.mtime.toISOString(), linkTarget };
+async function statOf(root: RootRef, abs: string, p: string, ref: string): Promise<PathStat> {
+  const st = await statInRoot(root, abs, { follow: followsLast(abs), resolve: true });
+  if (!st) throw notFound(p, ref);
+  const linkTarget = S.isSymlink(st.mode) ? st.resolved ?? '' : '';
+  return { name: goBase(abs), size: st.size, mode: goFileMode(st.mode), mtime: new Date(st.mtimeMs).toISOString(), linkTarget };
 }
 
 export function encodeStat(s: PathStat): string {
@@ -65,29 +50,32 @@ function checkPath(p: string | null): string {
 export async function statContainerPath(svc: ContainerService, ref: string, p: string | null): Promise<PathStat> {
   const c = svc.get(ref);
   const want = checkPath(p);
-  return withRootfs(svc, c, { volumes: true }, async (r) => statOf(r, resolvePath(r.root, want), want, ref));
+  return withRootfs(svc, c, { volumes: true }, (r) => statOf(r.root, absContainerPath(want), want, ref));
 }
 
-const SKIP_RUNNING = ['proc', 'sys', 'dev'];
+const SKIP_RUNNING = ['/proc', '/sys', '/dev'];
 
 /** GET /containers/{id}/archive: `start(stat)` sends the headers and returns where the tar goes. */
 export async function getContainerArchive(svc: ContainerService, ref: string, p: string | null, start: (stat: PathStat) => Writable): Promise<void> {
   const c = svc.get(ref);
   const want = checkPath(p);
   await withRootfs(svc, c, { volumes: true }, async (r) => {
-    const res = resolvePath(r.root, want);
-    const stat = statOf(r, res, want, ref);
-    const skip = new Set(r.running ? SKIP_RUNNING.map((d) => path.join(r.root, d)) : []);
-    const rebase = goBase(res.abs);
-    let src: Readable;
-    if (res.isRoot) {
-      src = tarTree(r.root, '.', { rebase, followTop: true, noDescend: (a) => skip.has(a) });
-    } else {
-      let cleaned = path.normalize(res.resolved).replace(/\/+$/, '');
-      if (path.basename(cleaned) === '.') cleaned += '/.';
-      const sourceDir = path.dirname(cleaned);
-      const sourceBase = path.basename(cleaned);
-      src = tarTree(sourceDir, sourceBase, { rebase: rebase !== sourceBase ? rebase : undefined, noDescend: (a) => skip.has(a) });
+    const abs = absContainerPath(want);
+    const stat = await statOf(r.root, abs, want, ref);
+    const name = goBase(abs);
+    const src = tarInRoot(r.root, abs, {
+      follow: followsLast(abs),
+      topName: name,
+      childPrefix: abs === '/' ? '' : name,
+      noDescend: r.running ? SKIP_RUNNING : [],
+    });
+    // Headers go out with the first bytes: a walk that fails at once (the path swapped away since
+    // the stat) still answers with its error.
+    try {
+      await once(src, 'readable');
+    } catch (e) {
+      if (errCode(e) === 'ENOENT' || errCode(e) === 'ENOTDIR') throw notFound(want, ref);
+      throw e;
     }
     await pipeline(src, start(stat));
   });
@@ -108,22 +96,20 @@ export async function putContainerArchive(svc: ContainerService, ref: string, p:
   const want = checkPath(p);
   await withRootfs(svc, c, { volumes: true }, async (r) => {
     const abs = absContainerPath(want);
-    const dest = resolveInRoot(r.root, abs);
-    let st: fs.Stats;
-    try { st = fs.statSync(dest); } catch { throw notFound(want, ref); }
-    if (!st.isDirectory()) throw new InvalidArgument('extraction point is not a directory');
-    const destPath = containerPath(r.root, dest);
-    checkWritable(svc, c, destPath);
+    const st = await statInRoot(r.root, abs, { follow: true, resolve: true });
+    if (!st) throw notFound(want, ref);
+    if (!S.isDir(st.mode)) throw new InvalidArgument('extraction point is not a directory');
+    checkWritable(svc, c, st.resolved ?? abs);
     try {
-      await untar(src, dest, {
+      await extractInRoot(src, r.root, abs, {
         noOverwriteDirNonDir: opts.noOverwriteDirNonDir,
-        owner: opts.copyUIDGID ? 'archive' : { uid: 0, gid: 0 },
-        resolveDir: (rel) => resolveInRoot(r.root, path.posix.join(destPath, rel)),
+        owner: opts.copyUIDGID ? undefined : { uid: 0, gid: 0 },
       });
     } catch (e) {
-      if (e instanceof UntarError) throw new InvalidArgument(e.message);
-      if ((e as NodeJS.ErrnoException).code === 'EROFS') throw new SystemError('container rootfs is marked read-only');
-      throw e;
+      const code = errCode(e);
+      if (code === 'ENOENT') throw notFound(want, ref);
+      if (code === 'ENOTDIR' && /extraction point/.test((e as Error).message)) throw new InvalidArgument('extraction point is not a directory');
+      throw new SystemError((e as Error).message, { cause: e });
     }
   });
 }
@@ -132,6 +118,6 @@ export async function putContainerArchive(svc: ContainerService, ref: string, p:
 export async function exportContainer(svc: ContainerService, ref: string, start: () => Writable): Promise<void> {
   const c = svc.get(ref);
   await withRootfs(svc, c, { volumes: false }, async (r) => {
-    await pipeline(tarTree(r.root, '.', { followTop: true, skipTop: true, oneFileSystem: true }), start());
+    await pipeline(tarInRoot(r.root, '/', { follow: true, skipTop: true, childPrefix: '', oneFileSystem: true }), start());
   });
 }

@@ -1,23 +1,29 @@
 /**
- * A container's root filesystem as berthd can reach it, for cp and export:
- * - running: /proc/<pid>/root (the container's own view, volumes included);
- * - stopped: its overlay (image layers + upperdir) mounted on a temporary directory, volumes and
- *   bind mounts bind-mounted in, all unmounted on release. The container's lock is held
- *   meanwhile, so it cannot start on the same upperdir.
- * Paths are resolved inside the root as a chroot would (symlinks never lead out of it).
+ * A container's root filesystem as berthd reaches it for cp and export:
+ * - running: the container itself ({pid, id}): the in-root layer enters its mount namespace and
+ *   root, so its volumes and read-only mounts are there as the container sees them;
+ * - stopped: its overlay (image layers + upperdir) mounted on a private temporary directory,
+ *   volumes and bind mounts attached on their destinations resolved inside it (through fds), all
+ *   detached on release.
+ * Paths are only ever resolved inside the root by the kernel (storage/in-root.ts).
+ *
+ * Locks: mounting a stopped container's overlay takes the container's lock for the mount only.
+ * The operation then runs without it — stop, kill, inspect and wait answer at once while a slow
+ * export is read — and is registered as a user of the rootfs: start and rm wait for its end,
+ * since they would mount or delete the same upperdir.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { NotFound } from '@berth/shared';
+import { bindMountInRoot, errCode, type RootRef } from '../storage/in-root.js';
 import type { Container, ContainerService } from './service.js';
 
 export interface Rootfs {
-  /** Host path of the container's "/". */
-  root: string;
+  /** The container's "/" for the in-root layer. */
+  root: RootRef;
   running: boolean;
-  release(): Promise<void>;
 }
 
 const run = (cmd: string, args: string[]) => new Promise<void>((resolve, reject) => {
@@ -37,83 +43,79 @@ export function containerMounts(svc: ContainerService, c: Container): MountInfo[
   return (svc.mounts.inspect(c) as MountInfo[]).filter((m) => m && typeof m.Destination === 'string');
 }
 
-/**
- * Resolve `p` (absolute, in the container) under `root` following every symlink as if `root`
- * were "/" (securejoin). Components that do not exist are appended as they are.
- */
-export function resolveInRoot(root: string, p: string): string {
-  const parts = p.split('/').filter((x) => x && x !== '.');
-  const done: string[] = [];
-  let hops = 0;
-  while (parts.length) {
-    const part = parts.shift()!;
-    if (part === '..') { done.pop(); continue; }
-    const cur = path.join(root, ...done, part);
-    let st: fs.Stats | undefined;
-    try { st = fs.lstatSync(cur); } catch { /* missing */ }
-    if (st?.isSymbolicLink()) {
-      if (++hops > 255) throw new Error(`too many levels of symbolic links: ${p}`);
-      const target = fs.readlinkSync(cur);
-      if (target.startsWith('/')) done.length = 0;
-      parts.unshift(...target.split('/').filter((x) => x && x !== '.'));
-      continue;
-    }
-    done.push(part);
+const users = new WeakMap<Container, Set<Promise<unknown>>>();
+
+/** Resolves once no cp/export works on the container's stopped rootfs (start and rm wait for it). */
+export async function rootfsIdle(c: Container): Promise<void> {
+  for (;;) {
+    const now = [...(users.get(c) ?? [])];
+    if (!now.length) return;
+    await Promise.allSettled(now);
   }
-  return path.join(root, ...done);
 }
 
-/** The container path of a host path under `root` ("/" for the root itself). */
-export function containerPath(root: string, hostPath: string): string {
-  const rel = path.relative(root, hostPath);
-  return rel ? `/${rel}` : '/';
+function track<T>(c: Container, p: Promise<T>): Promise<T> {
+  let set = users.get(c);
+  if (!set) users.set(c, (set = new Set()));
+  set.add(p);
+  const drop = () => { set!.delete(p); };
+  p.then(drop, drop);
+  return p;
 }
 
-async function mountStopped(svc: ContainerService, c: Container, withVolumes: boolean): Promise<Rootfs> {
+async function mountStopped(svc: ContainerService, c: Container, withVolumes: boolean): Promise<{ dir: string; release(): Promise<void> }> {
   const layer = svc.store.layer(c.rec.Id);
   const dir = path.join(layer.base, `tmp-${randomBytes(4).toString('hex')}`);
   const work = path.join(layer.base, 'work');
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const mounted: string[] = [];
+  let mounted = false;
+  // A lazy unmount of the overlay detaches the volumes attached below it too.
   const release = async () => {
-    for (const m of mounted.reverse()) await run('umount', ['-l', m]).catch(() => undefined);
+    if (mounted) await run('umount', ['-l', dir]).catch(() => undefined);
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
     const lower = c.rec.LowerDirs.length ? c.rec.LowerDirs.join(':') : path.join(layer.base, 'empty');
     if (!c.rec.LowerDirs.length) fs.mkdirSync(lower, { recursive: true });
     await run('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${layer.diff},workdir=${work}`, dir]);
-    mounted.push(dir);
+    mounted = true;
     if (withVolumes) {
       const mounts = containerMounts(svc, c).filter((m) => m.Source && (m.Type === 'volume' || m.Type === 'bind'))
         .sort((a, b) => a.Destination.length - b.Destination.length);
       for (const m of mounts) {
-        const target = resolveInRoot(dir, m.Destination);
-        if (!fs.existsSync(target) || !fs.existsSync(m.Source!)) continue;
-        await run('mount', ['--bind', m.Source!, target]);
-        mounted.push(target);
-        if (m.RW === false) await run('mount', ['-o', 'remount,bind,ro', target]);
+        if (!fs.existsSync(m.Source!)) continue;
+        try {
+          await bindMountInRoot(m.Source!, dir, m.Destination, m.RW === false);
+        } catch (e) {
+          if (!['ENOENT', 'ENOTDIR'].includes(errCode(e) ?? '')) throw e;
+        }
       }
     }
   } catch (e) {
     await release();
     throw e;
   }
-  return { root: dir, running: false, release };
+  return { dir, release };
 }
 
 /**
  * Open the container's rootfs; `fn` runs with it and it is released after. A stopped
- * container is mounted under its lock, so a concurrent start waits.
+ * container's overlay is mounted under its lock; `fn` runs outside it (see the header).
  */
 export async function withRootfs<T>(svc: ContainerService, c: Container, opts: { volumes: boolean }, fn: (r: Rootfs) => Promise<T>): Promise<T> {
-  if (c.rec.State.Running && c.rec.State.Pid) {
-    const root = `/proc/${c.rec.State.Pid}/root`;
-    if (fs.existsSync(root)) return fn({ root, running: true, release: async () => {} });
-  }
+  const live = () => c.rec.State.Running && c.rec.State.Pid > 0 && fs.existsSync(`/proc/${c.rec.State.Pid}`);
+  const inContainer = () => fn({ root: { pid: c.rec.State.Pid, id: c.rec.Id }, running: true });
+  if (live()) return inContainer();
   if (c.removed) throw new NotFound(`No such container: ${c.rec.Id}`);
-  return withContainerLock(c, async () => {
-    const r = await mountStopped(svc, c, opts.volumes);
-    try { return await fn(r); } finally { await r.release(); }
+  const m = await withContainerLock(c, async () => {
+    if (c.removed) throw new NotFound(`No such container: ${c.rec.Id}`);
+    if (live()) return { work: undefined }; // started meanwhile
+    const mounted = await mountStopped(svc, c, opts.volumes);
+    // registered before the lock goes, so a start queued behind it waits for the work
+    const work = track(c, (async () => {
+      try { return await fn({ root: mounted.dir, running: false }); } finally { await mounted.release(); }
+    })());
+    return { work };
   });
+  return m.work ?? inContainer();
 }

@@ -31,6 +31,7 @@ import type { EventSink } from '../events/service.js';
 import { containerAttrs } from '../events/attrs.js';
 import { logPathFor, withLogDefaults, type LogDefaults } from './logging.js';
 import { withDefaultUlimits } from '../config-reload.js';
+import { rootfsIdle } from './rootfs.js';
 
 export interface Container {
   rec: ContainerRecord;
@@ -202,6 +203,7 @@ export class ContainerService {
   }
 
   private async doStart(c: Container): Promise<void> {
+    await rootfsIdle(c); // a cp/export on the stopped rootfs's private mount of the same upperdir
     if (c.removed) throw new NotFound(`No such container: ${c.rec.Id}`);
     if (c.rec.State.Running) throw new NotModified('container already started');
     if (c.rec.State.Status === 'removing') throw new Conflict(`cannot start container ${c.rec.Id}: container is marked for removal`);
@@ -353,6 +355,7 @@ export class ContainerService {
   }
 
   private async doRemove(c: Container, volumes: boolean): Promise<void> {
+    await rootfsIdle(c);
     if (c.removed) return;
     c.removed = true;
     c.rec.State.Status = 'removing';

@@ -2,7 +2,7 @@
  * Copy-up: a new, empty volume mounted where the image has content gets that content, with
  * ownership, modes and timestamps, as Docker does at container create. The image's tree is
  * read through a read-only overlay of its layers on a private scratch directory (one layer is
- * read directly), never through the container's own rootfs mount.
+ * read directly), never through the container's own rootfs mount, and only inside that tree.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { SystemError, errorMessage } from '@berth/shared';
+import { extractInRoot, S, statInRoot, tarInRoot } from '../storage/in-root.js';
 
 const run = promisify(execFile);
 
@@ -31,40 +32,20 @@ export async function withImageRoot<T>(scratch: string, lowerDirs: string[], fn:
   }
 }
 
-/** Resolve `p` inside `root` following symlinks as the container would see them (never leaving root). */
-export function resolveInRoot(root: string, p: string): string {
-  const parts = p.split('/').filter(Boolean);
-  let cur: string[] = [];
-  for (let hops = 0; parts.length; ) {
-    const name = parts.shift()!;
-    if (name === '.') continue;
-    if (name === '..') { cur.pop(); continue; }
-    const full = path.join(root, ...cur, name);
-    let st: fs.Stats;
-    try { st = fs.lstatSync(full); } catch { cur.push(name); cur.push(...parts); break; }
-    if (st.isSymbolicLink()) {
-      if (++hops > 40) throw new SystemError(`too many levels of symbolic links: ${p}`);
-      const target = fs.readlinkSync(full);
-      if (target.startsWith('/')) cur = [];
-      parts.unshift(...target.split('/').filter(Boolean));
-      continue;
-    }
-    cur.push(name);
-  }
-  return path.join(root, ...cur);
-}
-
-/** Copy `src` (a directory) into the empty directory `dst`, keeping owners, modes and times; dst takes src's own. */
-export async function copyDirContents(src: string, dst: string): Promise<void> {
+/**
+ * Copy the directory `p` of the image tree `root` into the empty volume directory `dst`, keeping
+ * owners, modes and times; dst takes the source directory's own. Read inside the image tree and
+ * written inside the volume (storage/in-root.ts). False when `p` is not a directory in the image.
+ */
+export async function copyImageDir(root: string, p: string, dst: string): Promise<boolean> {
+  const st = await statInRoot(root, p, { follow: true });
+  if (!st || !S.isDir(st.mode)) return false;
   try {
-    await run('cp', ['-a', '--', `${src}/.`, `${dst}/`]);
-    const st = fs.statSync(src);
-    fs.chownSync(dst, st.uid, st.gid);
-    fs.chmodSync(dst, st.mode & 0o7777);
+    await extractInRoot(tarInRoot(root, p, { follow: true, topName: '.', childPrefix: '' }), dst, '/', { topMeta: true });
   } catch (e) {
-    const stderr = ((e as { stderr?: string }).stderr ?? '').trim();
-    throw new SystemError(`copying image content into volume: ${stderr || errorMessage(e)}`);
+    throw new SystemError(`copying image content into volume: ${errorMessage(e)}`, { cause: e });
   }
+  return true;
 }
 
 export function isEmptyDir(dir: string): boolean {

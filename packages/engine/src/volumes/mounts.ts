@@ -15,7 +15,7 @@ import {
   parseBind, parseMountSpec, parseVolumesFrom, validateTmpfsDestination, cleanPath, type MountSpec, type ParsedMount,
 } from '@berth/shared/mounts';
 import type { VolumeService } from './service.js';
-import { copyDirContents, isEmptyDir, resolveInRoot, withImageRoot } from './copy-up.js';
+import { copyImageDir, isEmptyDir, withImageRoot } from './copy-up.js';
 import { log } from '../log.js';
 
 /** A container's mount point, persisted with the container (Docker's config.v2.json `MountPoints`). */
@@ -152,12 +152,7 @@ export class MountResolver {
     const todo = points.filter((m) => m.Type === 'volume' && m.CopyData && isEmptyDir(m.Source));
     if (!todo.length || !lowerDirs.length) return;
     await withImageRoot(this.scratch, lowerDirs, async (root) => {
-      for (const m of todo) {
-        const src = resolveInRoot(root, m.Destination);
-        let st: fs.Stats;
-        try { st = fs.statSync(src); } catch { continue; }
-        if (st.isDirectory()) await copyDirContents(src, m.Source);
-      }
+      for (const m of todo) await copyImageDir(root, m.Destination, m.Source);
     });
   }
 

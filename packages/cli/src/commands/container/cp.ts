@@ -10,9 +10,9 @@ import { PassThrough, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { humanSize3 } from '@berth/shared';
 import {
-  goModeIsDir, goModeIsRegular, goModeIsSymlink, hasTrailingSeparator, rebaseArchive, specifiesCurrentDir, splitPathDirEntry,
-  tarTree, untar, UntarError, type PathStat,
-} from '@berth/shared/tar-fs';
+  goModeIsDir, goModeIsRegular, goModeIsSymlink, hasTrailingSeparator, specifiesCurrentDir, splitPathDirEntry, type PathStat,
+} from '@berth/shared/file-mode';
+import { rebaseArchive, tarTree, untar, UntarError } from './cp-tar.js';
 import type { Argv } from '../../cli/args.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';

@@ -1,10 +1,11 @@
 // Module entry: each area registers its functions on `exports`.
 #include <napi.h>
-#include "extract.h"
+#include "inroot.h"
 #include "ports.h"
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  berth::InitExtract(env, exports);
+  berth::InitInRoot(env, exports);
+  berth::InitArchive(env, exports);
   berth::InitPorts(env, exports);
   return exports;
 }

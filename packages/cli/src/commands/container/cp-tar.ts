@@ -1,65 +1,13 @@
 /**
- * Directory trees to and from tar streams, with the archive rules of Docker's `cp` and `export`
- * (moby pkg/archive TarWithOptions / Untar / RebaseArchiveEntries): used by the engine for
- * /containers/{id}/archive and /export and by the CLI for `cp`.
+ * Local directory trees to and from tar streams for `berth cp`, with the archive rules of
+ * Docker's CLI (moby pkg/archive TarWithOptions / Untar / RebaseArchiveEntries). Client side
+ * only: the daemon reads and writes containers' files with its in-root native layer.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
-
-// ---- Go's os.FileMode (the `mode` of X-Docker-Container-Path-Stat) ---------------------------
-
-export const GoMode = {
-  Dir: 0x80000000, Symlink: 0x8000000, Device: 0x4000000, NamedPipe: 0x2000000, Socket: 0x1000000,
-  Setuid: 0x800000, Setgid: 0x400000, CharDevice: 0x200000, Sticky: 0x100000,
-} as const;
-
-export function goFileMode(st: fs.Stats): number {
-  let m = st.mode & 0o777;
-  if (st.isDirectory()) m |= GoMode.Dir;
-  else if (st.isSymbolicLink()) m |= GoMode.Symlink;
-  else if (st.isCharacterDevice()) m |= GoMode.Device | GoMode.CharDevice;
-  else if (st.isBlockDevice()) m |= GoMode.Device;
-  else if (st.isFIFO()) m |= GoMode.NamedPipe;
-  else if (st.isSocket()) m |= GoMode.Socket;
-  if (st.mode & 0o4000) m |= GoMode.Setuid;
-  if (st.mode & 0o2000) m |= GoMode.Setgid;
-  if (st.mode & 0o1000) m |= GoMode.Sticky;
-  return m >>> 0;
-}
-
-export const goModeIsDir = (m: number) => (m & GoMode.Dir) !== 0;
-export const goModeIsSymlink = (m: number) => (m & GoMode.Symlink) !== 0;
-export const goModeIsRegular = (m: number) => (m & (GoMode.Dir | GoMode.Symlink | GoMode.Device | GoMode.NamedPipe | GoMode.Socket)) === 0;
-
-export interface PathStat { name: string; size: number; mode: number; mtime: string; linkTarget: string }
-
-// ---- path helpers (moby pkg/archive copy.go) ---------------------------------------------
-
-export const hasTrailingSeparator = (p: string) => p.length > 0 && p.endsWith('/');
-export const specifiesCurrentDir = (p: string) => path.posix.basename(p) === '.' || p === '.' || p.endsWith('/.');
-
-function clean(p: string): string {
-  const n = path.posix.normalize(p);
-  return n.length > 1 ? n.replace(/\/+$/, '') : n;
-}
-
-/** SplitPathDirEntry: ("dir", "base"), keeping a trailing "/." as base ".". */
-export function splitPathDirEntry(p: string): [string, string] {
-  let c = clean(p);
-  if (specifiesCurrentDir(p)) c = `${c === '/' ? '' : c}/.`;
-  return [path.posix.dirname(c), path.posix.basename(c)];
-}
-
-/** Go's filepath.Base ("/" for "/", the last element otherwise). */
-export function goBase(p: string): string {
-  if (p === '') return '.';
-  const s = p.replace(/\/+$/, '');
-  if (s === '') return '/';
-  return s.slice(s.lastIndexOf('/') + 1);
-}
 
 /** A device node's tar type and major/minor (Linux dev_t encoding). */
 export function deviceNumbers(st: fs.Stats): { type: 'character-device' | 'block-device'; devmajor: number; devminor: number } {
