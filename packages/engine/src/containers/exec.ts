@@ -13,7 +13,7 @@ import { MonitorControl } from '../runtime/control.js';
 import { StartError, type ExitStatus } from '../runtime/protocol.js';
 import { containerCaps } from '../runtime/caps.js';
 import { processEnv, rlimits, seccompFor } from '../runtime/spec.js';
-import { writeAtomic } from './store.js';
+import { writeAtomicSync } from '../storage/atomic.js';
 import { attachToMonitor, parseDetachKeys } from './attach.js';
 import type { Container, ContainerService } from './service.js';
 
@@ -119,7 +119,7 @@ export class ExecService {
     const bundle = this.containers.bundle(c);
     const dir = path.join(bundle, 'exec', id);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    writeAtomic(path.join(dir, 'process.json'), JSON.stringify(this.processJson(e)), { sync: false });
+    writeAtomicSync(path.join(dir, 'process.json'), JSON.stringify(this.processJson(e)), { durable: false });
     let attachDone: Promise<unknown> = Promise.resolve();
     try {
       const { pid } = await launch({

@@ -17,7 +17,8 @@ import { StartError, type ExitStatus } from '../runtime/protocol.js';
 import { cgroupsPath, renderSpec } from '../runtime/spec.js';
 import { parseSignal } from '../runtime/signals.js';
 import { log } from '../log.js';
-import { ContainerStore, writeAtomic } from './store.js';
+import { ContainerStore } from './store.js';
+import { writeAtomicSync } from '../storage/atomic.js';
 import { NameRegistry, resolveContainer } from './names.js';
 import { defaultHostConfig, mergeConfig, validateHostConfig, type CreateBody } from './create-config.js';
 import { sysInfo } from '../system/sysinfo.js';
@@ -220,7 +221,7 @@ export class ContainerService {
         netnsPath: net.netnsPath, extraMounts: await this.mounts.mounts(c), cgroupParent: this.deps.cgroupParent,
         seccompCache: path.join(this.deps.execRoot, 'seccomp'),
       });
-      writeAtomic(path.join(bundle, 'config.json'), JSON.stringify(spec), { sync: false });
+      writeAtomicSync(path.join(bundle, 'config.json'), JSON.stringify(spec), { durable: false });
       const pending = c.pendingAttach.splice(0);
       const { pid } = await launch({
         args: ['run', bundle],

@@ -13,7 +13,8 @@ import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidArgument, NotFound } from '@berth/shared';
-import { digestHex, removeTemps, tmpName } from './fsutil.js';
+import { digestHex } from './fsutil.js';
+import { removeTemps, tmpName } from '../storage/atomic.js';
 
 export interface BlobInfo { digest: string; size: number }
 

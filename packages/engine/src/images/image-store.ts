@@ -14,7 +14,8 @@ import { InvalidArgument, NotFound } from '@berth/shared';
 import type { ImageConfig } from './types.js';
 import type { ContentStore } from './content-store.js';
 import type { LayerBlob } from './layer-store.js';
-import { chainIDs, digestHex, removeTemps, sha256, writeAtomic } from './fsutil.js';
+import { chainIDs, digestHex, sha256 } from './fsutil.js';
+import { removeTemps, writeAtomic } from '../storage/atomic.js';
 
 export interface ImageMeta {
   parent?: string;

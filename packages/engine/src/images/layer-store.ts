@@ -16,7 +16,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { NotFound } from '@berth/shared';
-import { digestHex, removeTemps, sha256, tmpName, writeAtomic } from './fsutil.js';
+import { digestHex, sha256 } from './fsutil.js';
+import { removeTemps, tmpName, writeAtomic } from '../storage/atomic.js';
 
 /** The tar a layer came from, kept in the content store so save/push are byte-exact. */
 export interface LayerBlob { digest: string; mediaType: string; size: number }
