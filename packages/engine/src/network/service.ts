@@ -642,7 +642,12 @@ export class NetworkService {
     for (const ep of Object.values(st.endpoints ?? {})) if (ep.hostVeth) deleteLink(ep.hostVeth);
     if (st.netnsPath) { try { netlink().netnsDelete(st.netnsPath); } catch (e) { log.warn('netns removal failed', { error: String(e) }); } }
     this.clearRuntime(st);
-    if (this.ctrs.has(st.id)) this.store.saveContainer(st);
+    // The runtime part is gone whether or not this lands on disk (start reconciles a stale netns path).
+    try {
+      if (this.ctrs.has(st.id)) this.store.saveContainer(st);
+    } catch (e) {
+      log.warn('network state of a stopped container not saved', { id: st.id, error: String(e) });
+    }
     await this.applyRules();
   }
 
