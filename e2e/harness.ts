@@ -4,6 +4,8 @@
  * test), plus helpers that run `berth` and the real docker CLI against it. Teardown happens on
  * success and failure: containers removed through the API, the daemon stopped by PID, leftover
  * processes in the namespace killed by PID, mounts under the temp dir unmounted, the netns deleted.
+ * A daemon that logged berthd's last-resort marker (an error no request path handled) fails
+ * its test file at teardown, even when every test passed.
  */
 import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,7 +26,14 @@ export interface DaemonOptions {
   args?: string[];
   /** daemon.json contents. */
   config?: Record<string, unknown>;
+  /** Extra environment of the berthd process. */
+  env?: Record<string, string>;
+  /** Put the data root on a tmpfs of this size (`8m`): full-disk tests. Unmounted at teardown. */
+  dataRootSize?: string;
 }
+
+/** What berthd logs for an error that no request path handled (main.ts). */
+export const UNHANDLED_MARKER = 'unhandled error:';
 
 export class TestDaemon {
   readonly dir: string;
@@ -47,6 +56,10 @@ export class TestDaemon {
     execFileSync('ip', ['-n', this.netns, 'link', 'set', 'lo', 'up']);
     this.cgroupParent = `berth-e2e-${randomBytes(4).toString('hex')}`;
     fs.writeFileSync(path.join(this.dir, 'daemon.json'), JSON.stringify({ 'cgroup-parent': this.cgroupParent, ...opts.config }));
+    if (opts.dataRootSize) {
+      fs.mkdirSync(this.dataRoot);
+      execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${opts.dataRootSize},mode=0710`, 'berth-e2e-data', this.dataRoot]);
+    }
   }
 
   /** Every container of this daemon lives under this cgroup: teardown kills what is left there. */
@@ -65,7 +78,7 @@ export class TestDaemon {
     const argv = this.nsArgv([process.execPath, berthdBin, '-H', this.host, '--data-root', this.dataRoot,
       '--exec-root', this.execRoot, '--pidfile', this.pidfile, '--config-file', path.join(this.dir, 'daemon.json'),
       ...(this.opts.args ?? [])]);
-    this.proc = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...this.opts.env } });
     this.proc.stdout!.on('data', (c) => { this.log += c; });
     this.proc.stderr!.on('data', (c) => { this.log += c; });
     const deadline = Date.now() + 15000;
@@ -108,6 +121,11 @@ export class TestDaemon {
     return runSync(full[0]!, full.slice(1), opts);
   }
 
+  /** Lines of the daemon's log that carry the last-resort marker. */
+  unhandledErrors(): string[] {
+    return this.log.split('\n').filter((l) => l.includes(UNHANDLED_MARKER));
+  }
+
   async teardown(): Promise<void> {
     // Remove containers through the API while the daemon still runs.
     if (this.proc && this.proc.exitCode === null) {
@@ -124,6 +142,8 @@ export class TestDaemon {
     unmountUnder(this.dir);
     spawnSync('ip', ['netns', 'del', this.netns]);
     fs.rmSync(this.dir, { recursive: true, force: true, maxRetries: 3 });
+    const missed = this.unhandledErrors();
+    if (missed.length) throw new Error(`berthd logged errors no request path handled:\n${missed.join('\n')}`);
   }
 }
 
@@ -192,7 +212,9 @@ function ping(socket: string): Promise<boolean> {
 // right after that hook.
 const live = new Set<TestDaemon>();
 after(async () => {
-  for (const d of live) await d.teardown();
+  const errors: unknown[] = [];
+  for (const d of live) await d.teardown().catch((e: unknown) => errors.push(e));
+  if (errors.length) throw errors.length === 1 ? errors[0] : new AggregateError(errors, errors.map(String).join('\n'));
 });
 
 /** A started daemon for one test file (call it from before() or at top level). */

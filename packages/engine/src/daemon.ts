@@ -35,6 +35,7 @@ import { HealthMonitor } from './containers/health.js';
 import { SyslogForwarder } from './containers/syslog.js';
 import { systemDfRouter } from './api/routers/system-df.js';
 import { reloadOnSignal, validateDaemonConfig } from './config-reload.js';
+import { writeAtomicSync } from './storage/atomic.js';
 
 export interface Daemon {
   config: DaemonConfig;
@@ -51,7 +52,7 @@ function daemonId(dataRoot: string): string {
     return fs.readFileSync(file, 'utf8').trim();
   } catch {
     const id = randomUUID();
-    fs.writeFileSync(file, id);
+    writeAtomicSync(file, id, { mode: 0o644 });
     return id;
   }
 }

@@ -9,6 +9,22 @@ import { createApiServer } from './api/server.js';
 import { checkTcpAuth, listen, parseHost, tlsOptions } from './api/listeners.js';
 import { BERTH_VERSION, GIT_COMMIT } from './version.js';
 
+/**
+ * The last resort: every stream and promise on a request path has its own handler, so an error
+ * fails only its request. One that slipped through is logged with this marker (the e2e harness
+ * fails a test file whose daemon logged it) and berthd keeps serving.
+ */
+const UNHANDLED_MARKER = 'unhandled error:';
+
+function keepServing(): void {
+  const report = (kind: string) => (e: unknown) => {
+    log.error(`${UNHANDLED_MARKER} ${kind}: ${errorMessage(e)}`, { stack: e instanceof Error ? e.stack : undefined });
+  };
+  process.stderr.on('error', () => { /* no log to write to: nothing to report there */ });
+  process.on('uncaughtException', report('exception'));
+  process.on('unhandledRejection', report('rejection'));
+}
+
 async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
@@ -22,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
   if (parsed.version) { process.stdout.write(`Berth version ${BERTH_VERSION}, build ${GIT_COMMIT}\n`); return 0; }
   const { config } = parsed;
   try { setLogLevel(config.logLevel as LogLevel); } catch (e) { process.stderr.write(`${errorMessage(e)}\n`); return 1; }
+  keepServing();
 
   // Listener addresses are checked before anything is set up, as dockerd loads its listeners first.
   try {

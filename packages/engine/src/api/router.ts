@@ -15,6 +15,8 @@ export interface RequestContext {
   query: URLSearchParams;
   /** The API version the client asked for (path prefix) or the server's own. */
   version: string;
+  /** Aborted when the client goes away before the response is complete: stop the work it asked for. */
+  signal: AbortSignal;
 }
 
 export interface HijackContext extends Omit<RequestContext, 'res'> {

@@ -2,6 +2,11 @@
  * The Engine API HTTP server: versioned paths (/v1.51/…) and bare ones, Docker's response
  * headers, errors as {"message": …} with the taxonomy's status, and the hijack path
  * (`Upgrade: tcp` → `101 UPGRADED` → raw duplex) for attach and exec.
+ *
+ * Every request's streams (request, response, hijacked socket) get an error handler here, and
+ * each request an AbortSignal that fires when its client goes away, so a client that hangs up
+ * at any byte fails only its own request. Errors map to a status in one place (sendError);
+ * once the headers are out, the connection is just closed.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { Duplex } from 'node:stream';
@@ -86,11 +91,12 @@ export function createApiServer(opts: ApiServerOptions): http.Server {
     return { entry, params: (found?.params ?? {}) as Record<string, string>, query: u.searchParams, version };
   }
 
-  function sendError(res: ServerResponse, err: unknown): void {
+  function sendError(res: ServerResponse, err: unknown, signal: AbortSignal): void {
     const status = errorToStatus(err);
-    if (status >= 500) log.error('handler error', { error: errorMessage(err) });
+    if (signal.aborted) log.debug('client went away', { error: errorMessage(err) });
+    else if (status >= 500) log.error('handler error', { error: errorMessage(err) });
     else log.debug('request error', { status, error: errorMessage(err) });
-    if (res.headersSent) { res.destroy(); return; }
+    if (res.headersSent || res.destroyed) { res.destroy(); return; }
     if (status === 304) { res.writeHead(304); res.end(); return; }
     const body = JSON.stringify({ message: errorMessage(err) }) + '\n';
     res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
@@ -100,6 +106,11 @@ export function createApiServer(opts: ApiServerOptions): http.Server {
   const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, async (req: IncomingMessage, res: ServerResponse) => {
     for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
     log.debug('request', { method: req.method, url: req.url });
+    const gone = new AbortController();
+    res.on('close', () => { if (!res.writableFinished) gone.abort(); });
+    req.on('error', (e) => log.debug('request stream error', { error: errorMessage(e) }));
+    res.on('error', (e) => log.debug('response stream error', { error: errorMessage(e) }));
+    const signal = gone.signal;
     try {
       const { entry, params, query, version } = resolve(req.method ?? 'GET', req.url ?? '/');
       if (!entry) {
@@ -111,25 +122,34 @@ export function createApiServer(opts: ApiServerOptions): http.Server {
       if (entry.route.hijack) {
         // Hijack routes without `Upgrade:` (dockerode's non-hijack attach): a chunked 200 response
         // carries the output and the request body carries stdin.
+        let duplex: Duplex | undefined;
         await entry.route.hijack({
-          req, params, query, version, upgraded: false, socket: req.socket, head: Buffer.alloc(0),
+          req, params, query, version, signal, upgraded: false, socket: req.socket, head: Buffer.alloc(0),
           upgrade(contentType: string) {
+            if (duplex) return duplex;
             res.writeHead(200, { 'Content-Type': contentType });
             res.flushHeaders();
-            return Duplex.from({ readable: req, writable: res });
+            duplex = Duplex.from({ readable: req, writable: res });
+            duplex.on('error', (e) => log.debug('attach stream error', { error: errorMessage(e) }));
+            return duplex;
           },
         });
         return;
       }
-      await entry.route.handler({ req, res, params, query, version });
+      await entry.route.handler({ req, res, params, query, version, signal });
     } catch (err) {
-      sendError(res, err);
+      sendError(res, err, signal);
     }
   });
 
   server.on('clientError', onClientError);
 
   server.on('upgrade', async (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    // node:http hands the socket over without its own error handler.
+    socket.on('error', (e) => log.debug('hijacked connection error', { error: errorMessage(e) }));
+    const gone = new AbortController();
+    socket.on('close', () => gone.abort());
+    let taken = false;
     const fail = (err: unknown) => {
       const status = errorToStatus(err);
       const body = JSON.stringify({ message: errorMessage(err) }) + '\n';
@@ -142,9 +162,8 @@ export function createApiServer(opts: ApiServerOptions): http.Server {
         fail(new NotFound('page not found'));
         return;
       }
-      let taken = false;
       const ctx: HijackContext = {
-        req, params, query, version, upgraded: true, socket, head,
+        req, params, query, version, signal: gone.signal, upgraded: true, socket, head,
         upgrade(contentType: string) {
           if (!taken) {
             taken = true;
@@ -157,8 +176,13 @@ export function createApiServer(opts: ApiServerOptions): http.Server {
       };
       await entry.route.hijack(ctx);
     } catch (err) {
-      if (socket.writable) fail(err);
-      else socket.destroy();
+      // After `101 UPGRADED` the connection is a raw stream: no HTTP answer fits any more.
+      if (!taken && socket.writable) fail(err);
+      else {
+        if (gone.signal.aborted) log.debug('client went away', { error: errorMessage(err) });
+        else log.warn('hijacked request failed', { error: errorMessage(err) });
+        socket.destroy();
+      }
     }
   });
 

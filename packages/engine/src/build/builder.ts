@@ -18,6 +18,7 @@ import { applyConfigStep, goQuoteList } from './config-steps.js';
 import { BuildArgs } from './args.js';
 import { BuildCache } from './cache.js';
 import { commitLayer } from './layer-diff.js';
+import { withLease, type ImageLease } from '../images/lease.js';
 import { mountRootfs, type Rootfs } from './rootfs.js';
 import { applyCopy, fetchUrl, makeWorkdir, parseChmod, resolveChown, resolvePathSources, sourcesChecksum, type Source } from './copy.js';
 import type { StepContainers, StepHost } from './containers.js';
@@ -47,6 +48,8 @@ export interface BuildIO {
   progress?(msg: Record<string, unknown>): void;
   /** The client went away: stop before the next step. */
   cancelled?(): boolean;
+  /** Aborted when the client goes away: a RUN step in progress is killed. */
+  signal?: AbortSignal;
 }
 
 export interface BuilderDeps {
@@ -257,12 +260,17 @@ export class Builder {
 
   /** Commit the step: a new image over the parent with the layer (if any) and a history entry. */
   private async commit(state: StageState, probe: ContainerConfigSpec, upperDir: string | undefined, ran = false): Promise<void> {
+    // A step whose commit fails (a full disk) leaves no blob or layer of its own.
+    await withLease(this.deps.images, (lease) => this.commitStep(lease, state, probe, upperDir, ran));
+  }
+
+  private async commitStep(lease: ImageLease, state: StageState, probe: ContainerConfigSpec, upperDir: string | undefined, ran: boolean): Promise<void> {
     const images = this.deps.images;
     const parent = state.imageId ? images.images.get(state.imageId) : undefined;
     const diffIds = [...(parent?.config.rootfs.diff_ids ?? [])];
     const history: HistoryEntry[] = [...(parent?.config.history ?? [])];
     const parentChain = parent?.chainIDs[parent.chainIDs.length - 1] ?? null;
-    const layer = upperDir ? await commitLayer(images, parentChain, upperDir, ran) : {};
+    const layer = upperDir ? await commitLayer(lease, parentChain, upperDir, ran) : {};
     if (layer.chainID) this.holds.push(images.hold([layer.chainID]));
     if (layer.diffID) diffIds.push(layer.diffID);
     const created = now();
@@ -314,7 +322,7 @@ export class Builder {
     this.io.out(` ---> Running in ${short(id)}\n`);
     let code: number;
     try {
-      code = await this.deps.containers.run(id, (chunk) => this.io.out(chunk.toString('utf8')));
+      code = await this.deps.containers.run(id, (chunk) => this.io.out(chunk.toString('utf8')), this.io.signal);
     } catch (e) {
       await this.deps.containers.remove(id);
       throw e;

@@ -63,8 +63,8 @@ export class StepContainers {
     return upper;
   }
 
-  /** Start the container and stream its output; resolves with the exit code. */
-  async run(id: string, onOutput: (chunk: Buffer) => void): Promise<number> {
+  /** Start the container and stream its output; resolves with the exit code. `signal` kills it. */
+  async run(id: string, onOutput: (chunk: Buffer) => void, signal?: AbortSignal): Promise<number> {
     const decoder = new FrameDecoder();
     decoder.on('data', (f: { payload: Buffer }) => onOutput(Buffer.from(f.payload)));
     let outputDone!: () => void;
@@ -84,9 +84,16 @@ export class StepContainers {
       client.destroy();
       throw e;
     }
-    const { StatusCode } = await waiter.result;
-    await Promise.race([finished, new Promise((r) => setTimeout(r, 2000))]);
-    return StatusCode;
+    const kill = () => { this.containers.kill(id, 'SIGKILL').catch(() => undefined); };
+    signal?.addEventListener('abort', kill, { once: true });
+    if (signal?.aborted) kill();
+    try {
+      const { StatusCode } = await waiter.result;
+      await Promise.race([finished, new Promise((r) => setTimeout(r, 2000))]);
+      return StatusCode;
+    } finally {
+      signal?.removeEventListener('abort', kill);
+    }
   }
 
   async remove(id: string): Promise<void> {

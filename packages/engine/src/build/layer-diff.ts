@@ -4,7 +4,7 @@
  * init layer does), ingested into the content store and applied on top of the parent's layers
  * through ImageService. A step that changed nothing gives no layer (Docker's `empty_layer`).
  */
-import type { ImageService } from '../images/service.js';
+import type { ImageLease } from '../images/lease.js';
 import type { LayerBlob } from '../images/layer-store.js';
 import { INIT_PATHS, layerTarFromUpperdir } from '../storage/diff.js';
 
@@ -15,16 +15,13 @@ const EMPTY_TAR_MAX = 1024;
 
 /**
  * Turn `upperDir` into a layer on top of `parentChain`: returns the new diffID/chainID, or
- * nothing when the step changed no file. `ran`: the upperdir belonged to a container (its
- * mountpoints are not part of the change).
+ * nothing when the step changed no file (the empty tar goes when the lease ends). `ran`: the
+ * upperdir belonged to a container (its mountpoints are not part of the change).
  */
-export async function commitLayer(images: ImageService, parentChain: string | null, upperDir: string, ran = false): Promise<CommittedLayer> {
+export async function commitLayer(lease: ImageLease, parentChain: string | null, upperDir: string, ran = false): Promise<CommittedLayer> {
   const stream = layerTarFromUpperdir(upperDir, ran ? { ignore: INIT_PATHS } : {});
-  const info = await images.content.ingest(stream);
-  if (info.size <= EMPTY_TAR_MAX) {
-    await images.discardBlobs([info.digest]);
-    return {};
-  }
-  const { chainID, blob } = await images.applyLayerBlob(parentChain, info.digest, info.digest);
+  const info = await lease.ingest(stream);
+  if (info.size <= EMPTY_TAR_MAX) return {};
+  const { chainID, blob } = await lease.applyLayerBlob(parentChain, info.digest, info.digest);
   return { diffID: info.digest, blob, chainID };
 }

@@ -22,9 +22,12 @@ import type { ContainerService } from '../containers/service.js';
 import { Builder, type BuildIO, type BuildOptions } from './builder.js';
 import { StepContainers } from './containers.js';
 import { applyIgnoreToSpecialFiles, extractContext, readDockerfile } from './context.js';
+import { remoteContext } from './remote-context.js';
 
 export interface BuildRequest extends BuildOptions {
   quiet: boolean;
+  /** A URL whose body is the context (or the Dockerfile) instead of the request body. */
+  remote?: string;
 }
 
 export type PullFn = (ref: string, platform: string | undefined, io: BuildIO) => Promise<void>;
@@ -52,7 +55,7 @@ export class BuildService {
     const dir = await fs.promises.mkdtemp(path.join(this.root, 'build-'));
     try {
       const ctx = path.join(dir, 'context');
-      await extractContext(context, ctx);
+      await extractContext(req.remote ? await remoteContext(req.remote, dir, req.dockerfile, io.signal) : context, ctx);
       const text = await readDockerfile(ctx, req.dockerfile);
       await applyIgnoreToSpecialFiles(ctx, req.dockerfile);
       // Quiet: the steps are held back and shown only if the build fails.

@@ -3,6 +3,9 @@
  * output frames [stream,0,0,0,len]+payload forwarded as stdcopy (or raw with a TTY), stdin
  * bytes wrapped into stdin frames, the detach key sequence (ctrl-p ctrl-q by default) ends
  * the attach without touching the container, and a client EOF closes stdin with StdinOnce.
+ * Output goes at the client's pace: while the client's buffer is full the monitor connection is
+ * paused, so the monitor's own backpressure applies (it drops a client stuck for long); a
+ * client that goes away closes the monitor connection.
  */
 import type net from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -58,6 +61,7 @@ export async function attachToMonitor(sockPath: string, s: AttachStreams): Promi
     if (finished) return;
     finished = true;
     mon.destroy();
+    s.client.off('drain', onDrain);
     const end = why === 'exit' && s.beforeEnd ? s.beforeEnd() : Promise.resolve();
     void end.catch(() => undefined).then(() => {
       if (why !== 'client') s.client.end();
@@ -67,6 +71,8 @@ export async function attachToMonitor(sockPath: string, s: AttachStreams): Promi
 
   // monitor → client
   let buf: Buffer = Buffer.alloc(0);
+  let waitingForDrain = false;
+  const onDrain = () => { waitingForDrain = false; mon.resume(); };
   mon.on('data', (chunk: Buffer) => {
     buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
     while (buf.length >= 8) {
@@ -78,6 +84,11 @@ export async function attachToMonitor(sockPath: string, s: AttachStreams): Promi
       if ((stream === 1 && !s.stdout) || (stream === 2 && !s.stderr)) continue;
       if (!s.client.writable) continue;
       s.client.write(s.tty ? whole.subarray(8) : Buffer.from(whole));
+    }
+    if (s.client.writableNeedDrain && !waitingForDrain) {
+      waitingForDrain = true;
+      mon.pause();
+      s.client.once('drain', onDrain);
     }
   });
   mon.on('end', () => finish('exit'));
@@ -115,5 +126,6 @@ export async function attachToMonitor(sockPath: string, s: AttachStreams): Promi
   s.client.resume();
   s.client.on('close', () => finish('client'));
   s.client.on('error', () => finish('client'));
+  if (s.client.destroyed) finish('client'); // gone before it was wired
   return { done };
 }

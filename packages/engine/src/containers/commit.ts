@@ -12,6 +12,7 @@ import type { ContainerConfigSpec, ImageConfig, HistoryEntry } from '../images/t
 import { changesFromUpperdir, INIT_PATHS, layerTarFromUpperdir, type Change, type DiffOptions } from '../storage/diff.js';
 import { containerMounts } from './rootfs.js';
 import { setFrozen, containerCgroup } from './freezer.js';
+import { withLease } from '../images/lease.js';
 import type { Container, ContainerService } from './service.js';
 
 /** The sha256 of an empty tar (two zero blocks): Docker's empty layer. */
@@ -57,20 +58,21 @@ export async function commitContainer(svc: ContainerService, images: ImageServic
   const config = applyChanges(base, q.changes);
   const parent = images.images.get(c.rec.Image);
   if (!parent) throw new Conflict(`image ${c.rec.Image} of container ${c.rec.Id} no longer exists`);
-  const release = images.hold(parent.chainIDs);
-  const freeze = q.pause && c.rec.State.Running && !c.rec.State.Paused;
-  const cg = freeze ? containerCgroup(svc, c) : undefined;
-  if (cg) await setFrozen(cg, true);
-  let digest: string;
-  try {
-    ({ digest } = await images.content.ingest(layerTarFromUpperdir(svc.store.layer(c.rec.Id).diff, diffOptions(svc, c))));
-  } finally {
-    if (cg) await setFrozen(cg, false).catch(() => undefined);
-  }
-  try {
+  // A commit that fails (a full disk) leaves no blob, layer or image of its own.
+  return withLease(images, async (lease) => {
+    lease.holdLayers(parent.chainIDs);
+    const freeze = q.pause && c.rec.State.Running && !c.rec.State.Paused;
+    const cg = freeze ? containerCgroup(svc, c) : undefined;
+    if (cg) await setFrozen(cg, true);
+    let digest: string;
+    try {
+      ({ digest } = await lease.ingest(layerTarFromUpperdir(svc.store.layer(c.rec.Id).diff, diffOptions(svc, c))));
+    } finally {
+      if (cg) await setFrozen(cg, false).catch(() => undefined);
+    }
     const empty = digest === EMPTY_LAYER;
     const parentChain = parent.chainIDs[parent.chainIDs.length - 1] ?? null;
-    const layerBlobs = empty ? undefined : { [digest]: (await images.applyLayerBlob(parentChain, digest, digest)).blob };
+    const layerBlobs = empty ? undefined : { [digest]: (await lease.applyLayerBlob(parentChain, digest, digest)).blob };
     const created = new Date().toISOString();
     const hist: HistoryEntry = { created, created_by: (c.rec.Config.Cmd ?? []).join(' ') };
     if (q.author) hist.author = q.author;
@@ -89,10 +91,5 @@ export async function commitContainer(svc: ContainerService, images: ImageServic
     });
     svc.bus.emit('action', { action: 'commit', container: c, attributes: { comment: q.comment ?? '', imageID: stored.id, imageRef: ref ? `${q.repo}${q.tag ? `:${q.tag}` : ''}` : '' } });
     return { Id: stored.id };
-  } catch (e) {
-    await images.discardBlobs([digest]);
-    throw e;
-  } finally {
-    release();
-  }
+  });
 }

@@ -13,7 +13,7 @@ import { MonitorControl } from '../runtime/control.js';
 import { StartError, type ExitStatus } from '../runtime/protocol.js';
 import { containerCaps } from '../runtime/caps.js';
 import { processEnv, rlimits, seccompFor } from '../runtime/spec.js';
-import { writeAtomic } from './store.js';
+import { writeAtomicSync } from '../storage/atomic.js';
 import { attachToMonitor, parseDetachKeys } from './attach.js';
 import type { Container, ContainerService } from './service.js';
 
@@ -104,9 +104,10 @@ export class ExecService {
   /**
    * Start an exec. With `open` (attached) the client's stream is wired before the process runs;
    * start failures are written to the stream as Docker does; resolves when started (detached)
-   * or when the exec's output ends (attached).
+   * or when the exec's output ends (attached). An attached exec whose client goes away
+   * (`signal`) is killed, as dockerd does.
    */
-  async start(id: string, opts: { detach: boolean; tty?: boolean; consoleSize?: [number, number] | null }, open?: (contentType: string) => Duplex): Promise<void> {
+  async start(id: string, opts: { detach: boolean; tty?: boolean; consoleSize?: [number, number] | null }, open?: (contentType: string) => Duplex, signal?: AbortSignal): Promise<void> {
     const e = this.get(id);
     if (e.started) throw new Conflict(`Error: Exec command ${id} has already run`);
     const c = e.container;
@@ -119,7 +120,7 @@ export class ExecService {
     const bundle = this.containers.bundle(c);
     const dir = path.join(bundle, 'exec', id);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    writeAtomic(path.join(dir, 'process.json'), JSON.stringify(this.processJson(e)), { sync: false });
+    writeAtomicSync(path.join(dir, 'process.json'), JSON.stringify(this.processJson(e)), { durable: false });
     let attachDone: Promise<unknown> = Promise.resolve();
     try {
       const { pid } = await launch({
@@ -140,7 +141,7 @@ export class ExecService {
         },
       });
       e.pid = pid;
-      e.running = true;
+      e.running = e.exitCode === null;
       this.containers.event(c, `exec_start: ${(e.config.Cmd ?? []).join(' ')}`, { execID: id });
     } catch (err) {
       e.ctl?.close();
@@ -154,7 +155,18 @@ export class ExecService {
       client.end(tty ? text : frame(StdStream.Stdout, text));
       return;
     }
-    await attachDone;
+    if (!client || !signal) { await attachDone; return; }
+    const kill = () => {
+      if (!e.running || !e.pid) return;
+      try { process.kill(e.pid, 'SIGKILL'); } catch { /* already gone */ }
+    };
+    if (signal.aborted) kill();
+    signal.addEventListener('abort', kill, { once: true });
+    try {
+      await attachDone;
+    } finally {
+      signal.removeEventListener('abort', kill);
+    }
   }
 
   private onExit(e: ExecInstance, st: ExitStatus): void {

@@ -1,6 +1,6 @@
 /** The per-container files Docker bind-mounts: /etc/hostname, /etc/hosts, /etc/resolv.conf. */
 import fs from 'node:fs';
-import { writeAtomic } from './store.js';
+import { writeAtomicSync } from '../storage/atomic.js';
 import { renderHosts } from '../network/etc-files.js';
 
 /** The host's resolv.conf without loopback nameservers (unreachable from a container's netns). */
@@ -12,13 +12,13 @@ export function containerResolvConf(hostFile = '/etc/resolv.conf', keepLoopback 
 }
 
 export function writeContainerFiles(p: { hostname: string; hosts: string; resolv: string }, hostname: string, hostNetwork: boolean, extraHosts: string[] = []): void {
-  writeAtomic(p.hostname, `${hostname}\n`, { sync: false, mode: 0o644 });
+  writeAtomicSync(p.hostname, `${hostname}\n`, { durable: false, mode: 0o644 });
   let hosts: string;
   if (hostNetwork) {
     try { hosts = fs.readFileSync('/etc/hosts', 'utf8'); } catch { hosts = renderHosts({ ips: [], hostname }); }
   } else {
     hosts = renderHosts({ ips: [], hostname, extraHosts });
   }
-  writeAtomic(p.hosts, hosts, { sync: false, mode: 0o644 });
-  writeAtomic(p.resolv, containerResolvConf('/etc/resolv.conf', hostNetwork), { sync: false, mode: 0o644 });
+  writeAtomicSync(p.hosts, hosts, { durable: false, mode: 0o644 });
+  writeAtomicSync(p.resolv, containerResolvConf('/etc/resolv.conf', hostNetwork), { durable: false, mode: 0o644 });
 }

@@ -41,7 +41,7 @@ export async function setFrozen(cg: CgroupFiles, frozen: boolean): Promise<void>
 function setPaused(svc: ContainerService, c: Container, paused: boolean): void {
   c.rec.State.Paused = paused;
   c.rec.State.Status = paused ? 'paused' : 'running';
-  svc.store.save(c.rec);
+  svc.persist(c);
   svc.bus.emit('action', { action: paused ? 'pause' : 'unpause', container: c });
 }
 

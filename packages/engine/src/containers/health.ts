@@ -169,7 +169,7 @@ export class HealthMonitor {
         if (h.FailingStreak >= (hc.Retries && hc.Retries > 0 ? hc.Retries : DEFAULTS.retries)) h.Status = 'unhealthy';
       }
     }
-    this.svc.store.save(c.rec);
+    this.svc.persist(c);
     if (h.Status !== old) this.svc.event(c, `health_status: ${h.Status}`);
   }
 }

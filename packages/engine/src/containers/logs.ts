@@ -2,6 +2,8 @@
  * Reads a container's json-file log (written by berth-monitor: {"log","stream","time"} lines)
  * for GET /containers/{id}/logs and attach?logs=1: stdout/stderr selection, since/until,
  * tail, timestamps, details, stdcopy framing without a TTY, and follow until the container stops.
+ * The file is read a few MB at a time and written at the pace the client reads (a client that
+ * stops reading holds no more than the socket's buffers); a client that goes away ends it.
  */
 import fs from 'node:fs';
 import type { Writable } from 'node:stream';
@@ -88,44 +90,81 @@ export interface Follow {
   closed: Promise<void>;
 }
 
+/** How much of the log file is read at once. */
+const READ_CHUNK = 4 * 1024 * 1024;
+
+/** Wait until `out` takes more; true when it is gone (the client went away). */
+async function waitWritable(out: Writable): Promise<boolean> {
+  if (out.destroyed || out.writableEnded) return true;
+  if (!out.writableNeedDrain) return false;
+  await new Promise<void>((resolve) => {
+    const done = () => { out.off('drain', done); out.off('close', done); out.off('error', done); resolve(); };
+    out.on('drain', done);
+    out.on('close', done);
+    out.on('error', done);
+  });
+  return out.destroyed || out.writableEnded;
+}
+
 /** Write the log as asked; with `follow`, keep writing new lines until stopped or closed. */
 export async function streamLogs(logPath: string, out: Writable, opts: LogOptions, follow?: Follow): Promise<void> {
   const w = new LogWriter(out, opts);
   let offset = 0;
   let pending = '';
-  const readNew = (): Entry[] => {
+  /** The next lines after `offset` (at most READ_CHUNK bytes of the file); `more` when the file has more. */
+  const readNew = (): { entries: Entry[]; more: boolean } => {
     let fd: number;
-    try { fd = fs.openSync(logPath, 'r'); } catch { return []; }
+    try { fd = fs.openSync(logPath, 'r'); } catch { return { entries: [], more: false }; }
     try {
       const size = fs.fstatSync(fd).size;
       if (size < offset) { offset = 0; pending = ''; }
-      if (size === offset) return [];
-      const buf = Buffer.alloc(size - offset);
+      if (size === offset) return { entries: [], more: false };
+      const buf = Buffer.alloc(Math.min(size - offset, READ_CHUNK));
       const n = fs.readSync(fd, buf, 0, buf.length, offset);
       offset += n;
       const text = pending + buf.subarray(0, n).toString('utf8');
       const cut = text.lastIndexOf('\n');
       pending = cut >= 0 ? text.slice(cut + 1) : text;
-      return parseLines(cut >= 0 ? text.slice(0, cut) : '');
+      return { entries: parseLines(cut >= 0 ? text.slice(0, cut) : ''), more: n > 0 && offset < size };
     } finally {
       fs.closeSync(fd);
     }
   };
-  let entries = [...parseLines(readRotated(logPath)), ...readNew()]; // rotated files first (logging.ts)
-  if (opts.tail !== 'all') entries = opts.tail <= 0 ? [] : entries.slice(-opts.tail);
-  for (const e of entries) if (!w.write(e)) return;
+  /** Write one entry; true when the stream is over (past `until`, or the client is gone). */
+  const emit = async (e: Entry): Promise<boolean> => !w.write(e) || await waitWritable(out);
+  /** Everything the file has now; true when the stream is over. */
+  const drain = async (): Promise<boolean> => {
+    for (let r = readNew(); ; r = readNew()) {
+      for (const e of r.entries) if (await emit(e)) return true;
+      if (!r.more) return false;
+    }
+  };
+
+  const rotated = parseLines(readRotated(logPath)); // rotated files first (logging.ts)
+  if (opts.tail === 'all') {
+    for (const e of rotated) if (await emit(e)) return;
+    if (await drain()) return;
+  } else {
+    let entries = rotated;
+    for (let r = readNew(); ; r = readNew()) {
+      entries = opts.tail <= 0 ? [] : entries.concat(r.entries).slice(-opts.tail);
+      if (!r.more) break;
+    }
+    for (const e of entries) if (await emit(e)) return;
+  }
   if (!opts.follow || !follow) return;
 
   let watcher: fs.FSWatcher | undefined;
   let wake: (() => void) | undefined;
   try { watcher = fs.watch(logPath, () => wake?.()); } catch { /* file not yet there: rely on stop */ }
+  watcher?.on('error', () => wake?.());
   let done = false;
   void follow.stopped.then(() => { done = true; wake?.(); });
   void follow.closed.then(() => { done = true; wake?.(); });
   try {
     for (;;) {
-      for (const e of readNew()) if (!w.write(e)) return;
-      if (done) { for (const e of readNew()) w.write(e); return; }
+      if (await drain()) return;
+      if (done) { await drain(); return; }
       await new Promise<void>((r) => { wake = r; });
     }
   } finally {

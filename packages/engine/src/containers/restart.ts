@@ -78,7 +78,7 @@ export class RestartManager {
   private onExit(c: Container): void {
     const m = this.manager(c);
     if (!m.pending) {
-      if (rec(c).HasBeenManuallyStopped && !c.removed) this.svc.store.save(c.rec);
+      if (rec(c).HasBeenManuallyStopped && !c.removed) this.svc.persist(c);
       return;
     }
     m.pending = false;
@@ -95,7 +95,7 @@ export class RestartManager {
       log.warn('restart policy: start failed', { id: c.rec.Id, error: String(e) });
       // dockerd gives up on a start error: the container stays exited.
       Object.assign(c.rec.State, { Status: 'exited', Restarting: false });
-      if (!c.removed) this.svc.store.save(c.rec);
+      if (!c.removed) this.svc.persist(c);
     }
   }
 
@@ -105,7 +105,7 @@ export class RestartManager {
     if (m.timer) { clearTimeout(m.timer); m.timer = undefined; }
     rec(c).HasBeenManuallyStopped = true;
     Object.assign(c.rec.State, { Status: 'exited', Restarting: false });
-    if (!c.removed) this.svc.store.save(c.rec);
+    if (!c.removed) this.svc.persist(c);
     this.svc.event(c, 'stop');
   }
 
@@ -118,7 +118,7 @@ export class RestartManager {
         || (c.rec.State.Restarting && p === 'on-failure');
       if (!wanted) {
         // A back-off the daemon died in, for a policy that no longer restarts: it is exited.
-        if (c.rec.State.Restarting) { Object.assign(c.rec.State, { Status: 'exited', Restarting: false }); this.svc.store.save(c.rec); }
+        if (c.rec.State.Restarting) { Object.assign(c.rec.State, { Status: 'exited', Restarting: false }); this.svc.persist(c); }
         return;
       }
       rec(c).HasBeenManuallyStopped = false;

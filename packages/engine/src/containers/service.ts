@@ -17,7 +17,8 @@ import { StartError, type ExitStatus } from '../runtime/protocol.js';
 import { cgroupsPath, renderSpec } from '../runtime/spec.js';
 import { parseSignal } from '../runtime/signals.js';
 import { log } from '../log.js';
-import { ContainerStore, writeAtomic } from './store.js';
+import { ContainerStore } from './store.js';
+import { writeAtomicSync } from '../storage/atomic.js';
 import { NameRegistry, resolveContainer } from './names.js';
 import { defaultHostConfig, mergeConfig, validateHostConfig, type CreateBody } from './create-config.js';
 import { sysInfo } from '../system/sysinfo.js';
@@ -61,6 +62,9 @@ export interface AttachOptions {
   logs: boolean;
   detachKeys?: string;
 }
+
+/** The body of POST /containers/{id}/wait, in Docker's field order. */
+export interface WaitStatus { Error: { Message: string } | null; StatusCode: number }
 
 export interface ContainerServiceDeps {
   dataRoot: string;
@@ -130,7 +134,36 @@ export class ContainerService {
 
   bundle(c: Container): string { return this.store.bundle(c.rec.Id); }
 
-  private save(c: Container, withHost = false): void { this.store.save(c.rec, withHost ? c.hc : undefined); }
+  /** Containers whose last state change is not on disk yet (a full disk): id → with the HostConfig. */
+  private readonly unsaved = new Map<string, boolean>();
+  private retryTimer?: NodeJS.Timeout;
+
+  /**
+   * Record a state change that has already happened (an exit, a start, a health result): the
+   * in-memory state is the truth, so a write that fails (a full disk, an I/O error) is logged
+   * and retried every few seconds and at the next change, never thrown at whoever noticed the
+   * change. The previous state stays whole on disk meanwhile (atomic writes).
+   */
+  persist(c: Container, withHost = false): void {
+    if (c.removed) { this.unsaved.delete(c.rec.Id); return; }
+    const host = withHost || !!this.unsaved.get(c.rec.Id);
+    try {
+      this.store.save(c.rec, host ? c.hc : undefined);
+      this.unsaved.delete(c.rec.Id);
+    } catch (e) {
+      if (!this.unsaved.has(c.rec.Id)) log.error('container state not saved, will retry', { id: c.rec.Id, error: String(e) });
+      this.unsaved.set(c.rec.Id, host);
+      this.retryTimer ??= setInterval(() => this.retryUnsaved(), 5000).unref();
+    }
+  }
+
+  private retryUnsaved(): void {
+    for (const id of [...this.unsaved.keys()]) {
+      const c = this.containers.get(id);
+      if (c) this.persist(c); else this.unsaved.delete(id);
+    }
+    if (!this.unsaved.size) { clearInterval(this.retryTimer); this.retryTimer = undefined; }
+  }
 
   private serialize<T>(c: Container, fn: () => Promise<T>): Promise<T> {
     const run = c.lock.then(fn, fn);
@@ -154,6 +187,7 @@ export class ContainerService {
     const config = mergeConfig(body, image, id);
     const fullName = name ? this.names.reserve(name, id) : this.names.generate(id);
     const dir = this.store.dir(id);
+    let created: Container | undefined;
     try {
       const layer = this.store.layer(id);
       fs.mkdirSync(dir, { recursive: true, mode: 0o710 });
@@ -168,14 +202,19 @@ export class ContainerService {
         HostsPath: path.join(dir, 'hosts'), LogPath: logPathFor(hc, dir, id), HasBeenStartedBefore: false,
         LowerDirs: await this.deps.images.layerDirs(image.id), ExecIDs: [],
       };
-      const c = this.track(rec, hc);
-      const netWarnings = this.network.register?.(c, body.NetworkingConfig).warnings ?? []; // networking: validate --network/--ip/--alias, keep EndpointsConfig
-      await this.mounts.create(c);
+      created = this.track(rec, hc);
+      const netWarnings = this.network.register?.(created, body.NetworkingConfig).warnings ?? []; // networking: validate --network/--ip/--alias, keep EndpointsConfig
+      await this.mounts.create(created);
       writeContainerFiles({ hostname: rec.HostnamePath, hosts: rec.HostsPath, resolv: rec.ResolvConfPath }, config.Hostname, hc.NetworkMode === 'host', hc.ExtraHosts ?? []);
-      this.save(c, true);
-      this.event(c, 'create');
+      this.store.save(rec, hc); // a create that cannot be recorded fails (and leaves nothing)
+      this.event(created, 'create');
       return { Id: id, Warnings: [...warnings, ...netWarnings] };
     } catch (e) {
+      // Undo everything at once: the container dir, its layer dirs, its volumes and endpoint configs.
+      if (created) {
+        await this.mounts.release(created, true).catch((err) => log.warn('releasing mounts of a failed create', { id, error: String(err) }));
+        await this.network.forget?.(created).catch((err) => log.warn('forgetting networks of a failed create', { id, error: String(err) }));
+      }
       this.names.release(fullName);
       this.containers.delete(id);
       this.store.removeFiles(id);
@@ -220,7 +259,7 @@ export class ContainerService {
         netnsPath: net.netnsPath, extraMounts: await this.mounts.mounts(c), cgroupParent: this.deps.cgroupParent,
         seccompCache: path.join(this.deps.execRoot, 'seccomp'),
       });
-      writeAtomic(path.join(bundle, 'config.json'), JSON.stringify(spec), { sync: false });
+      writeAtomicSync(path.join(bundle, 'config.json'), JSON.stringify(spec), { durable: false });
       const pending = c.pendingAttach.splice(0);
       const { pid } = await launch({
         args: ['run', bundle],
@@ -236,7 +275,7 @@ export class ContainerService {
         Pid: pid, ExitCode: 0, Error: '', StartedAt: now() } satisfies Partial<ContainerState>);
       c.rec.HasBeenStartedBefore = true;
       this.event(c, 'start');
-      this.save(c);
+      this.persist(c);
       this.watch(c, ctl!);
       c.events.emit('started');
     } catch (e) {
@@ -246,7 +285,7 @@ export class ContainerService {
       Object.assign(c.rec.State, { Status: c.rec.HasBeenStartedBefore ? 'exited' : 'created', Running: false, Pid: 0,
         ExitCode: se.exitCode, Error: se.message } satisfies Partial<ContainerState>);
       if (c.rec.HasBeenStartedBefore) c.rec.State.FinishedAt = now();
-      this.save(c);
+      this.persist(c);
       c.events.emit('exit', c.rec.State.ExitCode);
       if (c.hc.AutoRemove) void this.autoRemove(c);
       const msg = `failed to create task for container: unable to start container process: ${se.message}: unknown`;
@@ -259,7 +298,9 @@ export class ContainerService {
 
   /** Record the exit the monitor reports; release what the run held. */
   private watch(c: Container, ctl: MonitorControl): void {
-    ctl.onExit((st: ExitStatus) => { void this.onExit(c, st); });
+    ctl.onExit((st: ExitStatus) => {
+      this.onExit(c, st).catch((e) => log.error('recording a container exit failed', { id: c.rec.Id, error: String(e) }));
+    });
   }
 
   private async onExit(c: Container, st: ExitStatus): Promise<void> {
@@ -270,10 +311,14 @@ export class ContainerService {
     if ((st as { lost?: boolean }).lost) c.rec.State.Error = 'berth-monitor exited unexpectedly';
     if (st.oom) this.event(c, 'oom');
     this.event(c, 'die', { exitCode: String(st.code), execDuration: String(Math.max(0, Math.floor((Date.parse(c.rec.State.FinishedAt) - Date.parse(c.rec.State.StartedAt)) / 1000))) });
-    if (!c.removed) this.save(c);
+    this.persist(c);
     await this.network.release(c).catch((e) => log.warn('network release failed', { id: c.rec.Id, error: String(e) }));
     c.events.emit('exit', st.code);
-    this.bus.emit('exit', c);
+    try {
+      this.bus.emit('exit', c);
+    } catch (e) {
+      log.error('an exit listener failed', { id: c.rec.Id, error: String(e) });
+    }
     if (c.hc.AutoRemove && !c.removed) await this.autoRemove(c);
   }
 
@@ -379,22 +424,25 @@ export class ContainerService {
   // ── wait ──────────────────────────────────────────────────────────────────
   /**
    * Register a waiter (so the caller can flush headers before start), then resolve with the
-   * exit status. `signal` aborts it (client went away).
+   * exit status: at the condition, or at the container's removal, which ends every wait (a
+   * created container removed with force never exits). `cancel` (the client went away) ends it
+   * with Docker's cancelled status.
    */
-  wait(ref: string, condition: string): { result: Promise<{ StatusCode: number; Error: { Message: string } | null }>; cancel(): void } {
+  wait(ref: string, condition: string): { result: Promise<WaitStatus>; cancel(): void } {
     const cond = condition || 'not-running';
     if (!['not-running', 'next-exit', 'removed'].includes(cond)) throw new InvalidArgument(`invalid condition: "${condition}"`);
     const c = this.get(ref);
     // Docker's CLI treats a non-null Error as a failed wait (exit 125): start errors are reported by start itself.
-    const status = () => ({ StatusCode: c.rec.State.ExitCode, Error: null });
+    const status = (): WaitStatus => ({ Error: null, StatusCode: c.rec.State.ExitCode });
     let cancel = () => {};
-    const result = new Promise<{ StatusCode: number; Error: { Message: string } | null }>((resolve) => {
+    const result = new Promise<WaitStatus>((resolve) => {
       if (cond === 'not-running' && !c.rec.State.Running) { resolve(status()); return; }
-      if (cond === 'removed' && c.removed) { resolve(status()); return; }
-      const ev = cond === 'removed' ? 'removed' : 'exit';
-      const on = () => resolve(status());
-      c.events.once(ev, on);
-      cancel = () => c.events.off(ev, on);
+      if (c.removed) { resolve(status()); return; }
+      const done = (st: WaitStatus) => { c.events.off('exit', on); c.events.off('removed', on); resolve(st); };
+      const on = () => done(status());
+      if (cond !== 'removed') c.events.once('exit', on);
+      c.events.once('removed', on);
+      cancel = () => done({ Error: { Message: 'context canceled' }, StatusCode: -1 });
     });
     return { result, cancel: () => cancel() };
   }
@@ -412,6 +460,7 @@ export class ContainerService {
       await streamLogs(c.rec.LogPath, client, { follow: false, stdout: opts.stdout, stderr: opts.stderr, timestamps: false, tail: 'all', details: false, tty });
     }
     if (!opts.stream) { client.end(); return; }
+    if (client.destroyed) return; // the client left during the logs
     const streams = { client, tty, stdin: opts.stdin && c.rec.Config.OpenStdin, stdout: opts.stdout, stderr: opts.stderr,
       stdinOnce: c.rec.Config.StdinOnce, detachKeys };
     const wire = async (dir: string) => {
@@ -442,10 +491,16 @@ export class ContainerService {
   async logs(ref: string, opts: Omit<LogOptions, 'tty'>, out: Writable, closed: Promise<void>): Promise<void> {
     const c = this.get(ref);
     if (!opts.stdout && !opts.stderr) throw new InvalidArgument('You must choose at least one stream');
+    let onStop = () => {};
     const stopped = c.rec.State.Running
-      ? new Promise<void>((r) => { c.events.once('exit', () => r()); c.events.once('removed', () => r()); })
+      ? new Promise<void>((r) => { onStop = () => r(); c.events.once('exit', onStop); c.events.once('removed', onStop); })
       : Promise.resolve();
-    await streamLogs(c.rec.LogPath, out, { ...opts, tty: c.rec.Config.Tty }, { stopped, closed });
+    try {
+      await streamLogs(c.rec.LogPath, out, { ...opts, tty: c.rec.Config.Tty }, { stopped, closed });
+    } finally {
+      c.events.off('exit', onStop);
+      c.events.off('removed', onStop);
+    }
   }
 
   /** Log a lifecycle event and tell in-process listeners (restart policies, healthchecks) on `bus` 'event'. */

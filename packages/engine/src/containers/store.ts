@@ -1,6 +1,6 @@
 /**
- * Containers on disk. Each write is atomic (temp file, fsync, rename), so a crash leaves the
- * previous or the next version, never half of one.
+ * Containers on disk. Each write is atomic (storage/atomic.ts: temp file, fsync, rename), so a
+ * crash or a full disk leaves the previous or the next version, never half of one.
  *
  *   <data-root>/containers/<id>/
  *     config.v2.json      ContainerRecord (Config, State, paths …)
@@ -13,22 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ContainerRecord, HostConfig } from './types.js';
-
-/**
- * Write via a temp file and rename. `sync: false` for files that are rebuilt from the record
- * anyway (runtime bundle, /etc/hosts …): rename alone is atomic against a crash of berthd.
- */
-export function writeAtomic(file: string, data: string | Buffer, opts: { sync?: boolean; mode?: number } = {}): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  const fd = fs.openSync(tmp, 'w', opts.mode ?? 0o600);
-  try {
-    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-    if (opts.sync !== false) fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-}
+import { removeTemps, writeAtomicSync } from '../storage/atomic.js';
 
 export class ContainerStore {
   readonly root: string;
@@ -51,8 +36,8 @@ export class ContainerStore {
 
   save(rec: ContainerRecord, hc?: HostConfig): void {
     const dir = this.dir(rec.Id);
-    writeAtomic(path.join(dir, 'config.v2.json'), JSON.stringify(rec));
-    if (hc) writeAtomic(path.join(dir, 'hostconfig.json'), JSON.stringify(hc));
+    writeAtomicSync(path.join(dir, 'config.v2.json'), JSON.stringify(rec));
+    if (hc) writeAtomicSync(path.join(dir, 'hostconfig.json'), JSON.stringify(hc));
   }
 
   /** Every container that has a complete record; half-created ones (no config) are removed. */
@@ -61,6 +46,7 @@ export class ContainerStore {
     for (const id of fs.readdirSync(this.root)) {
       const dir = this.dir(id);
       try {
+        removeTemps(dir);
         const rec = JSON.parse(fs.readFileSync(path.join(dir, 'config.v2.json'), 'utf8')) as ContainerRecord;
         const hc = JSON.parse(fs.readFileSync(path.join(dir, 'hostconfig.json'), 'utf8')) as HostConfig;
         out.push({ rec, hc });

@@ -113,7 +113,7 @@ export function updateContainer(svc: ContainerService, ref: string, body: Update
     }
   }
   c.hc = next;
-  svc.store.save(c.rec, c.hc);
+  svc.persist(c, true); // the cgroup already has the new limits
   svc.bus.emit('action', { action: 'update', container: c });
   return { Warnings: warnings };
 }
@@ -127,6 +127,14 @@ export function renameContainer(svc: ContainerService, ref: string, newName: str
   const full = svc.names.reserve(name, c.rec.Id);
   svc.names.release(old);
   c.rec.Name = full;
-  svc.store.save(c.rec);
+  try {
+    svc.store.save(c.rec);
+  } catch (e) {
+    // Not on disk: not renamed.
+    c.rec.Name = old;
+    svc.names.release(full);
+    svc.names.reserve(old.replace(/^\//, ''), c.rec.Id);
+    throw e;
+  }
   svc.bus.emit('action', { action: 'rename', container: c, attributes: { oldName: old } });
 }

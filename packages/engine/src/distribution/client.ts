@@ -69,6 +69,8 @@ export class RegistrySession {
   private challenges: Challenge[] = [];
   private readonly tokens = new Map<string, string>();
   readonly dispatcher: Dispatcher;
+  /** Aborts every request of the session that does not bring its own signal. */
+  signal?: AbortSignal;
 
   constructor(readonly endpoint: RegistryEndpoint, readonly auth: AuthConfig, readonly repo: string, readonly actions: string[]) {
     this.dispatcher = endpoint.insecure ? insecureAgent : secureAgent;
@@ -169,7 +171,7 @@ export class RegistrySession {
         const auth = await this.authHeader(method, url, scopes);
         if (auth) headers.authorization = auth;
       }
-      const res = await request(url, { method, headers, body: opts.body ?? undefined, dispatcher: this.dispatcher, signal: opts.signal });
+      const res = await request(url, { method, headers, body: opts.body ?? undefined, dispatcher: this.dispatcher, signal: opts.signal ?? this.signal });
       if (res.statusCode === 401 && attempt === 0 && (opts.body === undefined || opts.body === null || typeof opts.body === 'string' || Buffer.isBuffer(opts.body))) {
         const fresh = parseChallenges(res.headers['www-authenticate']);
         if (fresh.length) {

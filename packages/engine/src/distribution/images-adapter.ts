@@ -26,15 +26,19 @@ export function distributionStore(svc: ImageService): DistributionStore {
   const { content, layers, images, refs } = svc;
   return {
     async hasBlob(digest) { return content.has(digest); },
-    async writeBlob(digest, size, src) { await content.ingest(src, { expected: digest, expectedSize: size }); },
+    begin() {
+      const lease = svc.lease();
+      return {
+        async writeBlob(digest, size, src) { await lease.ingest(src, { expected: digest, expectedSize: size }); },
+        useBlob(digest) { lease.useBlob(digest); },
+        async registerLayer(blob, diffId, parent) { await lease.applyLayerBlob(parent, diffId, blob.digest); },
+        end: () => lease.end(),
+      };
+    },
     readBlob(digest) { return content.createReadStream(digest); },
 
     async hasLayer(chainId) { return !!layers.get(chainId); },
     hold(chainIds) { return svc.hold(chainIds); },
-
-    async registerLayer(blob, diffId, parent) {
-      await svc.applyLayerBlob(parent, diffId, blob.digest);
-    },
 
     async layerTar(chainId) {
       const rec = layers.get(chainId);
@@ -58,6 +62,12 @@ export function distributionStore(svc: ImageService): DistributionStore {
 
     async createImage(config, layerBlobs) {
       return (await svc.commit({ config, layerBlobs })).image.id;
+    },
+
+    async discardImage(id) {
+      for (const r of refs.refsOf(id)) await refs.delete(r);
+      if (images.get(id)) await images.delete(id);
+      await svc.discardBlobs([id]); // its config
     },
 
     async imageConfig(id) {

@@ -2,7 +2,7 @@
  * Distribution metadata, as dockerd keeps it: which diffID a registry blob uncompresses to
  * (so a layer pulled once shows "Already exists" afterwards) and, per diffID, the blobs that
  * carry it and the repositories they came from (push: blob-exists checks and cross-repository
- * mounts without re-compressing). Files are written atomically; a lost write only costs a
+ * mounts without re-compressing). Files are written atomically (storage/atomic.ts); a lost write only costs a
  * re-download.
  *
  *   <dataRoot>/distribution/
@@ -11,6 +11,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeAtomicSync } from '../storage/atomic.js';
+import { log } from '../log.js';
 
 export interface V2Metadata { Digest: string; SourceRepository: string; Size?: number }
 
@@ -26,10 +28,13 @@ export class DistributionMetadata {
     return path.join(this.root, kind, algo, hex!);
   }
 
+  /** Best effort: a write lost to a full disk only costs a re-download or re-upload later. */
   private write(file: string, data: string): void {
-    const tmp = `${file}.tmp-${process.pid}`;
-    fs.writeFileSync(tmp, data);
-    fs.renameSync(tmp, file);
+    try {
+      writeAtomicSync(file, data, { mode: 0o644 });
+    } catch (e) {
+      log.warn('distribution metadata not saved', { file, error: String(e) });
+    }
   }
 
   diffIdOf(blobDigest: string): string | undefined {

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { InvalidArgument, NotFound } from '@berth/shared';
 import { familiarName, familiarString, formatReference, type Reference } from '@berth/shared/reference';
 import { openSession, registryError, type RegistrySession } from './client.js';
@@ -17,7 +18,7 @@ import { translatePullError } from './errors.js';
 import { chainIDs as chainIds } from '../images/fsutil.js';
 import { Limiter } from './limiter.js';
 import type { AuthConfig } from './auth-config.js';
-import type { DistributionStore } from './store.js';
+import type { DistributionStore, PullLease } from './store.js';
 import type { DistributionMetadata } from './metadata.js';
 
 export interface DistributionDeps {
@@ -103,16 +104,18 @@ async function pullOne(deps: DistributionDeps, s: RegistrySession, ref: Referenc
   const chains = chainIds(diffIds);
 
   const release = store.hold(chains);
+  const lease = store.begin();
   try {
-    return await pullLayers(deps, s, ref, out, { configBytes, repoDigest, layers, diffIds, chains }, opts.signal);
+    return await pullLayers(deps, s, ref, out, { configBytes, repoDigest, layers, diffIds, chains }, lease, opts.signal);
   } finally {
     release();
+    await lease.end();
   }
 }
 
 interface PullPlan { configBytes: Buffer; repoDigest: string; layers: Descriptor[]; diffIds: string[]; chains: string[] }
 
-async function pullLayers(deps: DistributionDeps, s: RegistrySession, ref: Reference, out: Progress, plan: PullPlan, signal?: AbortSignal): Promise<boolean> {
+async function pullLayers(deps: DistributionDeps, s: RegistrySession, ref: Reference, out: Progress, plan: PullPlan, lease: PullLease, signal?: AbortSignal): Promise<boolean> {
   const { store } = deps;
   const { configBytes, repoDigest, layers, diffIds, chains } = plan;
   const exists = await Promise.all(chains.map((c) => store.hasLayer(c)));
@@ -124,56 +127,82 @@ async function pullLayers(deps: DistributionDeps, s: RegistrySession, ref: Refer
   });
   todo.slice(deps.config.maxConcurrentDownloads).forEach((i) => out(status('Waiting', shortId(layers[i]!.digest))));
 
+  // One failure (or the client going away) stops every download of this pull.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
   const downloads = new Map<number, Promise<void>>();
   const seen = new Map<string, Promise<void>>();
   for (const i of todo) {
     const l = layers[i]!;
     const id = shortId(l.digest);
     // The same blob twice in one image downloads once.
-    const p = seen.get(l.digest) ?? limiter.run(() => download(deps, s, l, id, out, signal));
+    const p = seen.get(l.digest) ?? limiter.run(() => download(deps, s, l, id, out, lease, stop.signal));
     seen.set(l.digest, p);
     downloads.set(i, p);
   }
   // Swallow rejections of downloads nobody awaits yet (an earlier one failed first).
   for (const p of downloads.values()) p.catch(() => {});
-
-  for (const i of todo) {
-    const l = layers[i]!;
-    const id = shortId(l.digest);
-    await downloads.get(i);
-    if (await store.hasLayer(chains[i]!)) { out(status('Pull complete', id)); continue; }
-    out(bytes('Extracting', id, 0, l.size));
-    await store.registerLayer({ digest: l.digest, mediaType: l.mediaType, size: l.size }, diffIds[i]!, i > 0 ? chains[i - 1]! : null, (n) => out(bytes('Extracting', id, n, l.size)));
-    out(bytes('Extracting', id, l.size, l.size));
-    out(status('Pull complete', id));
-    deps.meta.setDiffId(l.digest, diffIds[i]!);
-    deps.meta.addV2(diffIds[i]!, { Digest: l.digest, SourceRepository: ref.name, Size: l.size });
-  }
-  for (const [i, l] of layers.entries()) {
-    if (exists[i]) deps.meta.addV2(diffIds[i]!, { Digest: l.digest, SourceRepository: ref.name, Size: l.size });
+  try {
+    return await commitLayers();
+  } catch (e) {
+    // Nothing of this pull may still be writing when its lease ends.
+    stop.abort(e);
+    await Promise.allSettled(downloads.values());
+    throw e;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
 
-  const layerBlobs = Object.fromEntries(layers.map((l, i) => [diffIds[i]!, { digest: l.digest, mediaType: l.mediaType, size: l.size }]));
-  const id = await store.createImage(configBytes, layerBlobs);
-  let changed = false;
-  const digestRef = formatReference({ ...ref, tag: undefined, digest: repoDigest });
-  if ((await store.resolve(digestRef)) !== id) { await store.setReference(digestRef, id); changed = true; }
-  if (ref.tag && !ref.digest) {
-    const tagRef = formatReference(ref);
-    if ((await store.resolve(tagRef)) !== id) { await store.setReference(tagRef, id); changed = true; }
+  async function commitLayers(): Promise<boolean> {
+    for (const i of todo) {
+      const l = layers[i]!;
+      const id = shortId(l.digest);
+      await downloads.get(i);
+      if (await store.hasLayer(chains[i]!)) { out(status('Pull complete', id)); continue; }
+      signal?.throwIfAborted();
+      out(bytes('Extracting', id, 0, l.size));
+      await lease.registerLayer({ digest: l.digest, mediaType: l.mediaType, size: l.size }, diffIds[i]!, i > 0 ? chains[i - 1]! : null, (n) => out(bytes('Extracting', id, n, l.size)));
+      out(bytes('Extracting', id, l.size, l.size));
+      out(status('Pull complete', id));
+      deps.meta.setDiffId(l.digest, diffIds[i]!);
+      deps.meta.addV2(diffIds[i]!, { Digest: l.digest, SourceRepository: ref.name, Size: l.size });
+    }
+    for (const [i, l] of layers.entries()) {
+      if (exists[i]) deps.meta.addV2(diffIds[i]!, { Digest: l.digest, SourceRepository: ref.name, Size: l.size });
+    }
+
+    signal?.throwIfAborted();
+    const layerBlobs = Object.fromEntries(layers.map((l, i) => [diffIds[i]!, { digest: l.digest, mediaType: l.mediaType, size: l.size }]));
+    const had = !!(await store.resolve(sha256(configBytes)));
+    const id = await store.createImage(configBytes, layerBlobs);
+    let changed = false;
+    try {
+      const digestRef = formatReference({ ...ref, tag: undefined, digest: repoDigest });
+      if ((await store.resolve(digestRef)) !== id) { await store.setReference(digestRef, id); changed = true; }
+      if (ref.tag && !ref.digest) {
+        const tagRef = formatReference(ref);
+        if ((await store.resolve(tagRef)) !== id) { await store.setReference(tagRef, id); changed = true; }
+      }
+    } catch (e) {
+      // An image the pull could not name is no pulled image.
+      if (!had) await store.discardImage(id).catch(() => undefined);
+      throw e;
+    }
+    out({ status: `Digest: ${repoDigest}` });
+    return changed || todo.length > 0;
   }
-  out({ status: `Digest: ${repoDigest}` });
-  return changed || todo.length > 0;
 }
 
-async function download(deps: DistributionDeps, s: RegistrySession, l: Descriptor, id: string, out: Progress, signal?: AbortSignal): Promise<void> {
-  if (await deps.store.hasBlob(l.digest)) { out(status('Download complete', id)); return; }
+async function download(deps: DistributionDeps, s: RegistrySession, l: Descriptor, id: string, out: Progress, lease: PullLease, signal?: AbortSignal): Promise<void> {
+  if (await deps.store.hasBlob(l.digest)) { lease.useBlob(l.digest); out(status('Download complete', id)); return; }
   out(bytes('Downloading', id, 0, l.size));
   const body = await fetchBlob(s, l.digest, signal);
-  const counted = body.pipe(counter((n) => out(bytes('Downloading', id, n, l.size))));
-  body.on('error', (e) => counted.destroy(e));
+  const counted = counter((n) => out(bytes('Downloading', id, n, l.size)));
   counted.on('end', () => out(status('Verifying Checksum', id)));
-  await deps.store.writeBlob(l.digest, l.size, counted);
+  // A registry that closes mid-blob fails the pipeline: the temp file goes, nothing is named.
+  const written = lease.writeBlob(l.digest, l.size, counted);
+  await Promise.all([pipeline(body, counted).catch((e) => { counted.destroy(e); throw e; }), written]);
   out(status('Download complete', id));
 }
 
@@ -191,6 +220,7 @@ export async function pullImage(deps: DistributionDeps, opts: PullOptions): Prom
   const out = throttled(opts.progress);
   try {
     const s = await openSession(endpointsFor(ref.domain, deps.config), opts.auth, ref.path, ['pull']);
+    s.signal = opts.signal;
     if (!ref.tag && !ref.digest) {
       const tags = await listTags(s, opts.signal);
       if (!tags.length) throw new NotFound(`repository ${familiarName(ref.name)} not found: name unknown: repository name not known to registry`);

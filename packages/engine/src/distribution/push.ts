@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { NotFound } from '@berth/shared';
 import { familiarName, formatReference, parseStored, type Reference } from '@berth/shared/reference';
@@ -111,7 +112,9 @@ async function pushLayer(deps: DistributionDeps, s: RegistrySession, chainId: st
   const url = await startUpload(s);
   let pushed: PushedLayer;
   if (stored && (await deps.store.hasBlob(stored.digest))) {
-    const src = deps.store.readBlob(stored.digest).pipe(meter((n) => out(bytes('Pushing', id, n, stored.size))));
+    const src = meter((n) => out(bytes('Pushing', id, n, stored.size)));
+    // The upload going away (an abort, a registry error) closes the blob file too.
+    pipeline(deps.store.readBlob(stored.digest), src).catch((e) => src.destroy(e));
     await putBlob(s, url, stored.digest, src, stored.size);
     pushed = { mediaType: MT.dockerLayerGzip, size: stored.size, digest: stored.digest };
   } else {
@@ -119,10 +122,8 @@ async function pushLayer(deps: DistributionDeps, s: RegistrySession, chainId: st
     const hash = createHash('sha256');
     let size = 0;
     const tar = await deps.store.layerTar(chainId);
-    const gz = tar.pipe(meter((n) => out(bytes('Pushing', id, n, info.size)))).pipe(createGzip({ level: 6 }));
-    tar.on('error', (e) => gz.destroy(e));
-    const counted = gz.pipe(new Transform({ transform(c: Buffer, _e, cb) { hash.update(c); size += c.length; cb(null, c); } }));
-    gz.on('error', (e) => counted.destroy(e));
+    const counted = new Transform({ transform(c: Buffer, _e, cb) { hash.update(c); size += c.length; cb(null, c); } });
+    pipeline(tar, meter((n) => out(bytes('Pushing', id, n, info.size))), createGzip({ level: 6 }), counted).catch((e) => counted.destroy(e));
     const res = await s.fetch('PATCH', '', { url, headers: { 'content-type': 'application/octet-stream' }, body: counted });
     await res.body.dump();
     if (res.statusCode !== 202 && res.statusCode !== 204) throw await registryError(res, 'upload');
@@ -186,7 +187,9 @@ export async function pushImage(deps: DistributionDeps, opts: PushOptions): Prom
   }
   try {
     const s = await openSession(endpointsFor(ref.domain, deps.config, true), opts.auth, ref.path, ['pull', 'push']);
+    s.signal = opts.signal; // the client going away stops the push
     for (const t of targets) {
+      opts.signal?.throwIfAborted();
       await pushTag(deps, s, ref.name, t.tag, t.id, out);
       out.flush();
     }

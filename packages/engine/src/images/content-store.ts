@@ -5,7 +5,10 @@
  *
  *   <root>/
  *     blobs/sha256/<hex>       committed blobs, read-only (0444)
- *     blobs/sha256/.tmp-*      ingests in flight; removed at start
+ *     blobs/sha256/.tmp-*      ingests in flight (removed as soon as one fails, and at start)
+ *
+ * Blobs an operation in flight will refer to are leased (images/lease.ts): garbage collection
+ * leaves them alone until the operation commits its image or gives up.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -13,12 +16,19 @@ import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidArgument, NotFound } from '@berth/shared';
-import { digestHex, removeTemps, tmpName } from './fsutil.js';
+import { digestHex } from './fsutil.js';
+import { removeTemps, tmpName } from '../storage/atomic.js';
 
-export interface BlobInfo { digest: string; size: number }
+export interface BlobInfo {
+  digest: string;
+  size: number;
+  /** This ingest named the blob (it was not in the store before). */
+  created?: boolean;
+}
 
 export class ContentStore {
   readonly dir: string;
+  private readonly leases = new Map<string, number>();
 
   constructor(root: string) {
     this.dir = path.join(root, 'blobs', 'sha256');
@@ -76,9 +86,9 @@ export class ContentStore {
       const digest = `sha256:${hash.digest('hex')}`;
       if (opts.expected && opts.expected !== digest) throw new InvalidArgument(`digest mismatch: expected ${opts.expected}, got ${digest}`);
       if (opts.expectedSize !== undefined && opts.expectedSize !== size) throw new InvalidArgument(`size mismatch for ${digest}: expected ${opts.expectedSize}, got ${size}`);
-      if (this.has(digest)) await fs.promises.rm(tmp, { force: true });
-      else await fs.promises.rename(tmp, this.path(digest));
-      return { digest, size };
+      if (this.has(digest)) { await fs.promises.rm(tmp, { force: true }); return { digest, size, created: false }; }
+      await fs.promises.rename(tmp, this.path(digest));
+      return { digest, size, created: true };
     } catch (e) {
       await fs.promises.rm(tmp, { force: true });
       throw e;
@@ -95,11 +105,27 @@ export class ContentStore {
     await fs.promises.rm(this.path(digest), { force: true });
   }
 
-  /** Delete every blob not in `keep` (start-up garbage collection). */
+  /** Keep a blob from garbage collection until the returned release is called. */
+  lease(digest: string): () => void {
+    this.leases.set(digest, (this.leases.get(digest) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const n = (this.leases.get(digest) ?? 1) - 1;
+      if (n <= 0) this.leases.delete(digest); else this.leases.set(digest, n);
+    };
+  }
+
+  isLeased(digest: string): boolean {
+    return (this.leases.get(digest) ?? 0) > 0;
+  }
+
+  /** Delete every blob not in `keep` and not leased. */
   async gc(keep: Set<string>): Promise<string[]> {
     const removed: string[] = [];
     for (const d of this.list()) {
-      if (!keep.has(d)) { await this.remove(d); removed.push(d); }
+      if (!keep.has(d) && !this.isLeased(d)) { await this.remove(d); removed.push(d); }
     }
     return removed;
   }

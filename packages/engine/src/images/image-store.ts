@@ -14,7 +14,8 @@ import { InvalidArgument, NotFound } from '@berth/shared';
 import type { ImageConfig } from './types.js';
 import type { ContentStore } from './content-store.js';
 import type { LayerBlob } from './layer-store.js';
-import { chainIDs, digestHex, removeTemps, sha256, writeAtomic } from './fsutil.js';
+import { chainIDs, digestHex, sha256 } from './fsutil.js';
+import { removeTemps, writeAtomic } from '../storage/atomic.js';
 
 export interface ImageMeta {
   parent?: string;
@@ -65,18 +66,30 @@ export class ImageStore {
   async create(configBytes: Buffer, meta: ImageMeta = {}): Promise<StoredImage> {
     const id = sha256(configBytes);
     ImageStore.parseConfig(configBytes);
-    if (!this.content.has(id)) await this.content.put(configBytes, id);
+    const put = this.content.has(id) ? undefined : await this.content.put(configBytes, id);
     const existing = this.images.get(id);
     if (existing) {
       // Loading again: keep the first parent, learn layer blobs.
-      existing.meta.layerBlobs = { ...meta.layerBlobs, ...existing.meta.layerBlobs };
-      await this.saveMeta(existing);
+      const learned = { ...meta.layerBlobs, ...existing.meta.layerBlobs };
+      await this.saveMeta({ ...existing, meta: { ...existing.meta, layerBlobs: learned } });
+      existing.meta.layerBlobs = learned;
       return existing;
     }
     const img = build(id, configBytes, meta);
-    await this.saveMeta(img);
+    try {
+      await this.saveMeta(img);
+    } catch (e) {
+      // No image: the config blob this put there goes too (unless another commit of it got there first).
+      if (put?.created && !this.images.has(id)) await this.content.remove(id);
+      throw e;
+    }
     this.images.set(id, img);
     return img;
+  }
+
+  /** The ID an image with these config bytes has. */
+  static idOf(configBytes: Buffer): string {
+    return sha256(configBytes);
   }
 
   private async saveMeta(img: StoredImage): Promise<void> {

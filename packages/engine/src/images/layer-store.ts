@@ -16,7 +16,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { NotFound } from '@berth/shared';
-import { digestHex, removeTemps, sha256, tmpName, writeAtomic } from './fsutil.js';
+import { digestHex, sha256 } from './fsutil.js';
+import { removeTemps, tmpName, writeAtomic } from '../storage/atomic.js';
 
 /** The tar a layer came from, kept in the content store so save/push are byte-exact. */
 export interface LayerBlob { digest: string; mediaType: string; size: number }
@@ -136,6 +137,32 @@ export class LayerStore {
     return (this.holds.get(chainID) ?? 0) > 0;
   }
 
+  /** Whether the layer is whole and named (not only being extracted). */
+  has(chainID: string): boolean {
+    return this.layers.has(chainID);
+  }
+
+  /**
+   * Remove the layers `chainIDs` (children first) unless an image uses them, an operation holds
+   * them, or another layer is built on them: what a failed operation created.
+   */
+  async discard(chainIDs: string[], referenced: Set<string>): Promise<void> {
+    for (const chainID of [...chainIDs].reverse()) {
+      const rec = this.layers.get(chainID);
+      if (!rec || referenced.has(chainID) || this.isHeld(chainID) || this.inflight.has(chainID)) continue;
+      if ([...this.layers.values()].some((l) => l.parent === chainID)) continue;
+      await this.removeLayer(rec);
+    }
+  }
+
+  private async removeLayer(rec: LayerRecord): Promise<void> {
+    this.layers.delete(rec.chainID);
+    const dir = path.join(this.dir, digestHex(rec.chainID));
+    const doomed = tmpName(this.dir, 'rm');
+    await fs.promises.rename(dir, doomed);
+    await fs.promises.rm(doomed, { recursive: true, force: true });
+  }
+
   /**
    * Remove every layer not in `referenced` (the chainIDs images use, with their parents) and not
    * held. Returns the removed records.
@@ -144,11 +171,7 @@ export class LayerStore {
     const removed: LayerRecord[] = [];
     for (const rec of [...this.layers.values()]) {
       if (referenced.has(rec.chainID) || this.isHeld(rec.chainID) || this.inflight.has(rec.chainID)) continue;
-      this.layers.delete(rec.chainID);
-      const dir = path.join(this.dir, digestHex(rec.chainID));
-      const doomed = tmpName(this.dir, 'rm');
-      await fs.promises.rename(dir, doomed);
-      await fs.promises.rm(doomed, { recursive: true, force: true });
+      await this.removeLayer(rec);
       removed.push(rec);
     }
     return removed;

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatReference, type Reference } from '@berth/shared/reference';
-import { writeAtomic } from './fsutil.js';
+import { removeTemps, writeAtomic } from '../storage/atomic.js';
 
 export class ReferenceStore {
   private readonly file: string;
@@ -21,6 +21,7 @@ export class ReferenceStore {
       const doc = JSON.parse(fs.readFileSync(this.file, 'utf8')) as { Refs?: Record<string, string> };
       this.refs = new Map(Object.entries(doc.Refs ?? {}));
     } catch { /* none yet */ }
+    removeTemps(root);
   }
 
   get(ref: Reference | string): string | undefined {
@@ -32,7 +33,13 @@ export class ReferenceStore {
     const key = formatReference(ref);
     const old = this.refs.get(key);
     this.refs.set(key, id);
-    await this.save();
+    try {
+      await this.save();
+    } catch (e) {
+      // Not on disk (a full disk): not in memory either.
+      if (this.refs.get(key) === id) { if (old === undefined) this.refs.delete(key); else this.refs.set(key, old); }
+      throw e;
+    }
     return old;
   }
 

@@ -29,6 +29,7 @@ import { ImageStore, type ImageMeta, type StoredImage } from './image-store.js';
 import { ReferenceStore } from './reference-store.js';
 import { extractLayerFile } from './native.js';
 import { imageHistory, imageInspect, imageSummary } from './views.js';
+import { ImageLease } from './lease.js';
 import { checkFilters, createdSecs, danglingFilter, labelsMatch, referenceMatches } from './filters.js';
 import type { ImageInUse, ImageLookup, ImageRecord, ImageUser } from './types.js';
 
@@ -322,6 +323,15 @@ export class ImageService implements ImageLookup {
     return this.layers.hold(chainIDs);
   }
 
+  /** A lease for one operation that adds to the stores (images/lease.ts). */
+  lease(): ImageLease {
+    return new ImageLease(this);
+  }
+
+  chainID(parent: string | null, diffID: string): string {
+    return LayerStore.chainID(parent, diffID);
+  }
+
   /**
    * Make sure layer `diffID` exists on top of `parent`, extracting it from the blob `blobDigest`
    * in the content store when it does not. The blob's uncompressed digest must equal `diffID`.
@@ -347,15 +357,30 @@ export class ImageService implements ImageLookup {
     if (opts.parent && !this.images.get(opts.parent)) throw new NotFound(`parent image ${opts.parent} not found`);
     const meta: ImageMeta = { layerBlobs: opts.layerBlobs };
     if (opts.parent) meta.parent = opts.parent;
+    const existed = !!this.images.get(ImageStore.idOf(opts.config));
     const image = await this.images.create(opts.config, meta);
     const moved: { ref: string; oldId: string }[] = [];
-    for (const r of opts.refs ?? []) {
-      const ref = typeof r === 'string' ? parseRef(() => parseNormalizedNamed(r)) : r;
-      if (!ref.tag && !ref.digest) ref.tag = 'latest';
-      const old = await this.refs.set(ref, image.id);
-      if (old && old !== image.id) moved.push({ ref: familiarString(ref), oldId: old });
+    const set: Reference[] = [];
+    try {
+      for (const r of opts.refs ?? []) {
+        const ref = typeof r === 'string' ? parseRef(() => parseNormalizedNamed(r)) : r;
+        if (!ref.tag && !ref.digest) ref.tag = 'latest';
+        const old = await this.refs.set(ref, image.id);
+        set.push(ref);
+        if (old && old !== image.id) moved.push({ ref: familiarString(ref), oldId: old });
+      }
+      if (opts.refs?.length) await this.images.setLastTagTime(image.id);
+    } catch (e) {
+      // Half a commit is none: an image this commit made goes again (its tags with it).
+      if (!existed) {
+        for (const ref of set) await this.refs.delete(ref).catch(() => undefined);
+        if (!this.refs.refsOf(image.id).length) {
+          await this.images.delete(image.id).catch(() => undefined);
+          await this.discardBlobs([image.id]).catch(() => undefined); // its config
+        }
+      }
+      throw e;
     }
-    if (opts.refs?.length) await this.images.setLastTagTime(image.id);
     return { image, moved };
   }
 
@@ -388,10 +413,16 @@ export class ImageService implements ImageLookup {
     return set;
   }
 
-  /** Remove these blobs unless something refers to them (a failed import/load's leftovers). */
+  /** Remove these blobs unless something refers to them or an operation in flight leases them. */
   async discardBlobs(digests: Iterable<string>): Promise<void> {
     const keep = this.referencedBlobs();
-    for (const d of digests) if (!keep.has(d)) await this.content.remove(d);
+    for (const d of digests) if (!keep.has(d) && !this.content.isLeased(d)) await this.content.remove(d);
+  }
+
+  /** What a failed operation created: its layers (unless used or held), then its blobs (unless referred to or leased). */
+  async discard(created: { blobs: string[]; layers: string[] }): Promise<void> {
+    await this.layers.discard(created.layers, this.referencedLayers());
+    await this.discardBlobs(created.blobs);
   }
 
   /** Remove layers no image uses and blobs nothing refers to (held layers stay). */

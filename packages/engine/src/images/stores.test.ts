@@ -9,6 +9,7 @@ import { ContentStore } from './content-store.js';
 import { ImageService } from './service.js';
 import { sha256, chainIDs } from './fsutil.js';
 import { makeTar } from './test-tar.js';
+import { withLease } from './lease.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-stores-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -20,7 +21,8 @@ test('content store: ingest verifies the digest before naming the blob', async (
   const cs = new ContentStore(dir);
   const data = Buffer.from('hello blob');
   const info = await cs.ingest(Readable.from([data]), { expected: sha256(data) });
-  assert.deepEqual(info, { digest: sha256(data), size: data.length });
+  assert.deepEqual(info, { digest: sha256(data), size: data.length, created: true });
+  assert.equal((await cs.ingest(Readable.from([data]))).created, false, 'a blob already there is not created again');
   assert.ok(cs.has(info.digest));
   assert.deepEqual(await cs.read(info.digest), data);
   await assert.rejects(cs.ingest(Readable.from([Buffer.from('other')]), { expected: sha256(data).replace(/.$/, '0') }), /digest mismatch/);
@@ -124,4 +126,51 @@ test('lookup: tags, full and short IDs, digests, Docker\'s errors', async () => 
   await svc.tag(img.id, 'other', 'v2');
   assert.deepEqual((await svc.get('other:v2')).repoTags.sort(), ['localhost:5000/a/b:c', 'other:v2']);
   await assert.rejects(svc.tag(img.id, 'bad name'), { message: 'invalid reference format' });
+});
+
+test('leases: what an operation adds is kept from garbage collection while it runs, and goes with it when it fails', async () => {
+  const svc = await ImageService.open(fresh());
+  const tar = await makeTar([{ name: 'f', content: 'leased' }]);
+  const diffID = sha256(tar);
+  // In flight: an rmi's collection meanwhile leaves the blob and its layer alone.
+  const lease = svc.lease();
+  const { digest } = await lease.ingest(Readable.from([tar]));
+  const { chainID } = await lease.applyLayerBlob(null, diffID, digest);
+  await svc.collectGarbage();
+  assert.ok(svc.content.has(digest));
+  assert.ok(svc.layers.get(chainID));
+  // Given up: both go at once, not at the next start.
+  await lease.end();
+  assert.ok(!svc.content.has(digest));
+  assert.equal(svc.layers.get(chainID), undefined);
+  assert.deepEqual(fs.readdirSync(path.join(svc.root, 'layers')), []);
+  // Committed: kept. A blob that was there before a failed operation stays too.
+  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [diffID] } }));
+  const img = await withLease(svc, async (l) => {
+    const b = await l.ingest(Readable.from([tar]));
+    const r = await l.applyLayerBlob(null, diffID, b.digest);
+    return (await svc.commit({ config, layerBlobs: { [diffID]: r.blob }, refs: ['kept'] })).image;
+  });
+  assert.ok(svc.content.has(digest));
+  await assert.rejects(withLease(svc, async (l) => {
+    await l.ingest(Readable.from([tar]));
+    await l.ingest(Readable.from([Buffer.from('new and unused')]));
+    throw new Error('failed later');
+  }), /failed later/);
+  assert.ok(svc.content.has(digest), 'a blob the failed operation did not create stays');
+  assert.deepEqual(svc.content.list().sort(), [digest, img.id].sort(), 'the blob it created is gone');
+});
+
+test('a commit whose tag cannot be written leaves no image', async () => {
+  const svc = await ImageService.open(fresh());
+  const tar = await makeTar([{ name: 'f', content: 'z' }]);
+  const { digest } = await svc.content.put(tar);
+  const { blob } = await svc.applyLayerBlob(null, sha256(tar), digest);
+  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [sha256(tar)] } }));
+  const set = svc.refs.set.bind(svc.refs);
+  svc.refs.set = async () => { throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28 }); };
+  await assert.rejects(svc.commit({ config, layerBlobs: { [sha256(tar)]: blob }, refs: ['full:disk'] }), /no space left/);
+  svc.refs.set = set;
+  assert.equal(svc.count(), 0);
+  assert.ok(!svc.content.has(sha256(config)), 'the config blob went with it');
 });

@@ -22,6 +22,7 @@ import { hostResolvConf, renderHosts, renderResolvConf, usableNameservers } from
 import { inspectPorts, portRequests, type PortMapping } from './ports.js';
 import { bindHostPort, joinHostPort } from './host-ports.js';
 import type { PortForward } from '../runtime/monitor.js';
+import { writeAtomicSync } from '../storage/atomic.js';
 import type { ContainerLookup, EndpointSettings, NetworkRecord, NetworkSettings } from './types.js';
 
 export const DEFAULT_BRIDGE = 'berth0';
@@ -626,8 +627,8 @@ export class NetworkService {
   }
 
   private writeFiles(c: ContainerRef, f: { hosts: string; resolv: string }): void {
-    if (c.rec.HostsPath) writeFile(c.rec.HostsPath, f.hosts);
-    if (c.rec.ResolvConfPath) writeFile(c.rec.ResolvConfPath, f.resolv);
+    if (c.rec.HostsPath) writeAtomicSync(c.rec.HostsPath, f.hosts, { durable: false, mode: 0o644 });
+    if (c.rec.ResolvConfPath) writeAtomicSync(c.rec.ResolvConfPath, f.resolv, { durable: false, mode: 0o644 });
   }
 
   /** After the container stopped: endpoints, rules and the netns go; the IPs and host ports are free again (the monitor closed the sockets). */
@@ -641,7 +642,12 @@ export class NetworkService {
     for (const ep of Object.values(st.endpoints ?? {})) if (ep.hostVeth) deleteLink(ep.hostVeth);
     if (st.netnsPath) { try { netlink().netnsDelete(st.netnsPath); } catch (e) { log.warn('netns removal failed', { error: String(e) }); } }
     this.clearRuntime(st);
-    if (this.ctrs.has(st.id)) this.store.saveContainer(st);
+    // The runtime part is gone whether or not this lands on disk (start reconciles a stale netns path).
+    try {
+      if (this.ctrs.has(st.id)) this.store.saveContainer(st);
+    } catch (e) {
+      log.warn('network state of a stopped container not saved', { id: st.id, error: String(e) });
+    }
     await this.applyRules();
   }
 
@@ -698,10 +704,4 @@ function closeForwards(forwards: PortForward[]): void {
 
 function readOr(file: string, fallback: string): string {
   try { return fs.readFileSync(file, 'utf8'); } catch { return fallback; }
-}
-
-function writeFile(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text, { mode: 0o644 });
-  fs.renameSync(tmp, file);
 }

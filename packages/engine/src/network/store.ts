@@ -6,10 +6,11 @@
  *     containers/<id>.json    ContainerNet: the container's endpoint configs and, while it
  *                             runs, its netns, endpoints and published ports
  *
- * Files are written atomically (temp, fsync, rename).
+ * Files are written atomically (storage/atomic.ts: temp, fsync, rename).
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { removeTemps, writeAtomicSync } from '../storage/atomic.js';
 import type { EndpointSettings, NetworkRecord } from './types.js';
 import type { PortMapping } from './ports.js';
 
@@ -39,18 +40,6 @@ export interface ContainerNet {
   hostname?: string;
 }
 
-function writeAtomic(file: string, value: unknown): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(tmp, 'w', 0o600);
-  try {
-    fs.writeSync(fd, JSON.stringify(value));
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-}
-
 function readAll<T>(dir: string): T[] {
   const out: T[] = [];
   for (const f of fs.readdirSync(dir)) {
@@ -69,13 +58,15 @@ export class NetworkStore {
     this.ctrDir = path.join(root, 'containers');
     fs.mkdirSync(this.netDir, { recursive: true, mode: 0o700 });
     fs.mkdirSync(this.ctrDir, { recursive: true, mode: 0o700 });
+    removeTemps(this.netDir);
+    removeTemps(this.ctrDir);
   }
 
   networks(): NetworkRecord[] { return readAll<NetworkRecord>(this.netDir); }
-  saveNetwork(n: NetworkRecord): void { writeAtomic(path.join(this.netDir, `${n.Id}.json`), n); }
+  saveNetwork(n: NetworkRecord): void { writeAtomicSync(path.join(this.netDir, `${n.Id}.json`), JSON.stringify(n)); }
   deleteNetwork(id: string): void { fs.rmSync(path.join(this.netDir, `${id}.json`), { force: true }); }
 
   containers(): ContainerNet[] { return readAll<ContainerNet>(this.ctrDir); }
-  saveContainer(c: ContainerNet): void { writeAtomic(path.join(this.ctrDir, `${c.id}.json`), c); }
+  saveContainer(c: ContainerNet): void { writeAtomicSync(path.join(this.ctrDir, `${c.id}.json`), JSON.stringify(c)); }
   deleteContainer(id: string): void { fs.rmSync(path.join(this.ctrDir, `${id}.json`), { force: true }); }
 }

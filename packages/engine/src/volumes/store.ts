@@ -9,6 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { removeTemps, writeAtomicSync } from '../storage/atomic.js';
 
 export interface VolumeMeta {
   Name: string;
@@ -28,6 +29,7 @@ export class VolumeStore {
     fs.mkdirSync(this.root, { recursive: true, mode: 0o701 });
     for (const name of fs.readdirSync(this.root)) {
       try {
+        removeTemps(this.dir(name));
         const meta = JSON.parse(fs.readFileSync(path.join(this.root, name, 'meta.json'), 'utf8')) as VolumeMeta;
         if (meta.Name === name) this.metas.set(name, meta);
       } catch {
@@ -44,7 +46,7 @@ export class VolumeStore {
   create(meta: VolumeMeta): void {
     fs.mkdirSync(this.dir(meta.Name), { recursive: true, mode: 0o701 });
     fs.mkdirSync(this.dataDir(meta.Name), { recursive: true, mode: 0o755 });
-    writeAtomic(path.join(this.dir(meta.Name), 'meta.json'), JSON.stringify(meta));
+    writeAtomicSync(path.join(this.dir(meta.Name), 'meta.json'), JSON.stringify(meta));
     this.metas.set(meta.Name, meta);
   }
 
@@ -54,18 +56,6 @@ export class VolumeStore {
     this.metas.delete(name);
     fs.rmSync(this.dir(name), { recursive: true, force: true });
   }
-}
-
-export function writeAtomic(file: string, data: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  const fd = fs.openSync(tmp, 'w', 0o600);
-  try {
-    fs.writeSync(fd, data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
 }
 
 /** Go's time.RFC3339 of a date in the host's zone: "2024-05-01T10:00:00+02:00" or "…Z" in UTC. */

@@ -4,11 +4,13 @@
  * tag) are plain HTTP errors as Docker answers them; later ones are `errorDetail` lines.
  * /build/prune and /build/cancel as the API has them.
  */
+import type { Readable } from 'node:stream';
 import { InvalidArgument, errorMessage } from '@berth/shared';
 import { post, type RequestContext, type Route } from '../router.js';
 import { boolParam, intParam, sendJson, sendStatus } from '../http-util.js';
 import { jsonQueryParam } from '../request-body.js';
 import { StepError } from '../../build/builder.js';
+import { requestBody } from '../body-stream.js';
 import type { BuildRequest, BuildService } from '../../build/service.js';
 
 function jsonParam<T>(q: URLSearchParams, name: string, def: T): T {
@@ -33,6 +35,7 @@ export function buildRequest(q: URLSearchParams): BuildRequest {
     forceRm,
     target: q.get('target') || undefined,
     quiet: boolParam(q, 'q'),
+    remote: q.get('remote') || undefined,
     host: {
       NetworkMode: q.get('networkmode') && q.get('networkmode') !== 'default' ? q.get('networkmode')! : 'bridge',
       ExtraHosts: extraHosts,
@@ -49,22 +52,27 @@ export function buildRequest(q: URLSearchParams): BuildRequest {
 }
 
 export function buildRouter(svc: BuildService): Route[] {
-  const build = async ({ req, res, query }: RequestContext) => {
+  const build = async ({ req, res, query, signal }: RequestContext) => {
     const opts = buildRequest(query);
     svc.validate(opts);
     let started = false;
-    let gone = false;
-    res.on('close', () => { gone = !res.writableFinished; });
     const send = (msg: unknown) => {
+      if (res.destroyed || res.writableEnded) return; // the client went away: the build is being cancelled
       if (!started) { res.writeHead(200, { 'Content-Type': 'application/json' }); started = true; }
       res.write(JSON.stringify(msg) + '\r\n');
     };
+    // With a remote context the body is not read; else it is the context, read through a stream
+    // that ends early when the client hangs up mid-upload (the short tar then fails the build).
+    let context: Readable = req;
+    if (opts.remote) req.resume();
+    else context = requestBody(req, { endOnHangUp: true });
     try {
-      await svc.build(opts, req, {
+      await svc.build(opts, context, {
         out: (text) => send({ stream: text }),
         aux: (aux) => send({ aux }),
         progress: (msg) => send(msg),
-        cancelled: () => gone,
+        cancelled: () => signal.aborted,
+        signal,
       });
     } catch (e) {
       if (!started) throw e;

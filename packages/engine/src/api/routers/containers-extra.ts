@@ -5,6 +5,7 @@
 import { get, head, post, put, type Route } from '../router.js';
 import { boolParam, sendJson, sendStatus } from '../http-util.js';
 import { readJsonBody } from '../request-body.js';
+import { requestBody } from '../body-stream.js';
 import type { ContainerService } from '../../containers/service.js';
 import type { ImageService } from '../../images/service.js';
 import { commitContainer, containerChanges } from '../../containers/commit.js';
@@ -45,7 +46,7 @@ export function containersExtraRouter({ containers: svc, images }: ContainersExt
       });
     }),
     put('/containers/:id/archive', async ({ req, res, params, query }) => {
-      await putContainerArchive(svc, params.id!, query.get('path'), req, {
+      await putContainerArchive(svc, params.id!, query.get('path'), requestBody(req), {
         noOverwriteDirNonDir: boolParam(query, 'noOverwriteDirNonDir'), copyUIDGID: boolParam(query, 'copyUIDGID'),
       });
       sendStatus(res, 200);

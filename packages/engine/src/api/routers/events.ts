@@ -1,4 +1,8 @@
-/** GET /events: replay from the ring (since/until), then stream live events as JSON lines. */
+/**
+ * GET /events: replay from the ring (since/until), then stream live events as JSON lines. A
+ * subscriber that stops reading loses events past a few MB of backlog rather than growing the
+ * daemon's memory without bound (dockerd's publisher drops them for slow subscribers too).
+ */
 import { InvalidArgument } from '@berth/shared';
 import { get, type Route } from '../router.js';
 import { filtersParam } from '../http-util.js';
@@ -14,6 +18,9 @@ export function timestampParam(q: URLSearchParams, name: string): bigint {
   return BigInt(m[1]!) * 1_000_000_000n + BigInt((m[2] ?? '').padEnd(9, '0') || '0');
 }
 
+/** Bytes of unread events a subscriber may have queued before new ones are dropped for it. */
+const BACKLOG_LIMIT = 4 * 1024 * 1024;
+
 export function eventsRouter(events: EventsService): Route[] {
   return [
     get('/events', async ({ res, query }) => {
@@ -27,15 +34,22 @@ export function eventsRouter(events: EventsService): Route[] {
       const onlyPast = until !== 0n && until < nowNs;
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.flushHeaders();
-      const write = (m: Parameters<typeof encodeEvent>[0]) => { res.write(encodeEvent(m) + '\n'); };
+      const write = (m: Parameters<typeof encodeEvent>[0]) => {
+        if (res.destroyed || res.writableEnded || res.writableLength > BACKLOG_LIMIT) return;
+        res.write(encodeEvent(m) + '\n');
+      };
       const sub = events.subscribe(filter, since, until, write);
       for (const m of sub.past) write(m);
       if (onlyPast) { sub.close(); res.end(); return; }
-      await new Promise<void>((resolve) => {
-        const timer = until !== 0n ? setTimeout(resolve, Number((until - nowNs) / 1_000_000n) + 1) : undefined;
-        res.on('close', () => { clearTimeout(timer); resolve(); });
-      });
-      sub.close();
+      try {
+        await new Promise<void>((resolve) => {
+          const timer = until !== 0n ? setTimeout(resolve, Number((until - nowNs) / 1_000_000n) + 1) : undefined;
+          if (res.destroyed) resolve();
+          res.on('close', () => { clearTimeout(timer); resolve(); });
+        });
+      } finally {
+        sub.close();
+      }
       res.end();
     }),
   ];

@@ -17,8 +17,14 @@ async function hijackBody(ctx: HijackContext): Promise<{ body: StartBody; consum
   let buf = ctx.head;
   while (buf.length < len) {
     const chunk: Buffer = await new Promise((resolve, reject) => {
-      ctx.socket.once('data', resolve);
-      ctx.socket.once('error', reject);
+      const gone = () => { cleanup(); reject(new InvalidArgument('the connection closed before the request body')); };
+      const data = (c: Buffer) => { cleanup(); resolve(c); };
+      const cleanup = () => { ctx.socket.off('data', data); ctx.socket.off('error', gone); ctx.socket.off('end', gone); ctx.socket.off('close', gone); };
+      ctx.socket.on('data', data);
+      ctx.socket.once('error', gone);
+      ctx.socket.once('end', gone);
+      ctx.socket.once('close', gone);
+      if (ctx.socket.destroyed) gone();
     });
     buf = Buffer.concat([buf, chunk]);
   }
@@ -46,7 +52,7 @@ export function execRouter(execs: ExecService): Route[] {
         else s.end();
         return;
       }
-      await execs.start(ctx.params.id!, { detach: false, tty: body.Tty, consoleSize: body.ConsoleSize ?? null }, open);
+      await execs.start(ctx.params.id!, { detach: false, tty: body.Tty, consoleSize: body.ConsoleSize ?? null }, open, ctx.signal);
     }),
     post('/exec/:id/resize', ({ res, params, query }) => {
       execs.resize(params.id!, intParam(query, 'h') ?? 0, intParam(query, 'w') ?? 0);

@@ -4,7 +4,7 @@
  * wildcard whose last segment picks the action. Pull (create?fromImage) and push belong to
  * the distribution side and come in as `extra` handlers.
  */
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { InvalidArgument, NotFound, errorMessage } from '@berth/shared';
 import { get, post, del, type Handler, type RequestContext, type Route } from '../router.js';
 import { boolParam, filtersParam, sendJson, sendStatus, startJsonStream } from '../http-util.js';
@@ -12,6 +12,8 @@ import type { ImageService } from '../../images/service.js';
 import { importImage, checkImportOptions } from '../../images/archive/import.js';
 import { loadImages } from '../../images/archive/load.js';
 import { resolveForSave, saveImages } from '../../images/archive/save.js';
+import { requestBody } from '../body-stream.js';
+import { download } from '../../download.js';
 
 export interface ImagesRouterExtras {
   /** POST /images/create?fromImage=… */
@@ -63,21 +65,22 @@ export function imagesRouter(svc: ImageService, extra: ImagesRouterExtras): Rout
       changes: q.getAll('changes'), source: fromSrc,
     };
     checkImportOptions(opts);
-    let body: Readable = ctx.req;
+    let body: Readable;
     if (fromSrc !== '-') {
       let url: URL;
       try { url = new URL(/^[a-z]+:\/\//i.test(fromSrc) ? fromSrc : `http://${fromSrc}`); } catch { throw new InvalidArgument(`invalid URL: ${fromSrc}`); }
-      const r = await fetch(url).catch((e: Error) => { throw new InvalidArgument(`error downloading ${fromSrc}: ${e.message}`); });
-      if (!r.ok || !r.body) throw new InvalidArgument(`error downloading ${fromSrc}: ${r.status} ${r.statusText}`);
-      body = Readable.fromWeb(r.body as import('node:stream/web').ReadableStream);
+      body = (await download(url.toString(), ctx.signal)).body;
       ctx.req.resume();
+    } else {
+      body = requestBody(ctx.req);
     }
     const send = startJsonStream(ctx.res);
     if (fromSrc !== '-') send({ status: `Downloading from ${fromSrc}` });
     try {
-      const id = await importImage(svc, body, opts);
+      const id = await importImage(svc, body, { ...opts, signal: ctx.signal });
       send({ status: id });
     } catch (e) {
+      body.destroy();
       send(errorLine(e));
     }
     ctx.res.end();
@@ -86,7 +89,7 @@ export function imagesRouter(svc: ImageService, extra: ImagesRouterExtras): Rout
   const load: Handler = async (ctx) => {
     const send = startJsonStream(ctx.res);
     try {
-      await loadImages(svc, ctx.req, (line) => send({ stream: `${line}\n` }));
+      await loadImages(svc, requestBody(ctx.req), (line) => send({ stream: `${line}\n` }), ctx.signal);
     } catch (e) {
       send(errorLine(e));
     }

@@ -5,6 +5,7 @@ import { parseRef, type ImageService } from '../service.js';
 import { applyChanges } from './changes.js';
 import { uncompressedDigestOf } from './blob-digest.js';
 import type { ImageConfig } from '../types.js';
+import { withLease } from '../lease.js';
 
 export interface ImportOptions {
   /** repo[:tag] to tag the result with (optional). */
@@ -15,6 +16,8 @@ export interface ImportOptions {
   /** What the history comment names as the source ("-" for a request body, else the URL). */
   source: string;
   platform?: { architecture: string; os: string };
+  /** The client went away: stop before committing (what was added goes). */
+  signal?: AbortSignal;
 }
 
 /** Validate the options before any byte is read (bad input is a 400, not a stream error). */
@@ -24,12 +27,15 @@ export function checkImportOptions(opts: ImportOptions): Reference | undefined {
   return parseRef(() => { parseNormalizedNamed(opts.repo!); return withTag(opts.repo!, opts.tag); });
 }
 
+/** Import a rootfs tar; on any failure nothing of it stays (no blob, no layer, no image). */
 export async function importImage(svc: ImageService, src: Readable, opts: ImportOptions): Promise<string> {
   const ref = checkImportOptions(opts);
-  const { digest } = await svc.content.ingest(src);
-  try {
+  return withLease(svc, async (lease) => {
+    const { digest } = await lease.ingest(src);
     const diffID = await uncompressedDigestOf(svc, digest);
-    const { blob } = await svc.applyLayerBlob(null, diffID, digest);
+    opts.signal?.throwIfAborted();
+    const { blob } = await lease.applyLayerBlob(null, diffID, digest);
+    opts.signal?.throwIfAborted();
     const created = new Date().toISOString();
     const comment = opts.message || `Imported from ${opts.source}`;
     const config: ImageConfig = {
@@ -43,8 +49,5 @@ export async function importImage(svc: ImageService, src: Readable, opts: Import
     };
     const { image } = await svc.commit({ config: Buffer.from(JSON.stringify(config)), layerBlobs: { [diffID]: blob }, refs: ref ? [ref] : [] });
     return image.id;
-  } catch (e) {
-    await svc.discardBlobs([digest]);
-    throw e;
-  }
+  });
 }

@@ -12,6 +12,7 @@ import type { LayerBlob } from '../layer-store.js';
 import { ImageStore } from '../image-store.js';
 import { chainIDs } from '../fsutil.js';
 import { readArchive, type ArchiveFiles } from './read-archive.js';
+import { withLease } from '../lease.js';
 
 interface ImageToLoad { config: Buffer; layers: string[]; refs: Reference[] }
 
@@ -93,11 +94,15 @@ async function ociLayout(svc: ImageService, files: ArchiveFiles): Promise<ImageT
   return out;
 }
 
-/** Load an archive; `say` gets Docker's lines ("Loaded image: busybox:latest"). */
-export async function loadImages(svc: ImageService, src: Readable, say: (line: string) => void): Promise<string[]> {
-  const files = await readArchive(src, svc.content);
-  const releases: (() => void)[] = [];
-  try {
+/**
+ * Load an archive; `say` gets Docker's lines ("Loaded image: busybox:latest"). Blobs of the
+ * archive no image refers to go at the end; a load that fails (or whose client goes away,
+ * `signal`) leaves none of the blobs and layers it added (images it committed before the
+ * failure stay, as with docker load).
+ */
+export async function loadImages(svc: ImageService, src: Readable, say: (line: string) => void, signal?: AbortSignal): Promise<string[]> {
+  return withLease(svc, async (lease) => {
+    const files = await readArchive(src, lease);
     let images: ImageToLoad[];
     if (files.meta.has('manifest.json')) images = await dockerArchive(svc, files);
     else if (files.meta.has('index.json')) images = await ociLayout(svc, files);
@@ -107,14 +112,16 @@ export async function loadImages(svc: ImageService, src: Readable, say: (line: s
       const cfg = ImageStore.parseConfig(img.config);
       const diffIDs = cfg.rootfs.diff_ids;
       if (diffIDs.length !== img.layers.length) throw new InvalidArgument(`invalid archive: ${img.layers.length} layers for ${diffIDs.length} diff_ids`);
-      releases.push(svc.hold(chainIDs(diffIDs)));
+      lease.holdLayers(chainIDs(diffIDs));
       const layerBlobs: Record<string, LayerBlob> = {};
       let parent: string | null = null;
       for (let i = 0; i < diffIDs.length; i++) {
-        const { chainID, blob } = await svc.applyLayerBlob(parent, diffIDs[i]!, img.layers[i]!);
+        signal?.throwIfAborted();
+        const { chainID, blob } = await lease.applyLayerBlob(parent, diffIDs[i]!, img.layers[i]!);
         layerBlobs[diffIDs[i]!] = blob;
         parent = chainID;
       }
+      signal?.throwIfAborted();
       const { image, moved } = await svc.commit({ config: img.config, layerBlobs, refs: img.refs });
       for (const m of moved) say(`The image ${m.ref} already exists, renaming the old one with ID ${m.oldId} to empty string`);
       if (img.refs.length) for (const r of img.refs) say(`Loaded image: ${familiarString(r)}`);
@@ -122,8 +129,5 @@ export async function loadImages(svc: ImageService, src: Readable, say: (line: s
       ids.push(image.id);
     }
     return ids;
-  } finally {
-    for (const r of releases) r();
-    await svc.discardBlobs(files.added);
-  }
+  });
 }

@@ -6,15 +6,13 @@
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { InvalidArgument } from '@berth/shared';
-import type { ContentStore } from '../content-store.js';
+import type { ImageLease } from '../lease.js';
 
 export interface ArchiveFiles {
   /** Metadata files read into memory (manifest.json, index.json, repositories, *.json, json, VERSION, oci-layout). */
   meta: Map<string, Buffer>;
   /** Other files: archive name → blob digest in the content store. */
   blobs: Map<string, string>;
-  /** Blobs this read added to the store (to discard if the load fails). */
-  added: Set<string>;
 }
 
 const META_MAX = 16 * 1024 * 1024;
@@ -28,8 +26,9 @@ function cleanName(name: string): string {
 const isMeta = (name: string, size: number) =>
   size <= META_MAX && (/(^|\/)(json|VERSION|oci-layout|repositories)$/.test(name) || name.endsWith('.json'));
 
-export async function readArchive(src: Readable, content: ContentStore): Promise<ArchiveFiles> {
-  const files: ArchiveFiles = { meta: new Map(), blobs: new Map(), added: new Set() };
+/** Read the archive; its blobs go into the store under `lease` (which the caller abandons on failure). */
+export async function readArchive(src: Readable, lease: ImageLease): Promise<ArchiveFiles> {
+  const files: ArchiveFiles = { meta: new Map(), blobs: new Map() };
   const extract = tar.extract();
   const done = (async () => {
     for await (const entry of extract) {
@@ -44,11 +43,10 @@ export async function readArchive(src: Readable, content: ContentStore): Promise
       }
       const m = /^blobs\/sha256\/([a-f0-9]{64})$/.exec(name);
       const expected = m ? `sha256:${m[1]}` : undefined;
-      const had = expected ? content.has(expected) : false;
-      const { digest } = await content.ingest(entry as unknown as Readable, { expected }).catch((e: Error) => {
+      const { digest } = await lease.ingest(entry as unknown as Readable, { expected }).catch((e: Error) => {
+        if (isSystemError(e)) throw e;
         throw new InvalidArgument(`invalid archive entry ${name}: ${e.message}`);
       });
-      if (!had) files.added.add(digest);
       files.blobs.set(name, digest);
     }
   })();
@@ -60,7 +58,12 @@ export async function readArchive(src: Readable, content: ContentStore): Promise
     src.unpipe(extract);
     src.resume();
     const err = e as Error;
-    throw err instanceof InvalidArgument ? err : new InvalidArgument(`invalid tar archive: ${err.message}`);
+    throw err instanceof InvalidArgument || isSystemError(err) ? err : new InvalidArgument(`invalid tar archive: ${err.message}`);
   }
   return files;
+}
+
+/** A failure of the system (a full disk, an I/O error), not of the archive: reported as it is. */
+function isSystemError(e: Error): boolean {
+  return typeof (e as NodeJS.ErrnoException).errno === 'number';
 }

@@ -39,11 +39,17 @@ export function resolveForSave(svc: ImageService, names: string[]): SaveItem[] {
 
 const epoch = new Date(0);
 
+/**
+ * Write the archive to `out`. A client that hangs up (or an unreadable blob) fails the pipeline:
+ * the pack, the entry being written and its blob file are all destroyed, and this rejects.
+ */
 export async function saveImages(svc: ImageService, items: SaveItem[], out: Writable): Promise<void> {
   const pack = tar.pack();
-  const done = pipeline(pack, out);
+  const sent = pipeline(pack, out);
+  sent.catch(() => undefined); // awaited at the end; a hang-up may fail it long before
   const put = (name: string, data: Buffer | string) => new Promise<void>((res, rej) => {
-    pack.entry({ name, mtime: epoch, mode: 0o644, size: Buffer.byteLength(data) }, data, (e) => (e ? rej(e) : res()));
+    const entry = pack.entry({ name, mtime: epoch, mode: 0o644, size: Buffer.byteLength(data) }, data, (e) => (e ? rej(e) : res()));
+    entry.on('error', rej);
   });
   const written = new Set<string>();
   const putBlob = async (digest: string) => {
@@ -51,16 +57,19 @@ export async function saveImages(svc: ImageService, items: SaveItem[], out: Writ
     written.add(digest);
     const size = svc.content.size(digest);
     await new Promise<void>((res, rej) => {
+      const src = svc.content.createReadStream(digest);
       const entry = pack.entry({ name: `blobs/sha256/${digest.slice(7)}`, mtime: epoch, mode: 0o644, size }, (e) => (e ? rej(e) : res()));
-      svc.content.createReadStream(digest).on('error', rej).pipe(entry);
+      src.on('error', (e) => { entry.destroy(e); rej(e); });
+      entry.on('error', (e) => { src.destroy(); rej(e); });
+      src.pipe(entry);
     });
   };
-  pack.entry({ name: 'blobs', type: 'directory', mtime: epoch, mode: 0o755 });
-  pack.entry({ name: 'blobs/sha256', type: 'directory', mtime: epoch, mode: 0o755 });
   const manifestJson: { Config: string; RepoTags: string[]; Layers: string[] }[] = [];
   const index: Record<string, unknown>[] = [];
   const repositories: Record<string, Record<string, string>> = {};
   try {
+    pack.entry({ name: 'blobs', type: 'directory', mtime: epoch, mode: 0o755 });
+    pack.entry({ name: 'blobs/sha256', type: 'directory', mtime: epoch, mode: 0o755 });
     for (const { img, refs } of items) {
       const layers = img.config.rootfs.diff_ids.map((_, i) => svc.layerBlob(img, i));
       for (const l of layers) await putBlob(l.digest);
@@ -89,5 +98,5 @@ export async function saveImages(svc: ImageService, items: SaveItem[], out: Writ
   } catch (e) {
     pack.destroy(e as Error);
   }
-  await done;
+  await sent;
 }
