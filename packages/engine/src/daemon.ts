@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { DaemonConfig } from './config.js';
 import type { Route } from './api/router.js';
 import { systemRouter } from './api/routers/system.js';
-import { unsupportedRouter } from './api/routers/unsupported.js';
+import { disabledRouter } from './api/routers/disabled.js';
 import { volumesRouter } from './api/routers/volumes.js';
 import { VolumeService } from './volumes/service.js';
 import { imagesRouter } from './api/routers/images.js';
@@ -16,16 +16,14 @@ import { ImageService } from './images/service.js';
 import { ContainerService } from './containers/service.js';
 import { ExecService } from './containers/exec.js';
 import { containersRouter } from './api/routers/containers.js';
-import { containersExtraRouter } from './api/routers/containers-extra.js';
 import { execRouter } from './api/routers/exec.js';
 import { volumeMounts } from './volumes/provider.js';
 import { DistributionService } from './distribution/service.js';
 import { distributionStore } from './distribution/images-adapter.js';
-import { distributionHandlers, distributionRouter } from './api/routers/distribution.js';
 import { NetworkService } from './network/service.js';
 import { networksRouter } from './api/routers/networks.js';
-import { BuildService } from './build/service.js';
-import { buildPuller } from './build/pull.js';
+import { BuildService } from './builder/service.js';
+import { buildPuller } from './builder/pull.js';
 import { buildRouter } from './api/routers/build.js';
 import { EventsService } from './events/service.js';
 import { eventsRouter } from './api/routers/events.js';
@@ -33,7 +31,6 @@ import { observeContainerRoutes, observeImageRoutes, observeImages, observeNetwo
 import { RestartManager } from './containers/restart.js';
 import { HealthMonitor } from './containers/health.js';
 import { SyslogForwarder } from './containers/syslog.js';
-import { systemDfRouter } from './api/routers/system-df.js';
 import { reloadOnSignal, validateDaemonConfig } from './config-reload.js';
 import { writeAtomicSync } from './storage/atomic.js';
 
@@ -93,18 +90,15 @@ export async function createDaemon(config: DaemonConfig): Promise<Daemon> {
       imageCount: () => images.count(),
       eventListeners: () => events.listenerCount(),
       storageDriver: () => ({ name: 'overlay2', status: [['Backing Filesystem', 'extfs'], ['Supports d_type', 'true']] }),
-    }),
+    }, { containers, images, volumes }),
     ...volumesRouter(volumes),
-    ...imagesRouter(images, distributionHandlers(distribution)),
-    ...distributionRouter(distribution),
+    ...imagesRouter(images, distribution),
     ...containersRouter({ containers, images }),
-    ...containersExtraRouter({ containers, images }),
     ...execRouter(execs),
     ...networksRouter(network),
     ...buildRouter(builds),
     ...eventsRouter(events),
-    ...systemDfRouter({ containers, images, volumes }),
-    ...unsupportedRouter(),
+    ...disabledRouter(),
   ];
   observeImages(images, distribution, events);
   observeImageRoutes(routes, images, events);

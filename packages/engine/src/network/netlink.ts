@@ -1,7 +1,5 @@
-/** The rtnetlink addon (native/netlink), loaded once; typed. `ns` arguments are netns file paths. */
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+/** rtnetlink through the native addon (native/berth/src/netlink.cc), typed. `ns` arguments are netns file paths. */
+import { nativeAddon } from '../native.js';
 
 export interface LinkInfo { index: number; name: string; kind: string; master: number; mtu: number; mac: string; up: boolean }
 export interface RouteInfo { dst: string; prefix: number; gw?: string; oif: number }
@@ -22,14 +20,6 @@ export interface Netlink {
   netnsDelete(path: string): void;
 }
 
-let addon: Netlink | undefined;
-
-export function netlink(): Netlink {
-  if (addon) return addon;
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const file = path.resolve(here, '../../native/netlink/build/Release/berth_netlink.node');
-  addon = createRequire(import.meta.url)(file) as Netlink;
-  return addon;
-}
+export const netlink = (): Netlink => nativeAddon<Netlink>();
 
 export const errCode = (e: unknown) => (e as { code?: string }).code;

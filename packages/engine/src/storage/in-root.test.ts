@@ -1,5 +1,5 @@
 /**
- * The in-root layer (native/addon inroot.cc, archive.cc): symlinks resolve inside the root,
+ * The in-root layer (native/berth inroot.cc, archive.cc): symlinks resolve inside the root,
  * extraction and archiving never leave it, Docker's cp refusals. Needs root (chroot).
  */
 import { test, before, after } from 'node:test';

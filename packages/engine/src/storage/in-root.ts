@@ -1,6 +1,6 @@
 /**
  * File access inside a root — a container's, a build context's, a layer's — through the N-API
- * addon (native/addon/src/inroot.cc, archive.cc). Every path is resolved inside the root by the
+ * addon (native/berth/src/inroot.cc, archive.cc). Every path is resolved inside the root by the
  * kernel on a thread of the addon's (chrooted; in the container's mount namespace for a running
  * one; openat2 RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS), never in JS: a container can swap a
  * directory for a symlink between a JS check and a later open (CVE-2018-15664).
@@ -8,12 +8,11 @@
  * A root is a host directory, or `{ pid, id }`: a running container's init (checked to still be
  * in the container's cgroup), entered with its own mounts.
  */
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PassThrough, Readable } from 'node:stream';
+import { nativeAddon } from '../native.js';
 
 export type RootRef = string | { pid: number; id: string };
 
@@ -76,17 +75,7 @@ interface Addon {
   pipe(): [number, number];
 }
 
-let addon: Addon | undefined;
-
-function load(): Addon {
-  if (addon) return addon;
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  // src/storage or dist/storage → ../../native/addon/build/Release
-  const file = path.resolve(here, '../../native/addon/build/Release/berth_native.node');
-  if (!fs.existsSync(file)) throw new Error(`native addon missing at ${file}: run pnpm build`);
-  addon = createRequire(import.meta.url)(file) as Addon;
-  return addon;
-}
+const load = () => nativeAddon<Addon>();
 
 export const S = {
   isDir: (m: number) => (m & 0o170000) === 0o040000,

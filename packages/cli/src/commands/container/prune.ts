@@ -2,7 +2,7 @@
 import { humanSize } from '@berth/shared';
 import type { Argv } from '../../cli/args.js';
 import type { CommandContext } from '../../cli/context.js';
-import { filterMap } from '../volume/ls.js';
+import { filterMap } from '../../cli/flag-values.js';
 
 export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
   if (!argv.force) {

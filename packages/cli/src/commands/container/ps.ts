@@ -2,7 +2,7 @@
 import type { Argv } from '../../cli/args.js';
 import type { CommandContext } from '../../cli/context.js';
 import { renderPs, type ContainerSummary } from '../../render/containers.js';
-import { filterMap } from '../volume/ls.js';
+import { filterMap } from '../../cli/flag-values.js';
 
 export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
   const filters = filterMap((argv.filter as string[]) ?? []);

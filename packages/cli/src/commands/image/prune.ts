@@ -2,8 +2,8 @@
 import type { Argv } from '../../cli/args.js';
 import type { CommandContext } from '../../cli/context.js';
 import { renderImagePrune } from '../../render/images.js';
-import { filterMap } from '../volume/ls.js';
-import { confirm } from '../volume/prune.js';
+import { filterMap } from '../../cli/flag-values.js';
+import { confirm } from '../../cli/confirm.js';
 
 const danglingWarning = 'WARNING! This will remove all dangling images.\nAre you sure you want to continue?';
 const allWarning = 'WARNING! This will remove all images without at least one container associated to them.\nAre you sure you want to continue?';

@@ -1,7 +1,7 @@
 /** berth network connect [--ip] [--alias] [--link] NETWORK CONTAINER. */
 import type { Argv } from '../../cli/args.js';
 import type { CommandContext } from '../../cli/context.js';
-import { kvMap } from '../volume/create.js';
+import { kvMap } from '../../cli/flag-values.js';
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v ? [String(v)] : []);
 

@@ -2,7 +2,7 @@
 import type { Argv } from '../../cli/args.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
-import { kvMap } from '../volume/create.js';
+import { kvMap } from '../../cli/flag-values.js';
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String).filter(Boolean) : v ? [String(v)] : []);
 

@@ -2,7 +2,7 @@
 import type { Argv } from '../../cli/args.js';
 import type { CommandContext } from '../../cli/context.js';
 import { renderNetworks, type NetworkSummary } from '../../render/networks.js';
-import { filterMap } from '../volume/ls.js';
+import { filterMap } from '../../cli/flag-values.js';
 
 export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
   const filters = filterMap((argv.filter as string[]) ?? []);

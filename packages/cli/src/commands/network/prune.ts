@@ -2,8 +2,8 @@
 import type { Argv } from '../../cli/args.js';
 import type { CommandContext } from '../../cli/context.js';
 import { renderNetworkPrune } from '../../render/networks.js';
-import { filterMap } from '../volume/ls.js';
-import { confirm } from '../volume/prune.js';
+import { filterMap } from '../../cli/flag-values.js';
+import { confirm } from '../../cli/confirm.js';
 
 const warning = 'WARNING! This will remove all custom networks not used by at least one container.\nAre you sure you want to continue?';
 

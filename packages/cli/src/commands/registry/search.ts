@@ -1,7 +1,7 @@
 /** berth search [OPTIONS] TERM: NAME / DESCRIPTION / STARS / OFFICIAL, --limit, --no-trunc, -f, --format. */
 import type { Argv } from '../../cli/args.js';
 import type { CommandContext } from '../../cli/context.js';
-import { filterMap } from '../volume/ls.js';
+import { filterMap } from '../../cli/flag-values.js';
 import { renderSearch, type SearchResult } from '../../render/search.js';
 import { authForImage } from './credentials.js';
 

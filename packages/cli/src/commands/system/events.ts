@@ -2,7 +2,7 @@
 import type { Argv } from '../../cli/args.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
-import { filterMap } from '../volume/ls.js';
+import { filterMap } from '../../cli/flag-values.js';
 import { compile } from '../../render/format.js';
 import { eventLine, parseEvent } from '../../render/events.js';
 

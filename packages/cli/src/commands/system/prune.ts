@@ -7,8 +7,8 @@ import { humanSize } from '@berth/shared';
 import type { Argv } from '../../cli/args.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
-import { filterMap } from '../volume/ls.js';
-import { confirm } from '../volume/prune.js';
+import { filterMap } from '../../cli/flag-values.js';
+import { confirm } from '../../cli/confirm.js';
 import { pruneWarning } from '../../render/system.js';
 
 export default async function (argv: Argv, ctx: CommandContext): Promise<number> {

@@ -2,16 +2,7 @@
 import type { Argv } from '../../cli/args.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
-
-/** `key=value` list → map (Docker's ConvertKVStringsToMap: a bare key maps to ""). */
-export function kvMap(values: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const v of values) {
-    const i = v.indexOf('=');
-    out[i < 0 ? v : v.slice(0, i)] = i < 0 ? '' : v.slice(i + 1);
-  }
-  return out;
-}
+import { kvMap } from '../../cli/flag-values.js';
 
 export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
   const positional = argv._[0];

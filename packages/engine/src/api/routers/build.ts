@@ -9,9 +9,9 @@ import { InvalidArgument, errorMessage } from '@berth/shared';
 import { post, type RequestContext, type Route } from '../router.js';
 import { boolParam, intParam, sendJson, sendStatus } from '../http-util.js';
 import { jsonQueryParam } from '../request-body.js';
-import { StepError } from '../../build/builder.js';
+import { StepError } from '../../builder/builder.js';
 import { requestBody } from '../body-stream.js';
-import type { BuildRequest, BuildService } from '../../build/service.js';
+import type { BuildRequest, BuildService } from '../../builder/service.js';
 
 function jsonParam<T>(q: URLSearchParams, name: string, def: T): T {
   const v = q.get(name);

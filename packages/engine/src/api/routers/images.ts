@@ -1,26 +1,26 @@
 /**
- * /images: list, inspect, history, tag, delete, prune, import (create?fromSrc), load, save.
- * Image names may contain slashes (`localhost:5000/foo/bar`), so per-image routes are a
- * wildcard whose last segment picks the action. Pull (create?fromImage) and push belong to
- * the distribution side and come in as `extra` handlers.
+ * /images and the registry side of images: list, inspect, history, tag, delete, prune, import
+ * (create?fromSrc), load, save; pull (create?fromImage), push, search, /distribution/{name}/json
+ * and /auth. Image names may contain slashes (`localhost:5000/foo/bar`), so per-image routes are
+ * a wildcard whose last segment picks the action. Pull and push answer with Docker's JSON
+ * progress stream, started lazily so that errors found before the first message (unknown
+ * manifest) are plain HTTP errors, and later ones `{"errorDetail":…,"error":…}` lines.
  */
 import type { Readable } from 'node:stream';
 import { InvalidArgument, NotFound, errorMessage } from '@berth/shared';
 import { get, post, del, type Handler, type RequestContext, type Route } from '../router.js';
-import { boolParam, filtersParam, sendJson, sendStatus, startJsonStream } from '../http-util.js';
+import { boolParam, filtersParam, intParam, sendJson, sendStatus, startJsonStream } from '../http-util.js';
+import { readJsonBody } from '../request-body.js';
 import type { ImageService } from '../../images/service.js';
+import { authFromBody, decodeAuthHeader } from '../../distribution/auth-config.js';
+import { errorMessage as errorLine, type Progress } from '../../distribution/progress.js';
+import type { DistributionService } from '../../distribution/service.js';
 import { importImage, checkImportOptions } from '../../images/archive/import.js';
 import { loadImages } from '../../images/archive/load.js';
 import { resolveForSave, saveImages } from '../../images/archive/save.js';
 import { requestBody } from '../body-stream.js';
 import { download } from '../../download.js';
 
-export interface ImagesRouterExtras {
-  /** POST /images/create?fromImage=… */
-  pull: Handler;
-  /** POST /images/{name}/push — `params.name` holds the (possibly slashed) name. */
-  push: Handler;
-}
 
 /** Split `foo/bar/json` into name `foo/bar` and action `json`. */
 function splitAction(wild: string): { name: string; action: string } {
@@ -29,9 +29,41 @@ function splitAction(wild: string): { name: string; action: string } {
   return { name: decodeURIComponent(wild.slice(0, i)), action: wild.slice(i + 1) };
 }
 
-const errorLine = (e: unknown) => ({ errorDetail: { message: errorMessage(e) }, error: errorMessage(e) });
+/** Run a progress-producing operation on a lazily started JSON stream; the client going away aborts it. */
+export async function progressStream(ctx: RequestContext, run: (progress: Progress, signal: AbortSignal) => Promise<void>): Promise<void> {
+  const { req, res } = ctx;
+  let write: ((m: unknown) => void) | undefined;
+  const abort = new AbortController();
+  const onClose = () => { if (!res.writableFinished) abort.abort(); };
+  res.on('close', onClose);
+  const progress: Progress = (m) => {
+    if (res.destroyed || res.writableEnded) return; // the client went away: the abort is under way
+    write ??= startJsonStream(res);
+    write(m);
+  };
+  try {
+    await run(progress, abort.signal);
+  } catch (e) {
+    if (!write) throw e;
+    progress(errorLine(errorMessage(e)));
+  } finally {
+    res.off('close', onClose);
+    req.resume();
+  }
+  if (res.destroyed) return;
+  if (!write) startJsonStream(res);
+  res.end();
+}
 
-export function imagesRouter(svc: ImageService, extra: ImagesRouterExtras): Route[] {
+const auth = (ctx: RequestContext) => decodeAuthHeader(ctx.req.headers['x-registry-auth']);
+
+export function imagesRouter(svc: ImageService, dist: DistributionService): Route[] {
+  const pull: Handler = (ctx) => progressStream(ctx, (progress, signal) => dist.pull(ctx.query.get('fromImage') ?? '', ctx.query.get('tag') || undefined, {
+    platform: ctx.query.get('platform') || undefined, auth: auth(ctx), progress, signal,
+  }));
+  const push: Handler = (ctx) => progressStream(ctx, (progress, signal) =>
+    dist.push(ctx.params.name!, ctx.query.get('tag') || undefined, { auth: auth(ctx), progress, signal }));
+
   const save = async (ctx: RequestContext, names: string[]) => {
     const items = resolveForSave(svc, names);
     ctx.res.writeHead(200, { 'Content-Type': 'application/x-tar' });
@@ -48,18 +80,14 @@ export function imagesRouter(svc: ImageService, extra: ImagesRouterExtras): Rout
       await svc.tag(name, ctx.query.get('repo') ?? '', ctx.query.get('tag') ?? undefined);
       return sendStatus(ctx.res, 201);
     }
-    if (method === 'POST' && action === 'push') {
-      return extra.push(withName);
-    }
+    if (method === 'POST' && action === 'push') return push(withName);
     throw new NotFound('page not found');
   };
 
   const create: Handler = async (ctx) => {
     const q = ctx.query;
     const fromSrc = q.get('fromSrc');
-    if (!fromSrc) {
-      return extra.pull(ctx);
-    }
+    if (!fromSrc) return pull(ctx);
     const opts = {
       repo: q.get('repo') || undefined, tag: q.get('tag') || undefined, message: q.get('message') || undefined,
       changes: q.getAll('changes'), source: fromSrc,
@@ -81,7 +109,7 @@ export function imagesRouter(svc: ImageService, extra: ImagesRouterExtras): Rout
       send({ status: id });
     } catch (e) {
       body.destroy();
-      send(errorLine(e));
+      send(errorLine(errorMessage(e)));
     }
     ctx.res.end();
   };
@@ -91,12 +119,23 @@ export function imagesRouter(svc: ImageService, extra: ImagesRouterExtras): Rout
     try {
       await loadImages(svc, requestBody(ctx.req), (line) => send({ stream: `${line}\n` }), ctx.signal);
     } catch (e) {
-      send(errorLine(e));
+      send(errorLine(errorMessage(e)));
     }
     ctx.res.end();
   };
 
   return [
+    // Names with slashes (localhost:5000/a/b) reach the route as a wildcard.
+    get('/distribution/*', async (ctx) => {
+      const m = /^(.+)\/json$/.exec(ctx.params['*'] ?? '');
+      if (!m) throw new NotFound('page not found');
+      sendJson(ctx.res, 200, await dist.inspect(decodeURIComponent(m[1]!), auth(ctx)));
+    }),
+    post('/auth', async (ctx) => sendJson(ctx.res, 200, await dist.login(authFromBody(await readJsonBody(ctx.req, 'SystemAuth'))))),
+    get('/images/search', async (ctx) => {
+      const { query } = ctx;
+      sendJson(ctx.res, 200, await dist.search(query.get('term') ?? '', intParam(query, 'limit'), filtersParam(query), auth(ctx)));
+    }),
     get('/images/json', (ctx) => sendJson(ctx.res, 200, svc.list({ all: boolParam(ctx.query, 'all'), filters: filtersParam(ctx.query), version: ctx.version }))),
     get('/images/get', (ctx) => save(ctx, ctx.query.getAll('names'))),
     post('/images/create', create),

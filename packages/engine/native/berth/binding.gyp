@@ -4,15 +4,17 @@
 #   archive.cc  tar in and out of a root with libarchive: the one extractor (layers with overlay
 #               whiteouts, contexts, COPY, cp) and the one archiver (cp, export, diffs, copy-up)
 #   ports.cc    published host ports bound for berth-monitor
+#   netlink.cc  rtnetlink (nl.c: links, addresses, routes; netns.c: sockets in a netns, nsfs mounts)
 {
   "targets": [
     {
       "target_name": "berth_native",
-      "sources": ["src/addon.cc", "src/inroot.cc", "src/archive.cc", "src/ports.cc"],
+      "sources": ["src/addon.cc", "src/inroot.cc", "src/archive.cc", "src/ports.cc", "src/netlink.cc", "src/nl.c", "src/netns.c"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "_GNU_SOURCE"],
+      "cflags": ["-Wall", "-Wextra", "-Wno-unused-parameter"],
       "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Wno-unused-parameter"],
-      "libraries": ["-larchive"]
+      "libraries": ["-larchive", "-lpthread"]
     }
   ]
 }

@@ -1,4 +1,4 @@
-/** Endpoints of the Engine API that Berth does not offer: swarm, services, plugins, BuildKit sessions… */
+/** Endpoints of features Berth does not have (swarm, plugins, BuildKit sessions, checkpoints). */
 import { NotFound, NotImplemented } from '@berth/shared';
 import { get, type Method, type Route } from '../router.js';
 import { sendJson } from '../http-util.js';
@@ -17,7 +17,7 @@ const table: [Method[], string[], string][] = [
   [['GET', 'POST', 'DELETE'], ['/containers/:id/checkpoints', '/containers/:id/checkpoints/*'], 'Berth does not support checkpoints'],
 ];
 
-export function unsupportedRouter(): Route[] {
+export function disabledRouter(): Route[] {
   const routes: Route[] = [
     // No plugins is an answer, not an error: `docker inspect x` walks every object kind and
     // moves on past a 404.

@@ -1,4 +1,4 @@
-// The JS surface of the rtnetlink addon. Every call is synchronous (netlink answers in
+// The JS surface of rtnetlink (nl.c, netns.c). Every call is synchronous (netlink answers in
 // microseconds); the optional last argument is the path of a netns to act in.
 #include <napi.h>
 
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "nl.h"
+#include "netlink.h"
 
 namespace {
 
@@ -270,7 +271,11 @@ Napi::Value NetnsDelete(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-Napi::Object Init(Napi::Env env, Napi::Object exports) {
+}  // namespace
+
+namespace berth {
+
+void InitNetlink(Napi::Env env, Napi::Object exports) {
   exports.Set("linkAdd", Napi::Function::New(env, LinkAdd));
   exports.Set("linkDel", Napi::Function::New(env, LinkDel));
   exports.Set("linkSet", Napi::Function::New(env, LinkSet));
@@ -282,9 +287,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("addrs", Napi::Function::New(env, Addrs));
   exports.Set("netnsCreate", Napi::Function::New(env, NetnsCreate));
   exports.Set("netnsDelete", Napi::Function::New(env, NetnsDelete));
-  return exports;
 }
 
-}  // namespace
-
-NODE_API_MODULE(berth_netlink, Init)
+}  // namespace berth
