@@ -18,9 +18,9 @@ import { parseNormalizedNamed } from '@berth/shared/reference';
 import { familiarString } from '@berth/shared/reference';
 import type { ImageService } from '../images/service.js';
 import { parseRef } from '../images/service.js';
-import type { ContainerService } from '../containers/service.js';
+
 import { Builder, type BuildIO, type BuildOptions } from './builder.js';
-import { StepContainers } from './containers.js';
+import { StepContainers, type BuildContainers } from './containers.js';
 import { applyIgnoreToSpecialFiles, extractContext, readDockerfile } from './context.js';
 import { remoteContext } from './remote-context.js';
 
@@ -36,7 +36,7 @@ export class BuildService {
   private readonly root: string;
   private readonly steps: StepContainers;
 
-  constructor(dataRoot: string, private readonly images: ImageService, containers: ContainerService, private readonly pull?: PullFn) {
+  constructor(dataRoot: string, private readonly images: ImageService, containers: BuildContainers, private readonly pull?: PullFn) {
     this.root = path.join(dataRoot, 'builder');
     fs.mkdirSync(this.root, { recursive: true, mode: 0o700 });
     // What a crash left: step mounts first (never rm through a mount), then the dirs.
@@ -75,8 +75,7 @@ export class BuildService {
       for (const t of req.tags) {
         const ref = parseRef(() => parseNormalizedNamed(t));
         if (!ref.tag && !ref.digest) ref.tag = 'latest';
-        await this.images.refs.set(ref, id);
-        await this.images.images.setLastTagTime(id);
+        await this.images.tagImage(id, ref);
         if (!req.quiet) io.out(`Successfully tagged ${familiarString(ref)}\n`);
       }
       return id;
