@@ -79,7 +79,7 @@ export async function createDaemon(config: DaemonConfig): Promise<Daemon> {
   syslog.resumeAll();
   void restarts.startOnBoot();
   const distribution = new DistributionService(distributionStore(images), config, (action, ref, name) => images.logEvent(action, ref, name));
-  const builds = new BuildService(config.dataRoot, images, containers, buildPuller(distribution));
+  const builds = new BuildService(config.dataRoot, images, containers, buildPuller(distribution), events);
 
   const routes: Route[] = [
     ...systemRouter({
