@@ -1,9 +1,12 @@
 /**
  * ContainerService: the container lifecycle (create, start, stop, kill, restart, rm, wait,
- * attach, resize, logs) over the on-disk store, the monitor (runtime/) and the seams for
- * networking and mounts. Exits arrive from each monitor's control socket; after a berthd
- * restart `restore()` reconnects to every monitor still running and records the exits that
- * happened meanwhile (exit.json).
+ * attach, resize, logs, pause, update, rename, commit, cp, export, top, stats) over its private
+ * store and name registry, the runtime seam (berth-monitor; a fake in the unit tests) and the
+ * seams for networking and mounts. Each action logs its Docker event where it happens, and
+ * tells the in-process helpers (restart policies, healthchecks, syslog, execs) through the
+ * typed `lifecycle` emitter. Exits arrive from each monitor; after a berthd restart
+ * `restore()` reconnects to every monitor still running and records the exits that happened
+ * meanwhile (exit.json).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -30,7 +33,7 @@ import { noEvents, type Actions, type Attributes, type EventSink } from '../even
 import { assertReadable, logPathFor, withLogDefaults, type LogDefaults } from './logging.js';
 import { withDefaultUlimits } from '../config-reload.js';
 import { rootfsIdle } from './rootfs.js';
-import { TypedEmitter } from '../typed-emitter.js';
+import { TypedEmitter, type Listenable } from '../typed-emitter.js';
 import { containerAttrs, type Container, type Lifecycle, type PendingAttach } from './container.js';
 import { CgroupFiles } from './cgroup-files.js';
 import { applyToCgroup, mergeUpdate, verifyUpdate, type UpdateBody } from './update.js';
@@ -99,7 +102,7 @@ export class ContainerService implements ContainerLookup, ContainerViewSource, E
   private readonly events: EventSink;
   private readonly bus = new TypedEmitter<Lifecycle>();
   /** Restart policies, healthchecks, syslog and execs follow the containers through it. */
-  readonly lifecycle = this.bus;
+  readonly lifecycle: Listenable<Lifecycle> = this.bus;
   /** Set while berthd stops its containers on shutdown: exits then restart nothing. */
   shuttingDown = false;
 
@@ -127,10 +130,6 @@ export class ContainerService implements ContainerLookup, ContainerViewSource, E
   }
 
   all(): Container[] { return [...this.containers.values()].filter((c) => !c.removed); }
-
-  containersUsingImage(imageId: string): string[] {
-    return this.all().filter((c) => c.rec.Image === imageId).map((c) => c.rec.Id);
-  }
 
   counts() {
     const all = this.all();
