@@ -27,7 +27,6 @@ import { buildPuller } from './builder/pull.js';
 import { buildRouter } from './api/routers/build.js';
 import { EventsService } from './events/service.js';
 import { eventsRouter } from './api/routers/events.js';
-import { observeContainerRoutes, observeImageRoutes, observeImages, observeNetworks, observeVolumes } from './events/hooks.js';
 import { RestartManager } from './containers/restart.js';
 import { HealthMonitor } from './containers/health.js';
 import { SyslogForwarder } from './containers/syslog.js';
@@ -60,10 +59,10 @@ export async function createDaemon(config: DaemonConfig): Promise<Daemon> {
   validateDaemonConfig(config);
   const id = daemonId(config.dataRoot);
   const events = new EventsService();
-  const volumes = new VolumeService(config.dataRoot);
-  const images = await ImageService.open(path.join(config.dataRoot, 'image'));
+  const volumes = new VolumeService(config.dataRoot, events);
+  const images = await ImageService.open(path.join(config.dataRoot, 'image'), events);
   const vm = volumeMounts(volumes, path.join(config.execRoot, 'volumes'));
-  const network = new NetworkService(config);
+  const network = new NetworkService(config, events);
   await network.init();
   const containers = new ContainerService({ dataRoot: config.dataRoot, execRoot: config.execRoot, images, mounts: vm.provider, network, cgroupParent: config.cgroupParent,
     events, defaultUlimits: () => config.defaultUlimits, logDefaults: { get driver() { return config.logDriver; }, get opts() { return config.logOpts; } } });
@@ -74,13 +73,13 @@ export async function createDaemon(config: DaemonConfig): Promise<Daemon> {
   await containers.restore();
   vm.restoreRefs(containers.all());
   images.setImageInUse((imageId) => containers.all().filter((c) => c.rec.Image === imageId).map((c) => ({ id: c.rec.Id, running: c.rec.State.Running })));
-  const execs = new ExecService(containers);
-  const health = new HealthMonitor(containers, execs);
+  const execs = new ExecService(containers, events);
+  const health = new HealthMonitor(containers, execs, events);
   health.resumeAll();
   syslog.resumeAll();
   void restarts.startOnBoot();
-  const distribution = new DistributionService(distributionStore(images), config);
-  const builds = new BuildService(config.dataRoot, images, containers, buildPuller(distribution));
+  const distribution = new DistributionService(distributionStore(images), config, (action, ref, name) => images.logEvent(action, ref, name));
+  const builds = new BuildService(config.dataRoot, images, containers, buildPuller(distribution), events);
 
   const routes: Route[] = [
     ...systemRouter({
@@ -93,18 +92,13 @@ export async function createDaemon(config: DaemonConfig): Promise<Daemon> {
     }, { containers, images, volumes }),
     ...volumesRouter(volumes),
     ...imagesRouter(images, distribution),
-    ...containersRouter({ containers, images }),
+    ...containersRouter(containers),
     ...execRouter(execs),
     ...networksRouter(network),
     ...buildRouter(builds),
     ...eventsRouter(events),
     ...disabledRouter(),
   ];
-  observeImages(images, distribution, events);
-  observeImageRoutes(routes, images, events);
-  observeNetworks(network, events, (ref) => { try { return containers.get(ref).rec.Id; } catch { return ref; } });
-  observeVolumes(volumes, events);
-  observeContainerRoutes(routes, containers);
 
   return {
     config,

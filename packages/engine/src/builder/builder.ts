@@ -163,7 +163,7 @@ export class Builder {
     if (name.toLowerCase() !== 'scratch') {
       const fromStage = this.stageImages.get(name.toLowerCase());
       imageId = fromStage ?? await this.resolveImage(name, stage.from.platform);
-      const img = this.deps.images.images.get(imageId)!;
+      const img = this.deps.images.stored(imageId)!;
       config = structuredClone(img.config.config ?? {});
       base = { architecture: img.config.architecture, os: img.config.os, ...(img.config.variant ? { variant: img.config.variant } : {}) };
     }
@@ -266,7 +266,7 @@ export class Builder {
 
   private async commitStep(lease: ImageLease, state: StageState, probe: ContainerConfigSpec, upperDir: string | undefined, ran: boolean): Promise<void> {
     const images = this.deps.images;
-    const parent = state.imageId ? images.images.get(state.imageId) : undefined;
+    const parent = state.imageId ? images.stored(state.imageId) : undefined;
     const diffIds = [...(parent?.config.rootfs.diff_ids ?? [])];
     const history: HistoryEntry[] = [...(parent?.config.history ?? [])];
     const parentChain = parent?.chainIDs[parent.chainIDs.length - 1] ?? null;
@@ -293,6 +293,7 @@ export class Builder {
       config: Buffer.from(JSON.stringify(config)),
       parent: state.imageId || undefined,
       layerBlobs: layer.diffID && layer.blob ? { [layer.diffID]: layer.blob } : undefined,
+      log: 'create',
     });
     state.imageId = image.id;
   }

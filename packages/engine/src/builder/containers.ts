@@ -12,6 +12,9 @@ import { promisify } from 'node:util';
 import { FrameDecoder } from '@berth/shared';
 import { INIT_PATHS } from '../storage/diff.js';
 import type { ContainerService } from '../containers/service.js';
+
+/** What a build does with containers. */
+export type BuildContainers = Pick<ContainerService, 'create' | 'attach' | 'wait' | 'start' | 'kill' | 'remove' | 'get' | 'layer'>;
 import type { ContainerConfigSpec } from '../images/types.js';
 
 export interface StepHost {
@@ -28,7 +31,7 @@ export interface StepHost {
 }
 
 export class StepContainers {
-  constructor(private readonly containers: ContainerService) {}
+  constructor(private readonly containers: BuildContainers) {}
 
   async create(image: string, cfg: ContainerConfigSpec, cmd: string[], env: string[], host: StepHost): Promise<string> {
     const { Id } = await this.containers.create({
@@ -52,8 +55,9 @@ export class StepContainers {
    * as if they had lived in Docker's init layer.
    */
   async upperDir(id: string): Promise<string> {
-    const upper = this.containers.store.layer(id).diff;
-    const lowers = this.containers.get(id).rec.LowerDirs;
+    const c = this.containers.get(id);
+    const upper = this.containers.layer(c).diff;
+    const lowers = c.rec.LowerDirs;
     const parents = new Set<string>();
     for (const p of INIT_PATHS) {
       await fs.promises.rm(path.join(upper, p), { recursive: true, force: true });

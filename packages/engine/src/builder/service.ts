@@ -18,11 +18,12 @@ import { parseNormalizedNamed } from '@berth/shared/reference';
 import { familiarString } from '@berth/shared/reference';
 import type { ImageService } from '../images/service.js';
 import { parseRef } from '../images/service.js';
-import type { ContainerService } from '../containers/service.js';
+
 import { Builder, type BuildIO, type BuildOptions } from './builder.js';
-import { StepContainers } from './containers.js';
+import { StepContainers, type BuildContainers } from './containers.js';
 import { applyIgnoreToSpecialFiles, extractContext, readDockerfile } from './context.js';
 import { remoteContext } from './remote-context.js';
+import { noEvents, type EventSink } from '../events/types.js';
 
 export interface BuildRequest extends BuildOptions {
   quiet: boolean;
@@ -36,7 +37,8 @@ export class BuildService {
   private readonly root: string;
   private readonly steps: StepContainers;
 
-  constructor(dataRoot: string, private readonly images: ImageService, containers: ContainerService, private readonly pull?: PullFn) {
+  constructor(dataRoot: string, private readonly images: ImageService, containers: BuildContainers, private readonly pull?: PullFn,
+    private readonly events: EventSink = noEvents) {
     this.root = path.join(dataRoot, 'builder');
     fs.mkdirSync(this.root, { recursive: true, mode: 0o700 });
     // What a crash left: step mounts first (never rm through a mount), then the dirs.
@@ -75,8 +77,7 @@ export class BuildService {
       for (const t of req.tags) {
         const ref = parseRef(() => parseNormalizedNamed(t));
         if (!ref.tag && !ref.digest) ref.tag = 'latest';
-        await this.images.refs.set(ref, id);
-        await this.images.images.setLastTagTime(id);
+        await this.images.tagImage(id, ref);
         if (!req.quiet) io.out(`Successfully tagged ${familiarString(ref)}\n`);
       }
       return id;
@@ -87,6 +88,7 @@ export class BuildService {
 
   /** POST /build/prune: the classic builder keeps no separate cache store. */
   async prune(): Promise<{ CachesDeleted: string[] | null; SpaceReclaimed: number }> {
+    this.events.emit('builder', 'prune', '', { reclaimed: '0' });
     return { CachesDeleted: null, SpaceReclaimed: 0 };
   }
 }

@@ -18,7 +18,8 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { NotFound } from '@berth/shared';
 import { bindMountInRoot, errCode, type RootRef } from '../storage/in-root.js';
-import type { Container, ContainerService } from './service.js';
+import type { Container } from './container.js';
+import type { ContainerFiles } from './backend.js';
 
 export interface Rootfs {
   /** The container's "/" for the in-root layer. */
@@ -39,8 +40,8 @@ export function withContainerLock<T>(c: Container, fn: () => Promise<T>): Promis
 
 export interface MountInfo { Type?: string; Source?: string; Destination: string; RW?: boolean }
 
-export function containerMounts(svc: ContainerService, c: Container): MountInfo[] {
-  return (svc.mounts.inspect(c) as MountInfo[]).filter((m) => m && typeof m.Destination === 'string');
+export function containerMounts(files: ContainerFiles, c: Container): MountInfo[] {
+  return (files.mountsOf(c) as MountInfo[]).filter((m) => m && typeof m.Destination === 'string');
 }
 
 const users = new WeakMap<Container, Set<Promise<unknown>>>();
@@ -63,8 +64,8 @@ function track<T>(c: Container, p: Promise<T>): Promise<T> {
   return p;
 }
 
-async function mountStopped(svc: ContainerService, c: Container, withVolumes: boolean): Promise<{ dir: string; release(): Promise<void> }> {
-  const layer = svc.store.layer(c.rec.Id);
+async function mountStopped(svc: ContainerFiles, c: Container, withVolumes: boolean): Promise<{ dir: string; release(): Promise<void> }> {
+  const layer = svc.layer(c);
   const dir = path.join(layer.base, `tmp-${randomBytes(4).toString('hex')}`);
   const work = path.join(layer.base, 'work');
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -102,7 +103,7 @@ async function mountStopped(svc: ContainerService, c: Container, withVolumes: bo
  * Open the container's rootfs; `fn` runs with it and it is released after. A stopped
  * container's overlay is mounted under its lock; `fn` runs outside it (see the header).
  */
-export async function withRootfs<T>(svc: ContainerService, c: Container, opts: { volumes: boolean }, fn: (r: Rootfs) => Promise<T>): Promise<T> {
+export async function withRootfs<T>(svc: ContainerFiles, c: Container, opts: { volumes: boolean }, fn: (r: Rootfs) => Promise<T>): Promise<T> {
   const live = () => c.rec.State.Running && c.rec.State.Pid > 0 && fs.existsSync(`/proc/${c.rec.State.Pid}`);
   const inContainer = () => fn({ root: { pid: c.rec.State.Pid, id: c.rec.Id }, running: true });
   if (live()) return inContainer();

@@ -1,8 +1,7 @@
 /**
- * Seams for the services that arrive later: networking (bridge, -p, user networks) and
- * volumes/binds. ContainerService calls them at fixed points of the lifecycle; until the
- * real services exist, the defaults below give a container its own netns with lo only
- * (host mode shares the daemon's) and no extra mounts.
+ * The seams ContainerService reaches networking and mounts through, at fixed points of the
+ * lifecycle: NetworkService and volumes/provider.ts implement them. The defaults below (unit
+ * tests, tools) give a container its own netns with lo only and no extra mounts.
  */
 import type { OciMount } from '../runtime/spec.js';
 import type { PortForward } from '../runtime/monitor.js';

@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type { Writable } from 'node:stream';
 import { CgroupFiles } from './cgroup-files.js';
-import type { Container, ContainerService } from './service.js';
+import type { Container } from './container.js';
+import type { ContainerFiles } from './backend.js';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 const CLK_TCK = 100;
@@ -120,7 +121,7 @@ function pidsStats(cg: CgroupFiles): Record<string, number> {
 }
 
 /** One sample of a container (zeros when it is not running, as Docker). */
-export function sample(svc: ContainerService, c: Container, pre?: Stats): Stats {
+export function sample(svc: Pick<ContainerFiles, 'bundle'>, c: Container, pre?: Stats): Stats {
   const base = { name: c.rec.Name, id: c.rec.Id };
   const cg = c.rec.State.Running ? CgroupFiles.fromBundle(svc.bundle(c)) : undefined;
   if (!cg) {
@@ -141,8 +142,7 @@ export function sample(svc: ContainerService, c: Container, pre?: Stats): Stats 
 }
 
 /** Write stats as JSON lines: every second while `stream`, else one (two samples unless oneShot). */
-export async function streamStats(svc: ContainerService, ref: string, out: Writable, opts: { stream: boolean; oneShot: boolean }, closed: Promise<void>): Promise<void> {
-  const c = svc.get(ref);
+export async function streamStats(svc: Pick<ContainerFiles, 'bundle'>, c: Container, out: Writable, opts: { stream: boolean; oneShot: boolean }, closed: Promise<void>): Promise<void> {
   let gone = false;
   void closed.then(() => { gone = true; });
   const wait = (ms: number) => new Promise<void>((r) => { const t = setTimeout(r, ms); void closed.then(() => { clearTimeout(t); r(); }); });

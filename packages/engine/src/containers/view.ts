@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { humanDuration } from '@berth/shared';
-import type { Container, ContainerService } from './service.js';
+import type { Container } from './container.js';
+import type { ContainerViewSource } from './backend.js';
 import { ZERO_TIME } from './types.js';
 import { healthSuffix } from './health.js';
 
@@ -43,9 +44,9 @@ export function commandText(c: Container): string {
   return args.length ? `${c.rec.Path} ${args.join(' ')}` : c.rec.Path;
 }
 
-export function inspectView(svc: ContainerService, c: Container, size = false, imageSize = 0): Record<string, unknown> {
+export function inspectView(svc: ContainerViewSource, c: Container, size = false, imageSize = 0): Record<string, unknown> {
   const r = c.rec;
-  const layer = svc.store.layer(r.Id);
+  const layer = svc.layer(c);
   const out: Record<string, unknown> = {
     Id: r.Id, Created: r.Created, Path: r.Path, Args: r.Args,
     State: { ...r.State },
@@ -63,23 +64,23 @@ export function inspectView(svc: ContainerService, c: Container, size = false, i
     out.SizeRw = rw;
     out.SizeRootFs = rw + imageSize;
   }
-  out.Mounts = svc.mounts.inspect(c);
+  out.Mounts = svc.mountsOf(c);
   out.Config = r.Config;
-  out.NetworkSettings = svc.network.settings(c);
+  out.NetworkSettings = svc.networkSettings(c);
   return out;
 }
 
-export function summaryView(svc: ContainerService, c: Container, size = false, imageSize = 0): Record<string, unknown> {
+export function summaryView(svc: ContainerViewSource, c: Container, size = false, imageSize = 0): Record<string, unknown> {
   const r = c.rec;
-  const net = svc.network.settings(c);
+  const net = svc.networkSettings(c);
   const out: Record<string, unknown> = {
     Id: r.Id, Names: [r.Name], Image: r.Config.Image, ImageID: r.Image, Command: commandText(c),
     Created: Math.floor(Date.parse(r.Created) / 1000), Ports: portsList(net.Ports), Labels: r.Config.Labels ?? {},
     State: r.State.Status, Status: statusText(c), HostConfig: { NetworkMode: c.hc.NetworkMode },
-    NetworkSettings: { Networks: net.Networks }, Mounts: svc.mounts.inspect(c),
+    NetworkSettings: { Networks: net.Networks }, Mounts: svc.mountsOf(c),
   };
   if (size) {
-    const rw = dirSize(svc.store.layer(r.Id).diff);
+    const rw = dirSize(svc.layer(c).diff);
     out.SizeRw = rw;
     out.SizeRootFs = rw + imageSize;
   }

@@ -4,27 +4,10 @@
  * `since` replays, and fanned out to live subscribers of GET /events.
  */
 import { EventEmitter } from 'node:events';
-import { EventFilter } from './filter.js';
+import type { EventFilter } from './filter.js';
+import type { Actions, Attributes, EventMessage, EventSink, EventType } from './types.js';
 
-export type EventType = 'container' | 'image' | 'network' | 'volume' | 'daemon' | 'plugin';
-
-export interface EventMessage {
-  status?: string;
-  id?: string;
-  from?: string;
-  Type: EventType;
-  Action: string;
-  Actor: { ID: string; Attributes: Record<string, string> };
-  scope: 'local';
-  time: number;
-  /** Nanoseconds since the epoch (beyond a double's precision, so a bigint). */
-  timeNano: bigint;
-}
-
-/** What services receive: one call per lifecycle action. */
-export interface EventSink {
-  emit(type: EventType, action: string, id: string, attributes?: Record<string, string>): void;
-}
+export type { EventMessage, EventSink, EventType } from './types.js';
 
 export const HISTORY_LIMIT = 256;
 
@@ -54,7 +37,7 @@ export class EventsService implements EventSink {
 
   constructor(private readonly limit = HISTORY_LIMIT) { this.live.setMaxListeners(0); }
 
-  emit(type: EventType, action: string, id: string, attributes: Record<string, string> = {}): void {
+  emit<T extends EventType>(type: T, action: Actions[T], id: string, attributes: Attributes = {}): void {
     const nanos = nowNanos();
     const m: EventMessage = {
       Type: type, Action: action, Actor: { ID: id, Attributes: sortedAttrs(attributes) }, scope: 'local',

@@ -24,6 +24,7 @@ import { bindHostPort, joinHostPort } from './host-ports.js';
 import type { PortForward } from '../runtime/monitor.js';
 import { writeAtomicSync } from '../storage/atomic.js';
 import type { ContainerLookup, EndpointSettings, NetworkRecord, NetworkSettings } from './types.js';
+import { noEvents, type Actions, type Attributes, type EventSink } from '../events/types.js';
 
 export const DEFAULT_BRIDGE = 'berth0';
 const PREDEFINED = new Set(['bridge', 'host', 'none']);
@@ -52,13 +53,18 @@ export class NetworkService {
   private readonly netnsDir: string;
   private lookup?: ContainerLookup;
 
-  constructor(private readonly config: DaemonConfig) {
+  constructor(private readonly config: DaemonConfig, private readonly events: EventSink = noEvents) {
     this.store = new NetworkStore(path.join(config.dataRoot, 'network'));
     this.ipt = new Iptables(config.iptables);
     this.netnsDir = path.join(config.execRoot, 'netns');
   }
 
   setContainerLookup(l: ContainerLookup): void { this.lookup = l; }
+
+  /** moby's LogNetworkEventWithAttributes: the network's name and driver type. */
+  private log(action: Actions['network'], n: NetworkRecord, extra: Attributes = {}): void {
+    this.events.emit('network', action, n.Id, { ...extra, name: n.Name, type: n.Driver });
+  }
 
   // ── start / stop ──────────────────────────────────────────────────────────
   async init(): Promise<void> {
@@ -329,6 +335,7 @@ export class NetworkService {
       await this.applyRules().catch(() => undefined);
       throw e;
     }
+    this.log('create', rec);
     return { Id: rec.Id, Warning: '' };
   }
 
@@ -342,6 +349,7 @@ export class NetworkService {
     this.store.deleteNetwork(n.Id);
     deleteLink(this.bridgeOf(n));
     await this.applyRules();
+    this.log('destroy', n);
   }
 
   async prune(filters: Map<string, string[]> = new Map()): Promise<{ NetworksDeleted: string[] }> {
@@ -358,6 +366,7 @@ export class NetworkService {
       await this.remove(n.Id);
       deleted.push(n.Name);
     }
+    this.events.emit('network', 'prune', '', { reclaimed: '0' });
     return { NetworksDeleted: deleted };
   }
 
@@ -380,6 +389,7 @@ export class NetworkService {
         delete st.networks[n.Id];
         throw e;
       }
+      this.log('connect', n, { container: c.rec.Id });
     }
     this.store.saveContainer(st);
     await this.applyRules();
@@ -399,6 +409,7 @@ export class NetworkService {
     delete st.networks[n.Id];
     this.store.saveContainer(st);
     await this.applyRules();
+    this.log('disconnect', n, { container: c.rec.Id });
   }
 
   // ── the NetworkAttacher seam ──────────────────────────────────────────────
@@ -518,9 +529,10 @@ export class NetworkService {
       await this.applyRules();
     } catch (e) {
       closeForwards(forwards);
-      await this.teardown(st);
+      await this.teardown(st, false);
       throw e;
     }
+    for (const netId of Object.keys(st.endpoints)) this.log('connect', this.nets.get(netId)!, { container: c.rec.Id });
     return { netnsPath, forwards };
   }
 
@@ -638,7 +650,9 @@ export class NetworkService {
     await this.teardown(st);
   }
 
-  private async teardown(st: ContainerNet): Promise<void> {
+  /** Remove the container's endpoints and netns; `connected`: its endpoints were announced (disconnect events). */
+  private async teardown(st: ContainerNet, connected = true): Promise<void> {
+    const left = Object.keys(st.endpoints ?? {}).map((id) => this.nets.get(id)).filter((n): n is NetworkRecord => !!n);
     for (const ep of Object.values(st.endpoints ?? {})) if (ep.hostVeth) deleteLink(ep.hostVeth);
     if (st.netnsPath) { try { netlink().netnsDelete(st.netnsPath); } catch (e) { log.warn('netns removal failed', { error: String(e) }); } }
     this.clearRuntime(st);
@@ -649,6 +663,7 @@ export class NetworkService {
       log.warn('network state of a stopped container not saved', { id: st.id, error: String(e) });
     }
     await this.applyRules();
+    if (connected) for (const n of left) this.log('disconnect', n, { container: st.id });
   }
 
   private clearRuntime(st: ContainerNet): void {

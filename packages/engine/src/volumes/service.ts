@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { Conflict, InvalidArgument, NotFound, SystemError, generateId, errorMessage } from '@berth/shared';
 import { validateVolumeName } from '@berth/shared/mounts';
 import { VolumeStore, rfc3339Local, type VolumeMeta } from './store.js';
+import { noEvents, type EventSink } from '../events/types.js';
 
 const run = promisify(execFile);
 
@@ -42,13 +43,16 @@ function opError<E extends Error>(Cls: new (m: string) => E, op: string, name: s
   return new Cls(`${op}${name ? ` ${name}` : ''}: ${msg}${refs?.length ? ` - [${refs.join(', ')}]` : ''}`);
 }
 
+/** Where a container mounts a volume (the `mount` event's attributes). */
+export interface VolumeMountTarget { destination: string; rw: boolean; propagation: string }
+
 export class VolumeService {
-  readonly store: VolumeStore;
+  private readonly store: VolumeStore;
   private readonly refs = new Map<string, Set<string>>();
   /** Containers running on each mounted (`-o device=…`) volume. */
   private readonly active = new Map<string, Set<string>>();
 
-  constructor(dataRoot: string) {
+  constructor(dataRoot: string, private readonly events: EventSink = noEvents) {
     this.store = new VolumeStore(dataRoot);
   }
 
@@ -63,6 +67,7 @@ export class VolumeService {
     if (existing) {
       if (existing.Driver !== driver) throw opError(Conflict, 'create', name, `volume name must be unique`);
       if (opts.ref) this.ref(name, opts.ref);
+      this.events.emit('volume', 'create', name, { driver }); // dockerd logs every create, a get-or-create too
       return this.info(existing);
     }
     try {
@@ -77,6 +82,7 @@ export class VolumeService {
     };
     this.store.create(meta);
     if (opts.ref) this.ref(name, opts.ref);
+    this.events.emit('volume', 'create', name, { driver });
     return this.info(meta);
   }
 
@@ -130,6 +136,7 @@ export class VolumeService {
     const users = [...(this.refs.get(name) ?? [])];
     if (users.length) throw opError(Conflict, 'remove', name, 'volume is in use', users);
     this.store.remove(name);
+    this.events.emit('volume', 'destroy', name, { driver: meta.Driver });
   }
 
   /** Unused volumes: anonymous ones, or every one with `all=true`; `label`/`label!` narrow it. */
@@ -152,9 +159,11 @@ export class VolumeService {
       if ((filters.get('label!') ?? []).some((l) => matchLabel(meta.Labels, l))) continue;
       const size = dirSize(this.store.dataDir(meta.Name));
       this.store.remove(meta.Name);
+      this.events.emit('volume', 'destroy', meta.Name, { driver: meta.Driver });
       deleted.push(meta.Name);
       reclaimed += size;
     }
+    this.events.emit('volume', 'prune', '', { reclaimed: String(reclaimed) });
     return { VolumesDeleted: deleted.length ? deleted : null, SpaceReclaimed: reclaimed };
   }
 
@@ -175,11 +184,17 @@ export class VolumeService {
   }
 
   /** Before a container starts: mount a volume created with `-o type=… -o device=…` at its _data. */
-  async activate(name: string, containerId: string): Promise<string> {
+  async activate(name: string, containerId: string, target: VolumeMountTarget): Promise<string> {
     const meta = this.get(name);
     const dir = this.store.dataDir(name);
     const o = meta.Options ?? {};
-    if (!o.type && !o.device) return dir;
+    const mounted = () => {
+      this.events.emit('volume', 'mount', name, {
+        driver: meta.Driver, container: containerId, destination: target.destination, 'read/write': String(target.rw), propagation: target.propagation,
+      });
+      return dir;
+    };
+    if (!o.type && !o.device) return mounted();
     let users = this.active.get(name);
     if (!users) {
       const args = ['-t', o.type || 'none'];
@@ -194,11 +209,12 @@ export class VolumeService {
       this.active.set(name, (users = new Set()));
     }
     users.add(containerId);
-    return dir;
+    return mounted();
   }
 
   /** After a container stops: unmount such a volume when its last user is gone. */
   async deactivate(name: string, containerId: string): Promise<void> {
+    this.events.emit('volume', 'unmount', name, { driver: this.store.get(name)?.Driver ?? 'local', container: containerId });
     const users = this.active.get(name);
     if (!users) return;
     users.delete(containerId);
