@@ -26,7 +26,9 @@ export async function generate() {
   const swagger = YAML.parse(fs.readFileSync(SWAGGER, 'utf8'));
   // patch: fix the small spec errors swagger2openapi knows how to fix instead of failing on them.
   const { openapi } = await swagger2openapi.convertObj(swagger, { patch: true, warnOnly: true });
-  const ast = await openapiTS(openapi, { silent: true });
+  // defaultNonNullable off: a field with a default is still one dockerd may omit (omitempty), and a
+  // request may leave out.
+  const ast = await openapiTS(openapi, { silent: true, defaultNonNullable: false });
   return HEADER + astToString(ast);
 }
 

@@ -23,6 +23,7 @@ import { Builder, type BuildIO, type BuildOptions } from './builder.js';
 import { StepContainers } from './containers.js';
 import { applyIgnoreToSpecialFiles, extractContext, readDockerfile } from './context.js';
 import { remoteContext } from './remote-context.js';
+import type { BuildPruneResponse } from '@berth/shared/api/types';
 
 export interface BuildRequest extends BuildOptions {
   quiet: boolean;
@@ -86,7 +87,7 @@ export class BuildService {
   }
 
   /** POST /build/prune: the classic builder keeps no separate cache store. */
-  async prune(): Promise<{ CachesDeleted: string[] | null; SpaceReclaimed: number }> {
+  async prune(): Promise<BuildPruneResponse> {
     return { CachesDeleted: null, SpaceReclaimed: 0 };
   }
 }

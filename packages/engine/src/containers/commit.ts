@@ -6,10 +6,11 @@
  */
 import { Conflict, InvalidArgument } from '@berth/shared';
 import { parseNormalizedNamed, withTag } from '@berth/shared/reference';
+import type { ContainerConfig, FilesystemChange, IdResponse } from '@berth/shared/api/types';
 import { parseRef, type ImageService } from '../images/service.js';
 import { applyChanges } from '../images/archive/changes.js';
 import type { ContainerConfigSpec, ImageConfig, HistoryEntry } from '../images/types.js';
-import { changesFromUpperdir, INIT_PATHS, layerTarFromUpperdir, type Change, type DiffOptions } from '../storage/diff.js';
+import { changesFromUpperdir, INIT_PATHS, layerTarFromUpperdir, type DiffOptions } from '../storage/diff.js';
 import { containerMounts } from './rootfs.js';
 import { setFrozen, containerCgroup } from './freezer.js';
 import { withLease } from '../images/lease.js';
@@ -23,7 +24,7 @@ export function diffOptions(svc: ContainerService, c: Container): DiffOptions {
   return { exclude, ignore: INIT_PATHS };
 }
 
-export async function containerChanges(svc: ContainerService, ref: string): Promise<Change[]> {
+export async function containerChanges(svc: ContainerService, ref: string): Promise<FilesystemChange[]> {
   const c = svc.get(ref);
   return changesFromUpperdir(svc.store.layer(c.rec.Id).diff, c.rec.LowerDirs, diffOptions(svc, c));
 }
@@ -40,21 +41,19 @@ export interface CommitQuery {
 
 const CONFIG_KEYS = ['Hostname', 'Domainname', 'User', 'AttachStdin', 'AttachStdout', 'AttachStderr', 'ExposedPorts', 'Tty', 'OpenStdin',
   'StdinOnce', 'Env', 'Cmd', 'Healthcheck', 'ArgsEscaped', 'Image', 'Volumes', 'WorkingDir', 'Entrypoint', 'NetworkDisabled', 'MacAddress',
-  'OnBuild', 'Labels', 'StopSignal', 'StopTimeout', 'Shell'];
+  'OnBuild', 'Labels', 'StopSignal', 'StopTimeout', 'Shell'] as const satisfies readonly (keyof ContainerConfig)[];
 
-function pick(cfg: Record<string, unknown>): ContainerConfigSpec {
-  const out: ContainerConfigSpec = {};
-  for (const k of CONFIG_KEYS) if (cfg[k] !== undefined) out[k] = structuredClone(cfg[k]);
-  return out;
+function pick(cfg: ContainerConfig): ContainerConfigSpec {
+  return Object.fromEntries(CONFIG_KEYS.filter((k) => cfg[k] !== undefined).map((k) => [k, structuredClone(cfg[k])]));
 }
 
-export async function commitContainer(svc: ContainerService, images: ImageService, q: CommitQuery, body: Record<string, unknown>): Promise<{ Id: string }> {
+export async function commitContainer(svc: ContainerService, images: ImageService, q: CommitQuery, body: ContainerConfig): Promise<IdResponse> {
   const c = svc.get(q.container);
   if (c.rec.State.Status === 'removing') throw new Conflict(`You cannot commit container ${c.rec.Id} which is being removed`);
   if (c.rec.State.Dead) throw new Conflict(`You cannot commit container ${c.rec.Id} which is Dead`);
   const ref = q.repo ? parseRef(() => { parseNormalizedNamed(q.repo!); return withTag(q.repo!, q.tag); }) : undefined;
   if (!q.repo && q.tag) throw new InvalidArgument('invalid reference format');
-  const base = { ...pick(c.rec.Config as unknown as Record<string, unknown>), ...pick(body) };
+  const base = { ...pick(c.rec.Config), ...pick(body) };
   const config = applyChanges(base, q.changes);
   const parent = images.images.get(c.rec.Image);
   if (!parent) throw new Conflict(`image ${c.rec.Image} of container ${c.rec.Id} no longer exists`);

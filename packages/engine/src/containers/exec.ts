@@ -16,6 +16,7 @@ import { processEnv, rlimits, seccompFor } from '../runtime/spec.js';
 import { writeAtomicSync } from '../storage/atomic.js';
 import { attachToMonitor, parseDetachKeys } from './attach.js';
 import type { Container, ContainerService } from './service.js';
+import type { ExecInspect, IdResponse } from '@berth/shared/api/types';
 
 export interface ExecConfig {
   AttachStdin?: boolean;
@@ -53,7 +54,7 @@ export class ExecService {
     });
   }
 
-  create(ref: string, cfg: ExecConfig): { Id: string } {
+  create(ref: string, cfg: ExecConfig): IdResponse {
     const c = this.containers.get(ref);
     if (!c.rec.State.Running) throw new Conflict(`container ${c.rec.Id} is not running`);
     if (c.rec.State.Paused) throw new Conflict(`container ${c.rec.Id} is paused, unpause the container before exec`);
@@ -195,7 +196,7 @@ export class ExecService {
     e.ctl.resize(h, w);
   }
 
-  inspect(id: string): Record<string, unknown> {
+  inspect(id: string): ExecInspect {
     const e = this.get(id);
     const [entrypoint, ...args] = e.config.Cmd ?? [];
     return {

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Duplex, Writable } from 'node:stream';
 import { Conflict, InvalidArgument, NotFound, NotModified, SystemError, generateId } from '@berth/shared';
+import type { ContainerCreateResponse, ContainerWaitResponse } from '@berth/shared/api/types';
 import type { ImageLookup } from '../images/types.js';
 import { launch, type PortForward } from '../runtime/monitor.js';
 import { MonitorControl, readExitFile } from '../runtime/control.js';
@@ -64,7 +65,7 @@ export interface AttachOptions {
 }
 
 /** The body of POST /containers/{id}/wait, in Docker's field order. */
-export interface WaitStatus { Error: { Message: string } | null; StatusCode: number }
+export type WaitStatus = Required<ContainerWaitResponse>;
 
 export interface ContainerServiceDeps {
   dataRoot: string;
@@ -172,7 +173,7 @@ export class ContainerService {
   }
 
   // ── create ────────────────────────────────────────────────────────────────
-  async create(body: CreateBody, name?: string | null): Promise<{ Id: string; Warnings: string[] }> {
+  async create(body: CreateBody, name?: string | null): Promise<ContainerCreateResponse> {
     if (!body.Image) throw new InvalidArgument('Config cannot be empty in order to create a container');
     const hc = defaultHostConfig(withLogDefaults(body.HostConfig, this.deps.logDefaults));
     const warnings = validateHostConfig(hc, sysInfo());

@@ -3,10 +3,11 @@
  * running container and persisted in hostconfig.json) and POST /containers/{id}/rename.
  */
 import { Conflict, InvalidArgument } from '@berth/shared';
+import type { ContainerUpdateResponse } from '@berth/shared/api/types';
 import { CgroupFiles } from './cgroup-files.js';
 import type { Container, ContainerService } from './service.js';
 import type { HostConfig } from './types.js';
-import { validateRestartPolicy, verifyResources, type ResourceSettings } from './verify.js';
+import { validateRestartPolicy, verifyResources, type ResourceSettings, type RestartPolicyName } from './verify.js';
 import { sysInfo, type SysInfo } from '../system/sysinfo.js';
 
 export interface UpdateBody extends ResourceSettings {
@@ -49,7 +50,7 @@ export function mergeUpdate(hc: HostConfig, b: UpdateBody): Partial<HostConfig> 
     const name = b.RestartPolicy.Name ?? '';
     const max = b.RestartPolicy.MaximumRetryCount ?? 0;
     if (hc.AutoRemove && name && name !== 'no') throw new InvalidArgument('Restart policy cannot be updated because AutoRemove is enabled for the container');
-    next.RestartPolicy = { Name: name, MaximumRetryCount: max };
+    next.RestartPolicy = { Name: name as RestartPolicyName, MaximumRetryCount: max }; // verifyUpdate checked the name
   }
   return next;
 }
@@ -98,7 +99,7 @@ export function verifyUpdate(body: UpdateBody, si: SysInfo): string[] {
   return verifyResources(body, si, true);
 }
 
-export function updateContainer(svc: ContainerService, ref: string, body: UpdateBody, si = sysInfo()): { Warnings: string[] } {
+export function updateContainer(svc: ContainerService, ref: string, body: UpdateBody, si = sysInfo()): ContainerUpdateResponse {
   const warnings = verifyUpdate(body, si);
   const c = svc.get(ref);
   if (c.rec.State.Status === 'removing' || c.removed) throw new Conflict(`Container ${c.rec.Id} is marked for removal and cannot be "update".`);

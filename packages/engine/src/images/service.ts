@@ -19,6 +19,7 @@ import { spawn } from 'node:child_process';
 import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
 import { Conflict, InvalidArgument, NotFound } from '@berth/shared';
+import type { ImageDeleteResponseItem, ImageInspect, ImagePruneResponse, ImageSummary } from '@berth/shared/api/types';
 import {
   ReferenceError, familiarString, familiarize, formatReference, parseAnyReference, parseNormalizedNamed,
   parseStored, withTag, type Reference,
@@ -33,7 +34,7 @@ import { ImageLease } from './lease.js';
 import { checkFilters, createdSecs, danglingFilter, labelsMatch, referenceMatches } from './filters.js';
 import type { ImageInUse, ImageLookup, ImageRecord, ImageUser } from './types.js';
 
-export type DeleteRecord = { Untagged: string } | { Deleted: string };
+export type DeleteRecord = ImageDeleteResponseItem & ({ Untagged: string } | { Deleted: string });
 
 export interface CommitOptions {
   /** The exact config bytes (the image ID is their digest). */
@@ -140,13 +141,13 @@ export class ImageService implements ImageLookup {
 
   // ---- list / inspect / history --------------------------------------------------------------
 
-  list(opts: { all?: boolean; filters?: Map<string, string[]>; version: string }): Record<string, unknown>[] {
+  list(opts: { all?: boolean; filters?: Map<string, string[]>; version: string }): ImageSummary[] {
     const filters: Map<string, string[]> = opts.filters ?? new Map();
     checkFilters(filters, ['dangling', 'label', 'reference', 'before', 'since', 'until']);
     const dangling = danglingFilter(filters);
     const before = filters.get('before')?.map((r) => createdSecs(this.record(this.resolve(r))));
     const since = filters.get('since')?.map((r) => createdSecs(this.record(this.resolve(r))));
-    const out: { created: number; s: Record<string, unknown> }[] = [];
+    const out: { created: number; s: ImageSummary }[] = [];
     for (const img of this.images.list()) {
       const hasChildren = this.images.children(img.id).length > 0;
       if (dangling && hasChildren) continue;
@@ -170,7 +171,7 @@ export class ImageService implements ImageLookup {
     return out.sort((a, b) => b.created - a.created).map((x) => x.s);
   }
 
-  async inspect(ref: string, version: string): Promise<Record<string, unknown>> {
+  async inspect(ref: string, version: string): Promise<ImageInspect> {
     const img = this.resolve(ref);
     return imageInspect(this.record(img), await this.layerDirs(img.id), img.meta.lastTagTime, version);
   }
@@ -282,7 +283,7 @@ export class ImageService implements ImageLookup {
   }
 
   /** POST /images/prune: dangling images (all unused ones with dangling=false). */
-  async prune(filters: Map<string, string[]>): Promise<{ ImagesDeleted: DeleteRecord[] | null; SpaceReclaimed: number }> {
+  async prune(filters: Map<string, string[]>): Promise<ImagePruneResponse> {
     checkFilters(filters, ['dangling', 'label', 'label!', 'until']);
     const danglingOnly = danglingFilter(filters) ?? true;
     const until = filters.get('until')?.map(parseUntil);
@@ -312,7 +313,7 @@ export class ImageService implements ImageLookup {
       }
     }
     let space = 0;
-    for (const d of deleted) if ('Deleted' in d) space += sizes.get(d.Deleted) ?? 0;
+    for (const d of deleted) if (d.Deleted) space += sizes.get(d.Deleted) ?? 0;
     return { ImagesDeleted: deleted.length ? deleted : null, SpaceReclaimed: space };
   }
 
