@@ -8,6 +8,7 @@ import type { Readable, Writable } from 'node:stream';
 import { API_VERSION, compareVersions, demuxStream } from '@berth/shared';
 import { apiError, ConnectionError, isConnectFailure } from './errors.js';
 import { hijack } from './hijack.js';
+import type { ProgressMessage } from '@berth/shared/api/types';
 
 export interface ModemOptions {
   socketPath?: string;
@@ -24,7 +25,8 @@ export interface ModemOptions {
 
 export interface TlsOptions { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer; rejectUnauthorized: boolean }
 
-export type QueryValue = string | number | boolean | undefined | null | string[] | Record<string, unknown>;
+/** An object (filters, buildargs, labels) is sent as its JSON. */
+export type QueryValue = string | number | boolean | undefined | null | string[] | object;
 
 export interface DialOptions {
   method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
@@ -201,13 +203,4 @@ export class Modem {
 }
 
 /** A jsonmessage line of a pull/push/build/load stream. */
-export interface ProgressEvent {
-  status?: string;
-  id?: string;
-  progress?: string;
-  progressDetail?: { current?: number; total?: number };
-  stream?: string;
-  error?: string;
-  errorDetail?: { code?: number; message?: string };
-  aux?: Record<string, unknown>;
-}
+export type ProgressEvent = ProgressMessage;

@@ -81,8 +81,9 @@ export type ContainerTopResponse = Schemas['ContainerTopResponse'];
  * One sample of GET /containers/{id}/stats. moby's container.BlkioStats lists are Go slices
  * without omitempty: null when the cgroup reports nothing (the swagger puts the null on the items).
  */
+type BlkioStats = NonNullable<Schemas['ContainerBlkioStats']>;
 export type ContainerStats = Override<Schemas['ContainerStatsResponse'], {
-  blkio_stats?: { [K in keyof Schemas['ContainerBlkioStats']]?: Schemas['ContainerBlkioStats'][K] | null };
+  blkio_stats?: { [K in keyof BlkioStats]?: BlkioStats[K] | null };
 }>;
 /** The prune reports' lists have no omitempty in moby (null when nothing was deleted). */
 export type ContainerPruneResponse = Nullable<ResponseJson<'ContainerPrune'>, 'ContainersDeleted'>;
@@ -96,7 +97,11 @@ export type { PathStat as ContainerPathStat } from '../file-mode.js';
 
 // ---- exec ----
 
-export type ExecCreateRequest = RequestJson<'ContainerExec'>;
+/**
+ * moby's container.ExecOptions as the docker CLI sends it: Env null when no -e is given (a Go nil
+ * slice), and Detach, which the swagger lists only on exec start.
+ */
+export type ExecCreateRequest = Nullable<RequestJson<'ContainerExec'>, 'Env'> & { Detach?: boolean };
 export type ExecStartRequest = RequestJson<'ExecStart'>;
 /** GET /exec/{id}/json. ExitCode is a Go *int: null until the process exits. */
 export type ExecInspect = Nullable<ResponseJson<'ExecInspect'>, 'ExitCode'>;

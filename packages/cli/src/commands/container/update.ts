@@ -48,7 +48,7 @@ export default async function (argv: Argv, ctx: CommandContext): Promise<number>
   const body = updateBody(argv, ctx.path);
   if (!Object.keys(body).length) throw new StatusError(1, 'you must provide one or more flags when using this command');
   return forEach(ctx, argv._, async (name) => {
-    const r = await ctx.docker().getContainer(name).update<{ Warnings?: string[] | null }>(body);
+    const r = await ctx.docker().getContainer(name).update(body);
     for (const w of r?.Warnings ?? []) ctx.stderr.write(`${w}\n`);
   });
 }
