@@ -21,7 +21,7 @@ export type RequestJson<Op extends keyof operations> =
   operations[Op] extends { requestBody?: { content: { 'application/json': infer T } } } ? T : never;
 
 /** The JSON request bodies berthd decodes (request-bodies.ts), by the swagger's operationId. */
-export type RequestBodies = { [N in RequestBody]: RequestJson<N> };
+export type RequestBodies = Override<{ [N in RequestBody]: RequestJson<N> }, { SystemAuth: AuthConfig; ContainerExec: ExecCreateRequest }>;
 
 /** `T` with the fields of `U` laid over it (Docker's real answer where the swagger says otherwise). */
 export type Override<T, U> = Omit<T, keyof U> & U;
@@ -140,7 +140,11 @@ export type ImageSearchResult = ResponseJson<'ImageSearch'>[number];
 export type DistributionInspect = Schemas['DistributionInspect'];
 export type ImageCommitResponse = Schemas['IDResponse'];
 export type BuildPruneResponse = Nullable<ResponseJson<'BuildPrune'>, 'CachesDeleted'>;
-export type AuthConfig = Schemas['AuthConfig'];
+/**
+ * moby's registry.AuthConfig: besides the swagger's fields, `auth` (base64 user:password, as config
+ * files keep it), `identitytoken` (a refresh token from a previous login) and `registrytoken`.
+ */
+export type AuthConfig = Schemas['AuthConfig'] & { auth?: string; identitytoken?: string; registrytoken?: string };
 /** POST /auth. */
 export type AuthResponse = ResponseJson<'SystemAuth'>;
 
