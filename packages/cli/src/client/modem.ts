@@ -41,6 +41,8 @@ export interface DialOptions {
   hijack?: boolean;
   /** Skip version negotiation and the version prefix (used by ping itself). */
   unversioned?: boolean;
+  /** Aborts the request, or the response stream once it is flowing (the connection is closed). */
+  signal?: AbortSignal;
 }
 
 export function buildQuery(query: Record<string, QueryValue> = {}): string {
@@ -147,7 +149,7 @@ export class Modem {
     }
     let res;
     try {
-      res = await this.pool.request({ method: opts.method, path, headers, body: body as string | Buffer | Readable | undefined });
+      res = await this.pool.request({ method: opts.method, path, headers, body: body as string | Buffer | Readable | undefined, signal: opts.signal });
     } catch (e) {
       throw isConnectFailure(e) ? new ConnectionError(this.address, { cause: e }) : e;
     }
