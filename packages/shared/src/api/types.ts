@@ -42,9 +42,11 @@ export type HostConfig = Omit<Nullable<Schemas['HostConfig'],
   | 'Binds' | 'PortBindings' | 'VolumesFrom' | 'CapAdd' | 'CapDrop' | 'Dns' | 'DnsOptions' | 'DnsSearch' | 'ExtraHosts'
   | 'GroupAdd' | 'Links' | 'SecurityOpt' | 'MaskedPaths' | 'ReadonlyPaths' | 'ConsoleSize'
   | 'BlkioWeightDevice' | 'BlkioDeviceReadBps' | 'BlkioDeviceWriteBps' | 'BlkioDeviceReadIOps' | 'BlkioDeviceWriteIOps'
-  | 'Devices' | 'DeviceCgroupRules' | 'DeviceRequests' | 'MemorySwappiness' | 'OomKillDisable' | 'PidsLimit' | 'Ulimits'>, 'LogConfig'> & {
+  | 'Devices' | 'DeviceCgroupRules' | 'DeviceRequests' | 'MemorySwappiness' | 'OomKillDisable' | 'PidsLimit' | 'Ulimits'>, 'LogConfig' | 'CgroupnsMode'> & {
   /** Any log driver's name (plugins too), not only the swagger's list; Config is null when unset. */
   LogConfig?: { Type?: string; Config?: { [key: string]: string } | null };
+  /** A Go string: "" when not set (the docker CLI sends it so), which the swagger's enum leaves out. */
+  CgroupnsMode?: 'private' | 'host' | '';
 };
 export type ContainerState = Schemas['ContainerState'];
 export type Health = Schemas['Health'];
@@ -67,9 +69,15 @@ export type ContainerInspect = Override<Schemas['ContainerInspectResponse'], {
 export type ContainerSummary = Override<Schemas['ContainerSummary'], {
   NetworkSettings?: { Networks?: { [name: string]: EndpointSettings } };
 }>;
-export type ContainerCreateRequest = RequestJson<'ContainerCreate'>;
+/**
+ * POST /containers/create as the docker CLI sends it: the Config, HostConfig and endpoint settings
+ * with Go's nulls (see ContainerConfig, HostConfig and EndpointSettings here).
+ */
+export type ContainerCreateRequest = Override<RequestJson<'ContainerCreate'>, ContainerConfig & {
+  HostConfig?: HostConfig; NetworkingConfig?: { EndpointsConfig?: { [name: string]: EndpointSettings } };
+}>;
 export type ContainerCreateResponse = Schemas['ContainerCreateResponse'];
-export type ContainerUpdateRequest = RequestJson<'ContainerUpdate'>;
+export type ContainerUpdateRequest = Override<RequestJson<'ContainerUpdate'>, Pick<HostConfig, 'RestartPolicy'>>;
 export type ContainerUpdateResponse = Schemas['ContainerUpdateResponse'];
 /**
  * POST /containers/{id}/wait. Berth answers `"Error": null` when the wait did not fail, as dockerd
