@@ -22,6 +22,7 @@ import { withLease, type ImageLease } from '../images/lease.js';
 import { mountRootfs, type Rootfs } from './rootfs.js';
 import { applyCopy, fetchUrl, makeWorkdir, parseChmod, resolveChown, resolvePathSources, sourcesChecksum, type Source } from './copy.js';
 import type { StepContainers, StepHost } from './containers.js';
+import type { ProgressMessage } from '@berth/shared/api/types';
 
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const defaultShell = ['/bin/sh', '-c'];
@@ -43,9 +44,9 @@ export interface BuildIO {
   /** Text for the client's `stream` lines. */
   out(text: string): void;
   /** `{"aux":…}` lines. */
-  aux(msg: Record<string, unknown>): void;
+  aux(msg: NonNullable<ProgressMessage['aux']>): void;
   /** Pull progress (`{"status","id","progress"…}`), passed through as is. */
-  progress?(msg: Record<string, unknown>): void;
+  progress?(msg: ProgressMessage): void;
   /** The client went away: stop before the next step. */
   cancelled?(): boolean;
   /** Aborted when the client goes away: a RUN step in progress is killed. */

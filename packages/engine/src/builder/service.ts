@@ -24,6 +24,7 @@ import { StepContainers, type BuildContainers } from './containers.js';
 import { applyIgnoreToSpecialFiles, extractContext, readDockerfile } from './context.js';
 import { remoteContext } from './remote-context.js';
 import { noEvents, type EventSink } from '../events/types.js';
+import type { BuildPruneResponse } from '@berth/shared/api/types';
 
 export interface BuildRequest extends BuildOptions {
   quiet: boolean;
@@ -87,7 +88,7 @@ export class BuildService {
   }
 
   /** POST /build/prune: the classic builder keeps no separate cache store. */
-  async prune(): Promise<{ CachesDeleted: string[] | null; SpaceReclaimed: number }> {
+  async prune(): Promise<BuildPruneResponse> {
     this.events.emit('builder', 'prune', '', { reclaimed: '0' });
     return { CachesDeleted: null, SpaceReclaimed: 0 };
   }

@@ -5,6 +5,7 @@
  */
 import type { Listenable } from '../typed-emitter.js';
 import type { Container, Lifecycle } from './container.js';
+import type { MountPoint, NetworkSettings } from '@berth/shared/api/types';
 
 /** Finds containers by ID, name or unique ID prefix (NotFound otherwise). */
 export interface ContainerLookup {
@@ -29,13 +30,13 @@ export interface ContainerFiles {
   /** The container's overlay dirs (diff = the upperdir). */
   layer(c: Container): { base: string; diff: string; work: string; merged: string };
   /** Mounts as inspect shows them. */
-  mountsOf(c: Container): unknown[];
+  mountsOf(c: Container): MountPoint[];
 }
 
 /** What inspect and the list read beyond the record. */
 export interface ContainerViewSource extends ContainerFiles {
   volumeNames(c: Container): string[];
-  networkSettings(c: Container): { Networks: Record<string, unknown>; Ports: Record<string, unknown>; [k: string]: unknown };
+  networkSettings(c: Container): NetworkSettings & Required<Pick<NetworkSettings, 'Networks' | 'Ports'>>;
 }
 
 /** ExecService: looks containers up, runs in their bundle, drops the execs of removed ones. */

@@ -6,12 +6,13 @@
  */
 import { Conflict, InvalidArgument } from '@berth/shared';
 import { familiarString, parseNormalizedNamed, withTag } from '@berth/shared/reference';
+import type { ContainerConfig, FilesystemChange } from '@berth/shared/api/types';
 import { parseRef } from '../images/parse-ref.js';
 import { applyChanges } from '../images/archive/changes.js';
 import type { ContainerConfigSpec, ImageConfig, HistoryEntry } from '../images/types.js';
 import type { StoredImage } from '../images/image-store.js';
 import type { CommitOptions } from '../images/types.js';
-import { changesFromUpperdir, INIT_PATHS, layerTarFromUpperdir, type Change, type DiffOptions } from '../storage/diff.js';
+import { changesFromUpperdir, INIT_PATHS, layerTarFromUpperdir, type DiffOptions } from '../storage/diff.js';
 import { containerMounts } from './rootfs.js';
 import { setFrozen, cgroupOf } from './freezer.js';
 import { withLease, type ImageLease } from '../images/lease.js';
@@ -34,7 +35,7 @@ export function diffOptions(files: ContainerFiles, c: Container): DiffOptions {
   return { exclude, ignore: INIT_PATHS };
 }
 
-export async function containerChanges(files: ContainerFiles, c: Container): Promise<Change[]> {
+export async function containerChanges(files: ContainerFiles, c: Container): Promise<FilesystemChange[]> {
   return changesFromUpperdir(files.layer(c).diff, c.rec.LowerDirs, diffOptions(files, c));
 }
 
@@ -50,22 +51,20 @@ export interface CommitQuery {
 
 const CONFIG_KEYS = ['Hostname', 'Domainname', 'User', 'AttachStdin', 'AttachStdout', 'AttachStderr', 'ExposedPorts', 'Tty', 'OpenStdin',
   'StdinOnce', 'Env', 'Cmd', 'Healthcheck', 'ArgsEscaped', 'Image', 'Volumes', 'WorkingDir', 'Entrypoint', 'NetworkDisabled', 'MacAddress',
-  'OnBuild', 'Labels', 'StopSignal', 'StopTimeout', 'Shell'];
+  'OnBuild', 'Labels', 'StopSignal', 'StopTimeout', 'Shell'] as const satisfies readonly (keyof ContainerConfig)[];
 
-function pick(cfg: Record<string, unknown>): ContainerConfigSpec {
-  const out: ContainerConfigSpec = {};
-  for (const k of CONFIG_KEYS) if (cfg[k] !== undefined) out[k] = structuredClone(cfg[k]);
-  return out;
+function pick(cfg: ContainerConfig): ContainerConfigSpec {
+  return Object.fromEntries(CONFIG_KEYS.filter((k) => cfg[k] !== undefined).map((k) => [k, structuredClone(cfg[k])]));
 }
 
 /** The new image's ID and the reference it was tagged with ("" without one). */
 export async function commitContainer(files: ContainerFiles, images: ImageCommitter, c: Container, q: CommitQuery,
-  body: Record<string, unknown>): Promise<{ Id: string; ref: string }> {
+  body: ContainerConfig): Promise<{ Id: string; ref: string }> {
   if (c.rec.State.Status === 'removing') throw new Conflict(`You cannot commit container ${c.rec.Id} which is being removed`);
   if (c.rec.State.Dead) throw new Conflict(`You cannot commit container ${c.rec.Id} which is Dead`);
   const ref = q.repo ? parseRef(() => { parseNormalizedNamed(q.repo!); return withTag(q.repo!, q.tag); }) : undefined;
   if (!q.repo && q.tag) throw new InvalidArgument('invalid reference format');
-  const base = { ...pick(c.rec.Config as unknown as Record<string, unknown>), ...pick(body) };
+  const base = { ...pick(c.rec.Config), ...pick(body) };
   const config = applyChanges(base, q.changes);
   let parent: StoredImage;
   try { parent = images.resolve(c.rec.Image); } catch { throw new Conflict(`image ${c.rec.Image} of container ${c.rec.Id} no longer exists`); }

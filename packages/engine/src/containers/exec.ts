@@ -18,6 +18,7 @@ import { containerAttrs, type Container } from './container.js';
 import type { ExecHost } from './backend.js';
 import { noEvents, type Actions, type Attributes, type EventSink } from '../events/types.js';
 import { TypedEmitter } from '../typed-emitter.js';
+import type { ExecInspect, IdResponse } from '@berth/shared/api/types';
 
 export interface ExecConfig {
   AttachStdin?: boolean;
@@ -59,7 +60,7 @@ export class ExecService {
     this.events.emit('container', action, c.rec.Id, containerAttrs(c, extra));
   }
 
-  create(ref: string, cfg: ExecConfig): { Id: string } {
+  create(ref: string, cfg: ExecConfig): IdResponse {
     const c = this.containers.get(ref);
     if (!c.rec.State.Running) throw new Conflict(`container ${c.rec.Id} is not running`);
     if (c.rec.State.Paused) throw new Conflict(`container ${c.rec.Id} is paused, unpause the container before exec`);
@@ -201,7 +202,7 @@ export class ExecService {
     e.ctl.resize(h, w);
   }
 
-  inspect(id: string): Record<string, unknown> {
+  inspect(id: string): ExecInspect {
     const e = this.get(id);
     const [entrypoint, ...args] = e.config.Cmd ?? [];
     return {

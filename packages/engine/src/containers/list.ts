@@ -1,5 +1,6 @@
 /** GET /containers/json and POST /containers/prune: filters, ordering, limit (moby daemon/list.go). */
 import { InvalidArgument, NotFound } from '@berth/shared';
+import type { ContainerPruneResponse, ContainerSummary } from '@berth/shared/api/types';
 import type { ImageLookup } from '../images/types.js';
 import type { Container } from './container.js';
 import type { ContainerLookup, ContainerViewSource } from './backend.js';
@@ -23,7 +24,7 @@ function labelMatch(labels: Record<string, string>, spec: string): boolean {
 
 const created = (c: Container) => Date.parse(c.rec.Created) + (Number(c.rec.Created.match(/\.\d{3}(\d+)Z$/)?.[1] ?? 0) / 1e6);
 
-export async function listContainers(svc: ListSource, images: Pick<ImageLookup, 'get'>, opts: ListOptions): Promise<Record<string, unknown>[]> {
+export async function listContainers(svc: ListSource, images: Pick<ImageLookup, 'get'>, opts: ListOptions): Promise<ContainerSummary[]> {
   const f = opts.filters;
   for (const k of f.keys()) if (!KNOWN.has(k)) throw new InvalidArgument(`invalid filter '${k}'`);
   for (const s of f.get('status') ?? []) if (!STATUSES.includes(s)) throw new InvalidArgument(`invalid filter 'status=${s}'`);
@@ -69,7 +70,7 @@ export async function listContainers(svc: ListSource, images: Pick<ImageLookup, 
   return list.map((c) => summaryView(svc, c, opts.size, sizes.get(c.rec.Image) ?? 0));
 }
 
-export async function pruneContainers(svc: ListSource, remove: (id: string) => Promise<void>, filters: Map<string, string[]>): Promise<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }> {
+export async function pruneContainers(svc: ListSource, remove: (id: string) => Promise<void>, filters: Map<string, string[]>): Promise<ContainerPruneResponse> {
   for (const k of filters.keys()) if (k !== 'until' && k !== 'label' && k !== 'label!') throw new InvalidArgument(`invalid filter '${k}'`);
   const until = filters.get('until')?.[0];
   const untilMs = until ? (/^\d+(\.\d+)?$/.test(until) ? Number(until) * 1000 : Date.parse(until)) : undefined;

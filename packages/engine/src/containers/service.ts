@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Duplex, Readable, Writable } from 'node:stream';
 import { Conflict, InvalidArgument, NotFound, NotModified, SystemError, generateId } from '@berth/shared';
+import type { ContainerConfig, ContainerCreateResponse, ContainerInspect, ContainerPruneResponse, ContainerSummary, ContainerWaitResponse, IdResponse, MountPoint } from '@berth/shared/api/types';
 import type { PortForward } from '../runtime/monitor.js';
 import { StartError, type ExitStatus } from '../runtime/protocol.js';
 import { monitorRuntime, type ContainerRuntime, type MonitorHandle } from '../runtime/runtime.js';
@@ -60,7 +61,7 @@ export interface AttachOptions {
 }
 
 /** The body of POST /containers/{id}/wait, in Docker's field order. */
-export interface WaitStatus { Error: { Message: string } | null; StatusCode: number }
+export type WaitStatus = Required<ContainerWaitResponse>;
 
 /** What the container side needs from images: lookups for create, and commit. */
 export type ContainerImages = ImageLookup & ImageCommitter;
@@ -140,7 +141,7 @@ export class ContainerService implements ContainerLookup, ContainerViewSource, E
 
   bundle(c: Container): string { return this.store.bundle(c.rec.Id); }
   layer(c: Container): ReturnType<ContainerFiles['layer']> { return this.store.layer(c.rec.Id); }
-  mountsOf(c: Container): unknown[] { return this.mounts.inspect(c); }
+  mountsOf(c: Container): MountPoint[] { return this.mounts.inspect(c); }
   volumeNames(c: Container): string[] { return this.mounts.volumeNames(c); }
   networkSettings(c: Container): ReturnType<NetworkAttacher['settings']> { return this.network.settings(c); }
 
@@ -182,7 +183,7 @@ export class ContainerService implements ContainerLookup, ContainerViewSource, E
   }
 
   // ── create ────────────────────────────────────────────────────────────────
-  async create(body: CreateBody, name?: string | null): Promise<{ Id: string; Warnings: string[] }> {
+  async create(body: CreateBody, name?: string | null): Promise<ContainerCreateResponse> {
     if (!body.Image) throw new InvalidArgument('Config cannot be empty in order to create a container');
     const hc = defaultHostConfig(withLogDefaults(body.HostConfig, this.deps.logDefaults));
     const warnings = validateHostConfig(hc, sysInfo());
@@ -533,18 +534,18 @@ export class ContainerService implements ContainerLookup, ContainerViewSource, E
   }
 
   // ── list / inspect / prune ────────────────────────────────────────────────
-  list(opts: ListOptions): Promise<Record<string, unknown>[]> {
+  list(opts: ListOptions): Promise<ContainerSummary[]> {
     return listContainers(this, this.deps.images, opts);
   }
 
-  async inspect(ref: string, size = false): Promise<Record<string, unknown>> {
+  async inspect(ref: string, size = false): Promise<ContainerInspect> {
     const c = this.get(ref);
     let imageSize = 0;
     if (size) { try { imageSize = (await this.deps.images.get(c.rec.Image)).size; } catch { /* gone */ } }
     return inspectView(this, c, size, imageSize);
   }
 
-  async prune(filters: Map<string, string[]>): Promise<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }> {
+  async prune(filters: Map<string, string[]>): Promise<ContainerPruneResponse> {
     const r = await pruneContainers(this, (id) => this.remove(id, {}), filters);
     this.events.emit('container', 'prune', '', { reclaimed: String(r.SpaceReclaimed) });
     return r;
@@ -617,7 +618,7 @@ export class ContainerService implements ContainerLookup, ContainerViewSource, E
   }
 
   // ── commit / diff / files / top / stats ───────────────────────────────────
-  async commit(q: CommitQuery, body: Record<string, unknown>): Promise<{ Id: string }> {
+  async commit(q: CommitQuery, body: ContainerConfig): Promise<IdResponse> {
     const c = this.get(q.container);
     const r = await commitContainer(this, this.deps.images, c, q, body);
     this.log(c, 'commit', { comment: q.comment ?? '', imageID: r.Id, imageRef: r.ref });

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import type { Writable } from 'node:stream';
+import type { ContainerStats } from '@berth/shared/api/types';
 import { CgroupFiles } from './cgroup-files.js';
 import type { Container } from './container.js';
 import type { ContainerFiles } from './backend.js';
@@ -21,7 +22,7 @@ export interface CpuStats {
   throttling_data: { periods: number; throttled_periods: number; throttled_time: number };
 }
 
-export type Stats = Record<string, unknown> & { read: string; cpu_stats: CpuStats; precpu_stats: CpuStats };
+export type Stats = ContainerStats & { read: string; cpu_stats: CpuStats; precpu_stats: CpuStats };
 
 const emptyCpu = (): CpuStats => ({
   cpu_usage: { total_usage: 0, usage_in_kernelmode: 0, usage_in_usermode: 0 },
@@ -76,7 +77,7 @@ function cpuV2(cg: CgroupFiles): CpuStats {
   };
 }
 
-function memory(cg: CgroupFiles): Record<string, unknown> {
+function memory(cg: CgroupFiles): NonNullable<ContainerStats['memory_stats']> {
   const machine = os.totalmem();
   if (cg.v2) {
     const limit = cg.readInt('', 'memory.max');
@@ -93,7 +94,7 @@ function memory(cg: CgroupFiles): Record<string, unknown> {
 const NO_BLKIO = { io_service_bytes_recursive: null, io_serviced_recursive: null, io_queue_recursive: null, io_service_time_recursive: null,
   io_wait_time_recursive: null, io_merged_recursive: null, io_time_recursive: null, sectors_recursive: null };
 
-function blkio(cg: CgroupFiles): Record<string, unknown> {
+function blkio(cg: CgroupFiles): NonNullable<ContainerStats['blkio_stats']> {
   const entries: { major: number; minor: number; op: string; value: number }[] = [];
   if (cg.v2) {
     for (const line of (cg.read('', 'io.stat') ?? '').split('\n')) {
@@ -112,9 +113,9 @@ function blkio(cg: CgroupFiles): Record<string, unknown> {
   return { ...NO_BLKIO, io_service_bytes_recursive: entries.length ? entries : null };
 }
 
-function pidsStats(cg: CgroupFiles): Record<string, number> {
+function pidsStats(cg: CgroupFiles): NonNullable<ContainerStats['pids_stats']> {
   const ctrl = cg.v2 ? '' : 'pids';
-  const out: Record<string, number> = { current: cg.readInt(ctrl, 'pids.current') ?? 0 };
+  const out: NonNullable<ContainerStats['pids_stats']> = { current: cg.readInt(ctrl, 'pids.current') ?? 0 };
   const limit = cg.readInt(ctrl, 'pids.max');
   if (limit) out.limit = limit;
   return out;

@@ -6,8 +6,9 @@ import { execFile } from 'node:child_process';
 import { Conflict, InvalidArgument, SystemError } from '@berth/shared';
 import { cgroupOf } from './freezer.js';
 import type { ContainerFiles, ContainerLookup } from './backend.js';
+import type { ContainerTopResponse } from '@berth/shared/api/types';
 
-export interface TopResult { Titles: string[]; Processes: string[][] }
+export type TopResult = Required<ContainerTopResponse>;
 
 function ps(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -5,7 +5,7 @@
 import { InvalidArgument } from '@berth/shared';
 import type { CgroupFiles } from './cgroup-files.js';
 import type { HostConfig } from './types.js';
-import { validateRestartPolicy, verifyResources, type ResourceSettings } from './verify.js';
+import { validateRestartPolicy, verifyResources, type ResourceSettings, type RestartPolicyName } from './verify.js';
 import type { SysInfo } from '../system/sysinfo.js';
 
 export interface UpdateBody extends ResourceSettings {
@@ -48,7 +48,7 @@ export function mergeUpdate(hc: HostConfig, b: UpdateBody): Partial<HostConfig> 
     const name = b.RestartPolicy.Name ?? '';
     const max = b.RestartPolicy.MaximumRetryCount ?? 0;
     if (hc.AutoRemove && name && name !== 'no') throw new InvalidArgument('Restart policy cannot be updated because AutoRemove is enabled for the container');
-    next.RestartPolicy = { Name: name, MaximumRetryCount: max };
+    next.RestartPolicy = { Name: name as RestartPolicyName, MaximumRetryCount: max }; // verifyUpdate checked the name
   }
   return next;
 }

@@ -4,6 +4,7 @@
  * `since` replays, and fanned out to live subscribers of GET /events.
  */
 import { EventEmitter } from 'node:events';
+import type { EventMessage as WireEventMessage } from '@berth/shared/api/types';
 import type { EventFilter } from './filter.js';
 import type { Actions, Attributes, EventMessage, EventSink, EventType } from './types.js';
 
@@ -22,11 +23,12 @@ function sortedAttrs(a: Record<string, string>): Record<string, string> {
 
 /** Go's json encoding of a Message (field order, omitempty, timeNano as an integer). */
 export function encodeEvent(m: EventMessage): string {
-  const head: Record<string, unknown> = {};
+  const head: Pick<WireEventMessage, 'status' | 'id' | 'from'> = {};
   if (m.status) head.status = m.status;
   if (m.id) head.id = m.id;
   if (m.from) head.from = m.from;
-  const body = JSON.stringify({ ...head, Type: m.Type, Action: m.Action, Actor: m.Actor, scope: m.scope, time: m.time, timeNano: 0 })
+  const wire: WireEventMessage = { ...head, Type: m.Type, Action: m.Action, Actor: m.Actor, scope: m.scope, time: m.time, timeNano: 0 };
+  const body = JSON.stringify(wire)
     .replace(/<|>|&/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return body.replace(/"timeNano":0}$/, `"timeNano":${m.timeNano}}`);
 }

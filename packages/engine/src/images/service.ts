@@ -20,6 +20,7 @@ import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
 import type { Readable } from 'node:stream';
 import { Conflict, InvalidArgument, NotFound } from '@berth/shared';
+import type { ImageDeleteResponseItem, ImageInspect, ImagePruneResponse, ImageSummary } from '@berth/shared/api/types';
 import {
   familiarString, familiarize, formatReference, parseAnyReference, parseNormalizedNamed,
   parseStored, withTag, type Reference,
@@ -36,7 +37,7 @@ import { parseRef } from './parse-ref.js';
 import { noEvents, type Actions, type EventSink } from '../events/types.js';
 import type { CommitOptions, ImageInUse, ImageLookup, ImageRecord, ImageUser } from './types.js';
 
-export type DeleteRecord = { Untagged: string } | { Deleted: string };
+export type DeleteRecord = ImageDeleteResponseItem & ({ Untagged: string } | { Deleted: string });
 export type { CommitOptions } from './types.js';
 export { parseRef } from './parse-ref.js';
 
@@ -179,13 +180,13 @@ export class ImageService implements ImageLookup {
 
   // ---- list / inspect / history --------------------------------------------------------------
 
-  list(opts: { all?: boolean; filters?: Map<string, string[]>; version: string }): Record<string, unknown>[] {
+  list(opts: { all?: boolean; filters?: Map<string, string[]>; version: string }): ImageSummary[] {
     const filters: Map<string, string[]> = opts.filters ?? new Map();
     checkFilters(filters, ['dangling', 'label', 'reference', 'before', 'since', 'until']);
     const dangling = danglingFilter(filters);
     const before = filters.get('before')?.map((r) => createdSecs(this.record(this.resolve(r))));
     const since = filters.get('since')?.map((r) => createdSecs(this.record(this.resolve(r))));
-    const out: { created: number; s: Record<string, unknown> }[] = [];
+    const out: { created: number; s: ImageSummary }[] = [];
     for (const img of this.images.list()) {
       const hasChildren = this.images.children(img.id).length > 0;
       if (dangling && hasChildren) continue;
@@ -209,7 +210,7 @@ export class ImageService implements ImageLookup {
     return out.sort((a, b) => b.created - a.created).map((x) => x.s);
   }
 
-  async inspect(ref: string, version: string): Promise<Record<string, unknown>> {
+  async inspect(ref: string, version: string): Promise<ImageInspect> {
     const img = this.resolve(ref);
     return imageInspect(this.record(img), await this.layerDirs(img.id), img.meta.lastTagTime, version);
   }
@@ -327,7 +328,7 @@ export class ImageService implements ImageLookup {
   }
 
   /** POST /images/prune: dangling images (all unused ones with dangling=false). */
-  async prune(filters: Map<string, string[]>): Promise<{ ImagesDeleted: DeleteRecord[] | null; SpaceReclaimed: number }> {
+  async prune(filters: Map<string, string[]>): Promise<ImagePruneResponse> {
     checkFilters(filters, ['dangling', 'label', 'label!', 'until']);
     const danglingOnly = danglingFilter(filters) ?? true;
     const until = filters.get('until')?.map(parseUntil);
@@ -357,7 +358,7 @@ export class ImageService implements ImageLookup {
       }
     }
     let space = 0;
-    for (const d of deleted) if ('Deleted' in d) space += sizes.get(d.Deleted) ?? 0;
+    for (const d of deleted) if (d.Deleted) space += sizes.get(d.Deleted) ?? 0;
     this.events.emit('image', 'prune', '', { reclaimed: String(space) });
     return { ImagesDeleted: deleted.length ? deleted : null, SpaceReclaimed: space };
   }

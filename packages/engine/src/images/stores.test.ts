@@ -172,7 +172,7 @@ test('a commit whose tag cannot be written leaves no image', async () => {
   const { digest } = await stores(svc).content.put(tar);
   const { blob } = await svc.applyLayerBlob(null, sha256(tar), digest);
   const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [sha256(tar)] } }));
-  const set = stores(svc).refs.set.bind(svc.refs);
+  const set = stores(svc).refs.set.bind(stores(svc).refs);
   stores(svc).refs.set = async () => { throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28 }); };
   await assert.rejects(svc.commit({ config, layerBlobs: { [sha256(tar)]: blob }, refs: ['full:disk'] }), /no space left/);
   stores(svc).refs.set = set;

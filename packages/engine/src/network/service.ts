@@ -25,6 +25,7 @@ import type { PortForward } from '../runtime/monitor.js';
 import { writeAtomicSync } from '../storage/atomic.js';
 import type { ContainerLookup, EndpointSettings, NetworkRecord, NetworkSettings } from './types.js';
 import { noEvents, type Actions, type Attributes, type EventSink } from '../events/types.js';
+import type { Network, NetworkContainer, NetworkCreateResponse, NetworkPruneResponse } from '@berth/shared/api/types';
 
 export const DEFAULT_BRIDGE = 'berth0';
 const PREDEFINED = new Set(['bridge', 'host', 'none']);
@@ -258,7 +259,7 @@ export class NetworkService {
   }
 
   // ── the networks API ──────────────────────────────────────────────────────
-  list(filters: Map<string, string[]> = new Map()): Record<string, unknown>[] {
+  list(filters: Map<string, string[]> = new Map()): Network[] {
     const known = new Set(['driver', 'id', 'label', 'name', 'scope', 'type', 'dangling']);
     for (const k of filters.keys()) if (!known.has(k)) throw new InvalidArgument(`invalid filter '${k}'`);
     const match = (key: string, pred: (v: string) => boolean) => !filters.has(key) || filters.get(key)!.some(pred);
@@ -275,9 +276,9 @@ export class NetworkService {
     ).sort((a, b) => a.Created.localeCompare(b.Created)).map((n) => ({ ...n, Containers: {} }));
   }
 
-  inspect(ref: string): Record<string, unknown> {
+  inspect(ref: string): Network {
     const n = this.find(ref);
-    const containers: Record<string, unknown> = {};
+    const containers: Record<string, NetworkContainer> = {};
     for (const c of this.ctrs.values()) {
       const ep = c.endpoints?.[n.Id];
       if (!ep) continue;
@@ -294,7 +295,7 @@ export class NetworkService {
     return [...this.ctrs.values()].filter((c) => c.endpoints?.[netId]);
   }
 
-  async create(body: CreateNetworkBody): Promise<{ Id: string; Warning: string }> {
+  async create(body: CreateNetworkBody): Promise<NetworkCreateResponse> {
     const name = body.Name ?? '';
     if (!name) throw new InvalidArgument('network name is required');
     const driver = body.Driver || 'bridge';
@@ -352,7 +353,7 @@ export class NetworkService {
     this.log('destroy', n);
   }
 
-  async prune(filters: Map<string, string[]> = new Map()): Promise<{ NetworksDeleted: string[] }> {
+  async prune(filters: Map<string, string[]> = new Map()): Promise<NetworkPruneResponse> {
     for (const k of filters.keys()) if (k !== 'until' && k !== 'label' && k !== 'label!') throw new InvalidArgument(`invalid filter '${k}'`);
     const until = filters.get('until')?.[0];
     const untilMs = until ? (/^\d+(\.\d+)?$/.test(until) ? Number(until) * 1000 : Date.parse(until)) : undefined;

@@ -8,15 +8,16 @@ import type { ImageService } from '../images/service.js';
 import type { ListSource } from '../containers/list.js';
 import type { VolumeService } from '../volumes/service.js';
 import { listContainers } from '../containers/list.js';
+import type { SystemDataUsage } from '@berth/shared/api/types';
 
 export interface DfSources { containers: ListSource; images: ImageService; volumes: VolumeService }
 
 const TYPES = ['container', 'image', 'volume', 'build-cache'];
 
-export async function diskUsage(src: DfSources, types: string[], version: string): Promise<Record<string, unknown>> {
+export async function diskUsage(src: DfSources, types: string[], version: string): Promise<SystemDataUsage> {
   for (const t of types) if (!TYPES.includes(t)) throw new InvalidArgument(`unknown object type: ${t}`);
   const want = (t: string) => types.length === 0 || types.includes(t);
-  const out: Record<string, unknown> = {};
+  const out: SystemDataUsage = {};
   const all = src.containers.all();
   if (want('image')) {
     const stored = src.images.storedImages();

@@ -39,7 +39,7 @@ export interface MountPoint {
 
 /** Inspect's `Mounts` entry. */
 export interface DockerMount {
-  Type: string;
+  Type: MountPoint['Type'];
   Name?: string;
   Source: string;
   Destination: string;

@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Conflict, InvalidArgument, NotFound, SystemError, generateId, errorMessage } from '@berth/shared';
 import { validateVolumeName } from '@berth/shared/mounts';
+import type { Volume, VolumePruneResponse } from '@berth/shared/api/types';
 import { VolumeStore, rfc3339Local, type VolumeMeta } from './store.js';
 import { noEvents, type EventSink } from '../events/types.js';
 
@@ -18,7 +19,7 @@ export const ANONYMOUS_LABEL = 'com.docker.volume.anonymous';
 const DRIVERS = ['local'];
 const LOCAL_OPTS = ['type', 'device', 'o', 'size'];
 
-export interface VolumeInfo {
+export interface VolumeInfo extends Volume {
   CreatedAt: string;
   Driver: string;
   Labels: Record<string, string> | null;
@@ -140,7 +141,7 @@ export class VolumeService {
   }
 
   /** Unused volumes: anonymous ones, or every one with `all=true`; `label`/`label!` narrow it. */
-  prune(filters: Map<string, string[]> = new Map()): { VolumesDeleted: string[] | null; SpaceReclaimed: number } {
+  prune(filters: Map<string, string[]> = new Map()): VolumePruneResponse {
     for (const key of filters.keys()) {
       if (!['label', 'label!', 'all'].includes(key)) throw new InvalidArgument(`invalid filter '${key}'`);
     }

@@ -7,6 +7,7 @@ import { InvalidArgument } from '@berth/shared';
 import { del, get, head, post, put, type HijackContext, type Route } from '../router.js';
 import { boolParam, filtersParam, intParam, sendJson, sendStatus } from '../http-util.js';
 import { readJsonBody } from '../request-body.js';
+import type { ContainerConfig } from '@berth/shared/api/types';
 import type { ContainerService } from '../../containers/service.js';
 import type { CreateBody } from '../../containers/create-config.js';
 import type { UpdateBody } from '../../containers/update.js';
@@ -87,7 +88,7 @@ export function containersRouter(svc: ContainersBackend): Route[] {
       }, (ct: string): Duplex => ctx.upgrade(ct));
     }),
     post('/commit', async ({ req, res, query }) => {
-      const body = await readJsonBody(req, 'ImageCommit');
+      const body = await readJsonBody<ContainerConfig>(req, 'ImageCommit');
       const r = await svc.commit({
         container: query.get('container') ?? '', repo: query.get('repo') ?? undefined, tag: query.get('tag') ?? undefined,
         comment: query.get('comment') ?? undefined, author: query.get('author') ?? undefined, pause: boolParam(query, 'pause', true),
