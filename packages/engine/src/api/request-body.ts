@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { InvalidArgument } from '@berth/shared';
-import { decodeRequestBody, GoJsonError, unmarshalGoJson, type RequestBody } from '@berth/shared/api/request-bodies';
+import { decodeAnyJson, decodeRequestBody, GoJsonError, unmarshalGoJson, type RequestBody } from '@berth/shared/api/request-bodies';
 import type { RequestBodies } from '@berth/shared/api/types';
 import { readBody } from './http-util.js';
 
@@ -33,13 +33,8 @@ export function decodeJsonBody<T>(name: RequestBody, bytes: Uint8Array, empty: '
   try {
     decoded = decodeRequestBody<T>(name, bytes);
   } catch (e) {
-    if (!(e instanceof GoJsonError)) throw e;
-    if (e.kind === 'eof') {
-      if (empty === 'zero') return {} as T;
-      throw new InvalidArgument('invalid JSON: got EOF while reading request body', { cause: e });
-    }
-    if (e.kind === 'trailing') throw new InvalidArgument(e.message, { cause: e });
-    throw new InvalidArgument(`invalid JSON: ${e.message}`, { cause: e });
+    if (empty === 'zero' && e instanceof GoJsonError && e.kind === 'eof') return {} as T;
+    throw readJsonError(e);
   }
   // runconfig.decodeCreateRequest: a body that sets no field of the container Config (`null`, `{}`).
   if (name === 'ContainerCreate' && !decoded.embedded.has('Config')) {
@@ -62,6 +57,31 @@ export async function readJsonBody<T>(req: IncomingMessage, name: RequestBody): 
     return {} as T;
   }
   return decodeJsonBody<T>(name, await readBody(req), name === 'ImageCommit' ? 'zero' : 'error');
+}
+
+/** ReadJSON's 400 for a body Go's decoder refused. */
+function readJsonError(e: unknown): unknown {
+  if (!(e instanceof GoJsonError)) return e;
+  if (e.kind === 'eof') return new InvalidArgument('invalid JSON: got EOF while reading request body', { cause: e });
+  if (e.kind === 'trailing') return new InvalidArgument(e.message, { cause: e });
+  return new InvalidArgument(`invalid JSON: ${e.message}`, { cause: e });
+}
+
+/**
+ * httputils.ReadJSON for a body whose Go type Berth does not model (swarm specs, plugin
+ * privileges): the same Content-Type and syntax checks, the value as plain JSON.
+ */
+export async function readUntypedJsonBody(req: IncomingMessage): Promise<unknown> {
+  checkForJson(req);
+  if (declaredEmpty(req)) {
+    req.resume();
+    return undefined;
+  }
+  try {
+    return decodeAnyJson(await readBody(req));
+  } catch (e) {
+    throw readJsonError(e);
+  }
 }
 
 /** A JSON query parameter decoded with json.Unmarshal into a Go type; errors as `<what>: <Go's error>`. */
