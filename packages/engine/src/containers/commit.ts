@@ -1,8 +1,9 @@
 /**
  * POST /commit and GET /containers/{id}/changes: the container's upperdir as a new layer on its
  * image (through ImageService: content.ingest → applyLayerBlob → commit) and as `docker diff`'s
- * A/C/D list. Volume, bind and tmpfs destinations keep their mountpoint but not their contents;
- * the mountpoints berth-monitor creates (Docker's init layer) are left out.
+ * A/C/D list, both against the layers below (the init layer, the image). Volume, bind and tmpfs
+ * destinations keep their mountpoint but not their contents. A container made before init layers
+ * has berth-monitor's mountpoints (/etc/hosts …) in its own layer: they are left out.
  */
 import { Conflict, InvalidArgument } from '@berth/shared';
 import { parseNormalizedNamed, withTag } from '@berth/shared/reference';
@@ -20,12 +21,13 @@ export const EMPTY_LAYER = 'sha256:5f70bf18a086007016e948b04aed3b82103a36bea4175
 
 export function diffOptions(svc: ContainerService, c: Container): DiffOptions {
   const exclude = [...containerMounts(svc, c).map((m) => m.Destination), ...Object.keys(c.hc.Tmpfs ?? {})];
-  return { exclude, ignore: INIT_PATHS };
+  return { exclude, ignore: svc.layers.hasInitLayer(c.rec.Id) ? [] : INIT_PATHS };
 }
 
 export async function containerChanges(svc: ContainerService, ref: string): Promise<Change[]> {
   const c = svc.get(ref);
-  return changesFromUpperdir(svc.store.layer(c.rec.Id).diff, c.rec.LowerDirs, diffOptions(svc, c));
+  const { upper, lowers } = svc.layers.paths(c.rec.Id);
+  return changesFromUpperdir(upper, lowers, diffOptions(svc, c));
 }
 
 export interface CommitQuery {
@@ -66,7 +68,7 @@ export async function commitContainer(svc: ContainerService, images: ImageServic
     if (cg) await setFrozen(cg, true);
     let digest: string;
     try {
-      ({ digest } = await lease.ingest(layerTarFromUpperdir(svc.store.layer(c.rec.Id).diff, diffOptions(svc, c))));
+      ({ digest } = await lease.ingest(layerTarFromUpperdir(svc.layers.paths(c.rec.Id).upper, diffOptions(svc, c))));
     } finally {
       if (cg) await setFrozen(cg, false).catch(() => undefined);
     }

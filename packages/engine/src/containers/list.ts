@@ -76,7 +76,7 @@ export async function pruneContainers(svc: ContainerService, filters: Map<string
     if (untilMs !== undefined && Date.parse(c.rec.Created) >= untilMs) continue;
     if (filters.has('label') && !filters.get('label')!.every((l) => labelMatch(c.rec.Config.Labels ?? {}, l))) continue;
     if (filters.has('label!') && filters.get('label!')!.some((l) => labelMatch(c.rec.Config.Labels ?? {}, l))) continue;
-    const size = dirSize(svc.store.layer(c.rec.Id).diff);
+    const size = dirSize(svc.layers.paths(c.rec.Id).upper);
     try { await svc.remove(c.rec.Id, {}); deleted.push(c.rec.Id); space += size; } catch { /* raced */ }
   }
   return { ContainersDeleted: deleted.length ? deleted : null, SpaceReclaimed: space };

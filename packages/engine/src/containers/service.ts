@@ -33,6 +33,7 @@ import { containerAttrs } from '../events/attrs.js';
 import { logPathFor, withLogDefaults, type LogDefaults } from './logging.js';
 import { withDefaultUlimits } from '../config-reload.js';
 import { rootfsIdle } from './rootfs.js';
+import type { ContainerLayers } from '../storage/container-layers.js';
 
 export interface Container {
   rec: ContainerRecord;
@@ -70,6 +71,8 @@ export interface ContainerServiceDeps {
   dataRoot: string;
   execRoot: string;
   images: ImageLookup;
+  /** The containers' layers (storage/container-layers.ts): init layer and writable layer. */
+  layers: ContainerLayers;
   network?: NetworkAttacher;
   mounts?: MountProvider;
   /** Parent cgroup of every container (daemon.json cgroup-parent); HostConfig.CgroupParent overrides. */
@@ -93,6 +96,7 @@ function familiarRef(ref: string): string {
 
 export class ContainerService {
   readonly store: ContainerStore;
+  readonly layers: ContainerLayers;
   readonly names = new NameRegistry();
   readonly containers = new Map<string, Container>();
   readonly network: NetworkAttacher;
@@ -104,6 +108,7 @@ export class ContainerService {
 
   constructor(private readonly deps: ContainerServiceDeps) {
     this.store = new ContainerStore(deps.dataRoot, deps.execRoot);
+    this.layers = deps.layers;
     this.network = deps.network ?? noNetwork;
     this.mounts = deps.mounts ?? noMounts;
     this.bus.setMaxListeners(0);
@@ -189,9 +194,7 @@ export class ContainerService {
     const dir = this.store.dir(id);
     let created: Container | undefined;
     try {
-      const layer = this.store.layer(id);
-      fs.mkdirSync(dir, { recursive: true, mode: 0o710 });
-      for (const d of [layer.diff, layer.work, layer.merged]) fs.mkdirSync(d, { recursive: true, mode: 0o755 });
+      await Promise.all([fs.promises.mkdir(dir, { mode: 0o710 }), this.layers.create(id, image.chainIDs[image.chainIDs.length - 1] ?? null)]);
       const [cmd0, ...rest] = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
       const rec: ContainerRecord = {
         Id: id, Created: now(), Path: cmd0!, Args: rest, Config: config,
@@ -199,8 +202,7 @@ export class ContainerService {
           ExitCode: 0, Error: '', StartedAt: ZERO_TIME, FinishedAt: ZERO_TIME },
         Image: image.id, Name: fullName, RestartCount: 0, Driver: 'overlay2', Platform: 'linux', MountLabel: '', ProcessLabel: '',
         AppArmorProfile: '', ResolvConfPath: path.join(dir, 'resolv.conf'), HostnamePath: path.join(dir, 'hostname'),
-        HostsPath: path.join(dir, 'hosts'), LogPath: logPathFor(hc, dir, id), HasBeenStartedBefore: false,
-        LowerDirs: await this.deps.images.layerDirs(image.id), ExecIDs: [],
+        HostsPath: path.join(dir, 'hosts'), LogPath: logPathFor(hc, dir, id), HasBeenStartedBefore: false, ExecIDs: [],
       };
       created = this.track(rec, hc);
       const netWarnings = this.network.register?.(created, body.NetworkingConfig).warnings ?? []; // networking: validate --network/--ip/--alias, keep EndpointsConfig
@@ -218,6 +220,7 @@ export class ContainerService {
       this.names.release(fullName);
       this.containers.delete(id);
       this.store.removeFiles(id);
+      await this.layers.remove(id).catch((err) => log.warn('removing the layers of a failed create', { id, error: String(err) }));
       throw e;
     }
   }
@@ -235,10 +238,11 @@ export class ContainerService {
     return this.serialize(c, () => this.doStart(c));
   }
 
-  private overlayOptions(c: Container): string {
-    const layer = this.store.layer(c.rec.Id);
-    const lower = c.rec.LowerDirs.length ? c.rec.LowerDirs : [layer.diff];
-    return `lowerdir=${lower.join(':')},upperdir=${layer.diff},workdir=${layer.work}`;
+  /** The rootfs berth-monitor mounts: the writable layer's overlay on `merged` (or, with no layer below, the layer itself). */
+  private rootfs(c: Container): { path: string; overlay: string } {
+    const [m] = this.layers.mounts(c.rec.Id);
+    if (m!.type === 'bind') return { path: m!.source, overlay: '' };
+    return { path: this.layers.paths(c.rec.Id).merged, overlay: m!.options.join(',') };
   }
 
   private async doStart(c: Container): Promise<void> {
@@ -254,8 +258,9 @@ export class ContainerService {
     try {
       const net = await this.network.prepare(c);
       forwards = net.forwards ?? [];
+      const rootfs = this.rootfs(c);
       const spec = renderSpec({
-        record: c.rec, hostConfig: withDefaultUlimits(c.hc, this.deps.defaultUlimits?.()), bundle, rootfs: this.store.layer(c.rec.Id).merged, overlay: this.overlayOptions(c),
+        record: c.rec, hostConfig: withDefaultUlimits(c.hc, this.deps.defaultUlimits?.()), bundle, rootfs: rootfs.path, overlay: rootfs.overlay,
         netnsPath: net.netnsPath, extraMounts: await this.mounts.mounts(c), cgroupParent: this.deps.cgroupParent,
         seccompCache: path.join(this.deps.execRoot, 'seccomp'),
       });
@@ -411,6 +416,7 @@ export class ContainerService {
       await this.network.forget?.(c).catch(() => undefined); // networking: drop the container's endpoint configs
       this.names.release(c.rec.Name);
       this.store.removeFiles(c.rec.Id);
+      await this.layers.remove(c.rec.Id).catch((e) => log.warn('removing container layers', { id: c.rec.Id, error: String(e) }));
       removeCgroups(cgroupsPath(c.rec.Id, c.hc.CgroupParent, this.deps.cgroupParent));
     } finally {
       // Whatever failed above, waiters (wait?condition=removed, run --rm) must hear of the removal.
@@ -517,6 +523,7 @@ export class ContainerService {
   // ── restore after a berthd restart ────────────────────────────────────────
   async restore(): Promise<void> {
     const loaded = this.store.loadAll();
+    await this.layers.retain(new Set(loaded.map(({ rec }) => rec.Id)));
     await Promise.all(loaded.map(async ({ rec, hc }) => {
       const c = this.track(rec, hc);
       try { this.names.reserve(rec.Name, rec.Id); } catch { rec.Name = this.names.generate(rec.Id); }

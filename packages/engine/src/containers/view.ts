@@ -45,7 +45,7 @@ export function commandText(c: Container): string {
 
 export function inspectView(svc: ContainerService, c: Container, size = false, imageSize = 0): Record<string, unknown> {
   const r = c.rec;
-  const layer = svc.store.layer(r.Id);
+  const layer = svc.layers.paths(r.Id);
   const out: Record<string, unknown> = {
     Id: r.Id, Created: r.Created, Path: r.Path, Args: r.Args,
     State: { ...r.State },
@@ -54,12 +54,12 @@ export function inspectView(svc: ContainerService, c: Container, size = false, i
     ProcessLabel: r.ProcessLabel, AppArmorProfile: r.AppArmorProfile, ExecIDs: r.ExecIDs.length ? r.ExecIDs : null,
     HostConfig: c.hc,
     GraphDriver: {
-      Data: { LowerDir: r.LowerDirs.join(':'), MergedDir: layer.merged, UpperDir: layer.diff, WorkDir: layer.work },
+      Data: { ...(layer.lowers.length ? { LowerDir: layer.lowers.join(':') } : {}), MergedDir: layer.merged, UpperDir: layer.upper, WorkDir: layer.work },
       Name: 'overlay2',
     },
   };
   if (size) {
-    const rw = dirSize(layer.diff);
+    const rw = dirSize(layer.upper);
     out.SizeRw = rw;
     out.SizeRootFs = rw + imageSize;
   }
@@ -79,7 +79,7 @@ export function summaryView(svc: ContainerService, c: Container, size = false, i
     NetworkSettings: { Networks: net.Networks }, Mounts: svc.mounts.inspect(c),
   };
   if (size) {
-    const rw = dirSize(svc.store.layer(r.Id).diff);
+    const rw = dirSize(svc.layers.paths(r.Id).upper);
     out.SizeRw = rw;
     out.SizeRootFs = rw + imageSize;
   }

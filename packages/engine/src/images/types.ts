@@ -59,8 +59,6 @@ export interface ImageRecord {
 export interface ImageLookup {
   /** Resolve a name[:tag], name@digest, full or short ID. Throws NotFound("No such image: <ref>"). */
   get(ref: string): Promise<ImageRecord>;
-  /** Directories usable as overlay lowerdirs for the image's layers, topmost first. */
-  layerDirs(id: string): Promise<string[]>;
 }
 
 /** A container using an image, as the containers side reports it for `rmi` conflicts. */
