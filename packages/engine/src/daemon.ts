@@ -124,7 +124,6 @@ export async function createDaemon(config: DaemonConfig): Promise<Daemon> {
       containers.shutdown();
       await volumes.shutdown();
       await network.shutdown();
-      await snapshots.idle();
     },
   };
 }

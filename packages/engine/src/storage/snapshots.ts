@@ -83,7 +83,6 @@ export function snapshotterDirs(dataRoot: string): SnapshotterDirs {
 
 export class Snapshotter {
   private readonly snaps = new Map<string, Snapshot>();
-  private readonly removals = new Set<Promise<void>>();
   private readonly emptyDir: string;
 
   private constructor(readonly dirs: SnapshotterDirs) {
@@ -235,8 +234,9 @@ export class Snapshotter {
   }
 
   /**
-   * Remove a snapshot. Refused while another is built on it. Its files go in the background
-   * (`idle()` waits for them); a crash meanwhile leaves a `.tmp-*` that start-up removes.
+   * Remove a snapshot. Refused while another is built on it. Its directory is renamed away
+   * first (a crash meanwhile leaves a `.tmp-*` that start-up removes), then deleted — never
+   * through a mount below it.
    */
   async remove(key: string): Promise<void> {
     const snap = this.get(key);
@@ -245,24 +245,16 @@ export class Snapshotter {
     this.snaps.delete(key);
     if (!snap.dir) return;
     const root = snap.dir.startsWith(this.dirs.layers + '/') ? this.dirs.layers : this.dirs.overlay;
-    const doomed = snap.temporary && path.basename(snap.dir).startsWith('.tmp-') ? snap.dir : path.join(root, `.tmp-rm-${randomBytes(8).toString('hex')}`);
+    const doomed = snap.temporary ? snap.dir : path.join(root, `.tmp-rm-${randomBytes(8).toString('hex')}`);
     try {
       if (doomed !== snap.dir) await fs.promises.rename(snap.dir, doomed);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') { this.snaps.set(key, snap); throw e; }
-      return;
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      this.snaps.set(key, snap);
+      throw e;
     }
-    const p = (async () => {
-      for (const m of mountsUnder(doomed)) await unmount(m, { detach: true }).catch(() => undefined);
-      await fs.promises.rm(doomed, { recursive: true, force: true, maxRetries: 3 });
-    })().catch((e) => log.warn('removing a snapshot directory', { dir: doomed, error: String(e) }))
-      .finally(() => this.removals.delete(p));
-    this.removals.add(p);
-  }
-
-  /** Resolves when every removal's files are gone. */
-  async idle(): Promise<void> {
-    while (this.removals.size) await Promise.all([...this.removals]);
+    for (const m of mountsUnder(doomed)) await unmount(m, { detach: true });
+    await fs.promises.rm(doomed, { recursive: true, force: true, maxRetries: 3 });
   }
 
   /** How to mount a snapshot (active or view), containerd's overlay rules. */
