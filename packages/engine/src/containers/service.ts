@@ -417,6 +417,7 @@ export class ContainerService {
       this.names.release(c.rec.Name);
       this.store.removeFiles(c.rec.Id);
       await this.layers.remove(c.rec.Id).catch((e) => log.warn('removing container layers', { id: c.rec.Id, error: String(e) }));
+      await this.deps.images.released?.(c.rec.Image).catch((e) => log.warn('releasing image layers', { id: c.rec.Id, error: String(e) }));
       removeCgroups(cgroupsPath(c.rec.Id, c.hc.CgroupParent, this.deps.cgroupParent));
     } finally {
       // Whatever failed above, waiters (wait?condition=removed, run --rm) must hear of the removal.

@@ -429,6 +429,10 @@ export class ImageService implements ImageLookup {
     await this.discardBlobs(created.blobs);
   }
 
+  async released(id: string): Promise<void> {
+    if (!this.images.get(id)) await this.collectGarbage();
+  }
+
   /** Remove layers no image uses and blobs nothing refers to (held layers stay). */
   async collectGarbage(): Promise<void> {
     await this.layers.prune(this.referencedLayers());
