@@ -7,7 +7,7 @@
  *     hostconfig.json     HostConfig
  *     hostname, hosts, resolv.conf   bind-mounted into the container
  *     <id>-json.log       json-file log (written by berth-monitor)
- *   <data-root>/overlay2/<id>, <id>-init   the container's layers (storage/container-layers.ts)
+ *   <data-root>/overlay2/<id>           the container's writable layer (storage/container-layers.ts)
  *   <exec-root>/<id>/     runtime bundle: config.json, monitor.sock, attach.sock, exit.json, exec/<execid>/
  */
 import fs from 'node:fs';

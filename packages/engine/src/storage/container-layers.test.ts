@@ -1,9 +1,10 @@
 /**
- * A container's layers: the init layer `<id>-init` (Docker's initlayer.Setup, from what the
- * image's layers hold) under the writable layer `<id>`; removal; orphans after a crash. Needs
- * root (the in-root lookups chroot, the mounts are real).
+ * A container's layers: the image's init layer `init-<chain>` (Docker's initlayer.Setup, from
+ * what the image's layers hold), one per image, under each container's writable layer `<id>`;
+ * removal (the init layer with the image's last container); orphans after a crash. Needs root
+ * (the in-root lookups chroot, the mounts are real).
  */
-import { test, before, after, beforeEach } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,7 +12,6 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { Snapshotter } from './snapshots.js';
 import { ContainerLayers } from './container-layers.js';
-import { resetInitLayerPlans } from './init-layer.js';
 import { mountsUnder, unmount } from './mount.js';
 
 let base = '';
@@ -21,10 +21,10 @@ after(async () => {
   for (const m of mountsUnder(base)) await unmount(m, { detach: true });
   fs.rmSync(base, { recursive: true, force: true });
 });
-beforeEach(() => resetInitLayerPlans());
 
 const id = (c: string) => c.repeat(64);
 const chain = (c: string) => `sha256:${c.repeat(64)}`;
+const init = (c: string) => `init-${c.repeat(64)}`;
 
 async function open(): Promise<{ s: Snapshotter; layers: ContainerLayers }> {
   const root = path.join(base, `r${n++}`);
@@ -59,6 +59,9 @@ function tree(dir: string): Record<string, string> {
 
 const PLACEHOLDERS = {
   '/.dockerenv': 'file 0755 0',
+  '/dev/console': 'file 0755 0',
+  '/dev/pts': 'dir 0755 0:0',
+  '/dev/shm': 'dir 0755 0:0',
   '/etc/hostname': 'file 0755 0',
   '/etc/hosts': 'file 0755 0',
   '/etc/mtab': 'link → /proc/mounts',
@@ -78,15 +81,15 @@ test('the init layer holds the mountpoints the image lacks; the copied-up /etc k
     fs.mkdirSync(path.join(d, 'sys')); // a directory in an upper image layer counts
   });
   await layers.create(id('1'), chain('b'));
-  assert.deepEqual(s.stat(`${id('1')}-init`), { kind: 'committed', name: `${id('1')}-init`, parent: chain('b'), temporary: false });
-  assert.deepEqual(s.stat(id('1')), { kind: 'active', name: id('1'), parent: `${id('1')}-init`, temporary: false });
-  assert.deepEqual(tree(s.paths(`${id('1')}-init`).upper!), {
+  assert.deepEqual(s.stat(init('b')), { kind: 'committed', name: init('b'), parent: chain('b'), temporary: false });
+  assert.deepEqual(s.stat(id('1')), { kind: 'active', name: id('1'), parent: init('b'), temporary: false });
+  assert.deepEqual(tree(s.paths(init('b')).upper!), {
     '/dev': 'dir 0755 0:0',
     '/etc': 'dir 0750 5:6',
     ...PLACEHOLDERS,
   });
   const p = layers.paths(id('1'));
-  assert.deepEqual(p.lowers, [s.paths(`${id('1')}-init`).upper, s.paths(chain('b')).upper, s.paths(chain('a')).upper]);
+  assert.deepEqual(p.lowers, [s.paths(init('b')).upper, s.paths(chain('b')).upper, s.paths(chain('a')).upper]);
   assert.ok(fs.statSync(p.merged).isDirectory(), 'the rootfs mount point exists');
   assert.deepEqual(fs.readdirSync(p.upper), [], 'the writable layer starts empty');
   assert.equal(layers.hasInitLayer(id('1')), true);
@@ -108,13 +111,17 @@ test('a path the image has as a symlink or file is replaced; one it has as a dir
     fs.symlinkSync('usr/etc', path.join(d, 'etc')); // Setup unlinks /etc and makes a directory
     fs.writeFileSync(path.join(d, 'proc'), 'not a dir');
     fs.mkdirSync(path.join(d, '.dockerenv')); // a directory where a placeholder file goes: kept
-    fs.mkdirSync(path.join(d, 'dev'));
+    fs.mkdirSync(path.join(d, 'dev/shm'), { recursive: true });
+    fs.chmodSync(path.join(d, 'dev'), 0o700);
     fs.mkdirSync(path.join(d, 'sys'));
   });
   // an upper image layer deletes /sys: an overlay whiteout
   await imageLayer(s, chain('d'), chain('c'), (d) => execFileSync('mknod', [path.join(d, 'sys'), 'c', '0', '0']));
   await layers.create(id('2'), chain('d'));
-  assert.deepEqual(tree(s.paths(`${id('2')}-init`).upper!), {
+  assert.deepEqual(tree(s.paths(init('d')).upper!), {
+    '/dev': 'dir 0700 0:0',
+    '/dev/console': 'file 0755 0',
+    '/dev/pts': 'dir 0755 0:0',
     '/etc': 'dir 0755 0:0',
     '/proc': 'dir 0755 0:0',
     '/sys': 'dir 0755 0:0',
@@ -128,30 +135,43 @@ test('a path the image has as a symlink or file is replaced; one it has as a dir
 test('a scratch image: every entry made, on no parent', async () => {
   const { s, layers } = await open();
   await layers.create(id('3'), null);
-  assert.equal(s.stat(`${id('3')}-init`).parent, null);
-  assert.deepEqual(tree(s.paths(`${id('3')}-init`).upper!), {
+  assert.equal(s.stat('init-scratch').parent, null);
+  assert.deepEqual(tree(s.paths('init-scratch').upper!), {
     '/dev': 'dir 0755 0:0', '/etc': 'dir 0755 0:0', '/proc': 'dir 0755 0:0', '/sys': 'dir 0755 0:0', ...PLACEHOLDERS,
   });
   assert.equal(layers.mounts(id('3'))[0]!.type, 'overlay');
 });
 
-test('remove takes both layers; the image layer they were built on can go after', async () => {
+test('one init layer per image: shared by its containers, gone with the last; then the image layer can go', async () => {
   const { s, layers } = await open();
   await imageLayer(s, chain('e'), null, (d) => fs.mkdirSync(path.join(d, 'etc')));
-  await layers.create(id('4'), chain('e'));
-  await assert.rejects(s.remove(chain('e')), /has a child/, 'a container\'s init layer holds the image layer');
+  await Promise.all([layers.create(id('4'), chain('e')), layers.create(id('5'), chain('e'))]);
+  assert.deepEqual(s.children(init('e')).sort(), [id('4'), id('5')]);
+  assert.deepEqual(s.list().filter((x) => x.name.startsWith('init-')).map((x) => x.name), [init('e')], 'made once');
+  await assert.rejects(s.remove(chain('e')), /has a child/, 'the init layer holds the image layer');
   await layers.remove(id('4'));
-  assert.equal(s.has(id('4')) || s.has(`${id('4')}-init`), false);
+  assert.ok(s.has(init('e')), 'kept for the other container');
+  await layers.remove(id('5'));
+  assert.equal(s.has(init('e')), false);
   await s.remove(chain('e'));
   assert.deepEqual(fs.readdirSync(s.dirs.overlay), ['.empty']);
+  // a new container makes it again
+  await imageLayer(s, chain('e'), null, (d) => fs.mkdirSync(path.join(d, 'etc')));
+  await layers.create(id('6'), chain('e'));
+  assert.ok(s.has(init('e')));
 });
 
-test('a create that fails leaves no layer; retain removes the layers of containers that do not exist', async () => {
+test('a create that fails leaves no layer; retain removes the layers of containers that do not exist, then unused init layers', async () => {
   const { s, layers } = await open();
   await assert.rejects(layers.create(id('5'), chain('f')), /does not exist/);
   assert.deepEqual(s.list(), []);
+  await layers.create(id('5'), null);
+  await assert.rejects(layers.create(id('5'), null), /already exists/);
+  assert.deepEqual(s.list().map((x) => x.name).sort(), [id('5'), 'init-scratch'].sort(), 'the first container keeps its init layer');
   await layers.create(id('6'), null);
   await layers.create(id('7'), null);
   await layers.retain(new Set([id('7')]));
-  assert.deepEqual(s.list().map((x) => x.name).sort(), [id('7'), `${id('7')}-init`].sort());
+  assert.deepEqual(s.list().map((x) => x.name).sort(), [id('7'), 'init-scratch'].sort());
+  await layers.retain(new Set());
+  assert.deepEqual(s.list(), []);
 });

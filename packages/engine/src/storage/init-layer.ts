@@ -1,20 +1,19 @@
 /**
- * Docker's init layer (moby daemon/initlayer): a committed snapshot `<id>-init` between the image
- * and the container's writable layer that holds the mountpoints the runtime binds over — so a
+ * Docker's init layer (moby daemon/initlayer): a committed snapshot between the image and the
+ * container's writable layer that holds the mountpoints the runtime binds over — so a
  * container that never touched /etc shows no `C /etc` in `docker diff`, and `commit` captures
  * none of them.
  *
- *   /etc/hosts, /etc/hostname, /etc/resolv.conf, /.dockerenv   empty files (mode 0755, as Docker's)
- *   /etc/mtab → /proc/mounts                                    a symlink
- *   /proc, /sys, /dev                                           directories, where the image has none
+ *   /etc/hosts, /etc/hostname, /etc/resolv.conf, /.dockerenv,   empty files (mode 0755, as Docker's)
+ *   /dev/console
+ *   /etc/mtab → /proc/mounts                                     a symlink
+ *   /proc, /sys, /dev/pts, /dev/shm                              directories
  *
  * As Docker's Setup does, a path the image has as anything but a directory is replaced (a file,
- * a symlink — /etc itself when it is a symlink), and one it has as a directory is kept. Docker
- * also makes /dev/pts, /dev/shm and /dev/console: berth-monitor mounts a tmpfs on /dev in every
- * container, over them, so they are left out. Docker makes the layer on a mount of it; here its
- * files are written straight into the snapshot's directory, from what the image's layers hold
- * (looked up once per image: layers never change). A copied-up directory (/etc) keeps the
- * image's owner and mode.
+ * a symlink — /etc itself when it is a symlink), and one it has as a directory is kept (or, for
+ * a placeholder file, left as it is). Docker makes the layer on a mount of it; here its files
+ * are written straight into the snapshot's directory, from what the image's layers hold.
+ * Copied-up directories (/etc, /dev) keep the image's owner and mode.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,15 +22,18 @@ import { S, statManyInRoot, type InRootStat } from './in-root.js';
 type Entry = { path: string; kind: 'file' | 'dir' | 'symlink'; target?: string };
 
 const ENTRIES: Entry[] = [
-  { path: '/dev', kind: 'dir' },
+  { path: '/dev/pts', kind: 'dir' },
+  { path: '/dev/shm', kind: 'dir' },
   { path: '/proc', kind: 'dir' },
   { path: '/sys', kind: 'dir' },
   { path: '/.dockerenv', kind: 'file' },
   { path: '/etc/resolv.conf', kind: 'file' },
   { path: '/etc/hosts', kind: 'file' },
   { path: '/etc/hostname', kind: 'file' },
+  { path: '/dev/console', kind: 'file' },
   { path: '/etc/mtab', kind: 'symlink', target: '/proc/mounts' },
 ];
+const PARENTS = ['/etc', '/dev'];
 
 /** What to write for one image: directories (with the image's owner and mode when it has them) and entries. */
 interface Plan {
@@ -55,30 +57,21 @@ async function lookup(lowers: string[], paths: string[]): Promise<Map<string, In
 }
 
 async function plan(lowers: string[]): Promise<Plan> {
-  const parents = ['/etc'];
-  const seen = await lookup(lowers, [...parents, ...ENTRIES.map((e) => e.path)]);
+  const seen = await lookup(lowers, [...PARENTS, ...ENTRIES.map((e) => e.path)]);
   const isDir = (p: string) => { const st = seen.get(p); return !!st && S.isDir(st.mode); };
-  const etc = seen.get('/etc');
-  const dirs: Plan['dirs'] = [isDir('/etc')
-    ? { path: '/etc', mode: etc!.mode & 0o7777, uid: etc!.uid, gid: etc!.gid }
-    : { path: '/etc', mode: 0o755, uid: 0, gid: 0 }];
-  // below a replaced /etc nothing of the image shows: every entry is made
-  const entries = ENTRIES.filter((e) => !(isDir(e.path) && (isDir('/etc') || !e.path.startsWith('/etc/'))));
+  const dirs: Plan['dirs'] = PARENTS.map((p) => {
+    const st = seen.get(p);
+    return isDir(p) ? { path: p, mode: st!.mode & 0o7777, uid: st!.uid, gid: st!.gid } : { path: p, mode: 0o755, uid: 0, gid: 0 };
+  });
+  // below a replaced parent nothing of the image shows: every entry there is made
+  const parentKept = (p: string) => { const parent = PARENTS.find((d) => p.startsWith(d + '/')); return !parent || isDir(parent); };
+  const entries = ENTRIES.filter((e) => !(isDir(e.path) && parentKept(e.path)));
   return { dirs, entries };
 }
 
-const plans = new Map<string, Promise<Plan>>();
-
-/** Write the init layer of a container of the image `chain` (its layers `lowers`, topmost first) into `diff`. */
-export async function writeInitLayer(diff: string, chain: string | null, lowers: string[]): Promise<void> {
-  const key = chain ?? '';
-  let p = plans.get(key);
-  if (!p) {
-    p = plan(lowers);
-    plans.set(key, p);
-    p.catch(() => plans.delete(key));
-  }
-  const { dirs, entries } = await p;
+/** Write the init layer of the image whose layers are `lowers` (topmost first) into `diff`. */
+export async function writeInitLayer(diff: string, lowers: string[]): Promise<void> {
+  const { dirs, entries } = await plan(lowers);
   const umask = process.umask();
   await Promise.all(dirs.map(async (d) => {
     const dir = path.join(diff, d.path);
@@ -92,9 +85,4 @@ export async function writeInitLayer(diff: string, chain: string | null, lowers:
     else if (e.kind === 'symlink') await fs.promises.symlink(e.target!, at);
     else await (await fs.promises.open(at, fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY, 0o755)).close();
   }));
-}
-
-/** Forget the looked-up plans (tests). */
-export function resetInitLayerPlans(): void {
-  plans.clear();
 }

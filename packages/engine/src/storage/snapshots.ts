@@ -4,13 +4,13 @@
  * others may build on; a *view* is a read-only look at a committed chain; `mounts(key)` says how
  * to mount one (the caller mounts: berth-monitor in the container's mount namespace, or
  * storage/mount.ts in berthd's). Image layers are committed snapshots named by chainID; a
- * container's rootfs is the active snapshot `<id>` over its init layer `<id>-init`, over the image.
+ * container's rootfs is the active snapshot `<id>` over its image's init layer `init-<chain>`, over the image.
  *
  *   <data-root>/image/layers/<chainID hex>/   committed snapshots named `sha256:<hex>` (image layers)
  *     diff/                                   the layer's files: an overlay lowerdir
  *     snapshot.json                           { kind, name, parent }
  *     layer.json                              the layer store's own record (images/layer-store.ts)
- *   <data-root>/overlay2/<key or name>/       every other snapshot (`<id>`, `<id>-init`)
+ *   <data-root>/overlay2/<key or name>/       every other snapshot (`<id>`, `init-<chain hex>`)
  *     diff/                                   the upperdir (active) or the layer (committed)
  *     work/                                   overlay's workdir
  *     snapshot.json                           { kind, name, parent }
