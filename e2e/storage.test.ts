@@ -16,6 +16,7 @@ import type { TestDaemon } from './harness.js';
 import { busyboxDaemon, CLIS, ok } from './containers-helpers.js';
 import { busyboxRootfs } from './images.js';
 import { makeTar } from '../packages/engine/src/images/test-tar.js';
+import { writeSnapshotRecord } from '../packages/engine/src/storage/snapshots.js';
 
 let d: TestDaemon;
 let tmp: string;
@@ -134,7 +135,7 @@ test('a restart cleans what a crash left under the data root: mounts, half-made 
   const init = `init-${'e'.repeat(64)}`;
   for (const [name, rec] of [[orphan, { kind: 'active', name: orphan, parent: init }], [init, { kind: 'committed', name: init, parent: null }]] as const) {
     fs.mkdirSync(path.join(ov, name, 'diff'), { recursive: true });
-    fs.writeFileSync(path.join(ov, name, 'snapshot.json'), JSON.stringify(rec));
+    writeSnapshotRecord(path.join(ov, name), rec);
   }
   await d.start();
   assert.deepEqual(mountedUnder(ov), []);

@@ -65,7 +65,7 @@ export async function createDaemon(config: DaemonConfig): Promise<Daemon> {
   const events = new EventsService();
   const volumes = new VolumeService(config.dataRoot);
   const snapshotDirs = snapshotterDirs(config.dataRoot);
-  await migrateLegacyLayout(config.dataRoot, snapshotDirs);
+  migrateLegacyLayout(config.dataRoot, snapshotDirs);
   const snapshots = await Snapshotter.open(snapshotDirs);
   const layers = new ContainerLayers(snapshots);
   const images = await ImageService.open(path.join(config.dataRoot, 'image'), snapshots);

@@ -9,7 +9,7 @@
  *
  *   <root>/layers/
  *     <chainID hex>/
- *       diff/, snapshot.json   the committed snapshot (overlay lowerdir; whiteouts as char 0/0,
+ *       diff/                  the committed snapshot (overlay lowerdir; whiteouts as char 0/0,
  *                              opaque dirs with trusted.overlay.opaque=y)
  *       layer.json             { chainID, diffID, parent, size, blobs: [{digest, mediaType, size}] }
  *
@@ -158,9 +158,9 @@ export class LayerStore {
     return this.layers.has(chainID);
   }
 
-  /** Whether a snapshot is built on the layer (another layer, a container's init or writable layer). */
+  /** Whether a snapshot is built on the layer (another layer, a container's layer), a disposable one (an init layer) aside. */
   private builtOn(chainID: string): boolean {
-    return this.snapshots.children(chainID).length > 0;
+    return this.snapshots.inUse(chainID);
   }
 
   private removable(chainID: string, referenced: Set<string>): boolean {

@@ -9,10 +9,11 @@
  *
  * The init layer's files depend on the image alone (its placeholders are never written: the
  * runtime binds over them, and a container's own changes go to its own layer), so one is made
- * per image, at its first container, and goes with its last — not one per container as
- * Docker's `<id>-init`: a dozen file creations less on every create and rm. Containers made
- * before snapshots (migrated by storage/migrate.ts) have no init layer: their writable layer
- * sits on the image directly.
+ * per image, at its first container, and kept as a disposable snapshot: it goes with the
+ * image's layers (storage/snapshots.ts) — not one per container as Docker's `<id>-init`: a
+ * dozen file creations less on every create and rm. Containers made before snapshots
+ * (migrated by storage/migrate.ts) have no init layer: their writable layer sits on the image
+ * directly.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -37,42 +38,29 @@ const initName = (imageChain: string | null) => `init-${imageChain ? imageChain.
 const CONTAINER = /^[a-f0-9]{64}$/;
 
 export class ContainerLayers {
-  /** Creates in flight per init layer: it is not removed under them. */
-  private readonly creating = new Map<string, number>();
   /** Init layers being made: concurrent creates of one image share the work. */
   private readonly making = new Map<string, Promise<void>>();
-  /** Init layers being removed: a new one is made once the old one's directory is gone. */
-  private readonly removing = new Map<string, Promise<void>>();
 
   constructor(readonly snapshots: Snapshotter) {}
 
   /** The writable layer of a new container of the image whose top layer is `imageChain`, on the image's init layer. */
   async create(id: string, imageChain: string | null): Promise<void> {
     const init = initName(imageChain);
-    this.creating.set(init, (this.creating.get(init) ?? 0) + 1);
+    if (!this.snapshots.has(init)) {
+      let p = this.making.get(init);
+      if (!p) {
+        p = this.makeInit(init, imageChain).finally(() => this.making.delete(init));
+        this.making.set(init, p);
+      }
+      await p;
+    }
+    await this.snapshots.prepare(id, init);
     try {
-      await this.ensureInit(init, imageChain);
-      await this.snapshots.prepare(id, init);
-      await fs.promises.mkdir(this.paths(id).merged, { mode: 0o755 }).catch(async (e) => {
-        await this.snapshots.remove(id).catch(() => undefined);
-        throw e;
-      });
-    } finally {
-      const left = (this.creating.get(init) ?? 1) - 1;
-      if (left) this.creating.set(init, left); else this.creating.delete(init);
-      await this.releaseInit(init).catch((e) => log.warn('removing an unused init layer', { init, error: String(e) }));
+      fs.mkdirSync(this.paths(id).merged, { mode: 0o755 });
+    } catch (e) {
+      await this.snapshots.remove(id).catch(() => undefined);
+      throw e;
     }
-  }
-
-  private async ensureInit(init: string, imageChain: string | null): Promise<void> {
-    await this.removing.get(init)?.catch(() => undefined);
-    if (this.snapshots.has(init)) return;
-    let p = this.making.get(init);
-    if (!p) {
-      p = this.makeInit(init, imageChain).finally(() => this.making.delete(init));
-      this.making.set(init, p);
-    }
-    await p;
   }
 
   private async makeInit(init: string, imageChain: string | null): Promise<void> {
@@ -81,27 +69,16 @@ export class ContainerLayers {
     try {
       const { upper, lowers } = this.snapshots.paths(key);
       await writeInitLayer(upper!, lowers);
-      await this.snapshots.commit(init, key);
+      await this.snapshots.commit(init, key, { disposable: true });
     } catch (e) {
       if (this.snapshots.has(key)) await this.snapshots.remove(key).catch(() => undefined);
       throw e;
     }
   }
 
-  /** An init layer no container stands on (and none is being created on) goes. */
-  private async releaseInit(init: string): Promise<void> {
-    if (this.creating.has(init) || this.making.has(init) || !this.snapshots.has(init) || this.snapshots.children(init).length) return;
-    const p = this.snapshots.remove(init).finally(() => this.removing.delete(init));
-    this.removing.set(init, p);
-    await p;
-  }
-
-  /** Remove the container's writable layer (and its image's init layer when it was the last on it). */
+  /** Remove the container's writable layer. */
   async remove(id: string): Promise<void> {
-    if (!this.snapshots.has(id)) return;
-    const parent = this.snapshots.stat(id).parent;
-    await this.snapshots.remove(id);
-    if (parent && INIT.test(parent)) await this.releaseInit(parent);
+    if (this.snapshots.has(id)) await this.snapshots.remove(id);
   }
 
   has(id: string): boolean {
@@ -132,18 +109,12 @@ export class ContainerLayers {
     return this.snapshots.withView(this.snapshots.stat(id).parent, fn);
   }
 
-  /**
-   * Remove the layers of containers that do not exist (a crash between a create's layer and its
-   * record, or in an rm), then the init layers no container stands on.
-   */
+  /** Remove the layers of containers that do not exist (a crash between a create's layer and its record, or in an rm). */
   async retain(ids: Set<string>): Promise<void> {
     for (const s of this.snapshots.list()) {
       if (s.kind !== 'active' || !CONTAINER.test(s.name) || ids.has(s.name)) continue;
       log.warn('removing the layer of a container that does not exist', { id: s.name });
       await this.remove(s.name).catch((e) => log.warn('removing an orphaned container layer', { id: s.name, error: String(e) }));
-    }
-    for (const s of this.snapshots.list()) {
-      if (INIT.test(s.name)) await this.releaseInit(s.name).catch((e) => log.warn('removing an unused init layer', { init: s.name, error: String(e) }));
     }
   }
 }

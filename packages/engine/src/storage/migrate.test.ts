@@ -60,13 +60,13 @@ function legacyDataRoot(): void {
 test('an upgraded data root keeps its layers and containers', async () => {
   legacyDataRoot();
   const dirs = snapshotterDirs(root);
-  assert.deepEqual(await migrateLegacyLayout(root, dirs), { layers: 2, containers: 2 });
-  assert.deepEqual(await migrateLegacyLayout(root, dirs), { layers: 0, containers: 0 }, 'idempotent');
+  assert.deepEqual(migrateLegacyLayout(root, dirs), { layers: 2, containers: 2 });
+  assert.deepEqual(migrateLegacyLayout(root, dirs), { layers: 0, containers: 0 }, 'idempotent');
   const s = await Snapshotter.open(dirs);
-  assert.deepEqual(s.stat(TOP), { kind: 'committed', name: TOP, parent: BASE, temporary: false });
-  assert.deepEqual(s.stat(BASE), { kind: 'committed', name: BASE, parent: null, temporary: false });
-  assert.deepEqual(s.stat(CTR), { kind: 'active', name: CTR, parent: TOP, temporary: false });
-  assert.deepEqual(s.stat(SCRATCH), { kind: 'active', name: SCRATCH, parent: null, temporary: false });
+  assert.deepEqual(s.stat(TOP), { kind: 'committed', name: TOP, parent: BASE, temporary: false, disposable: false });
+  assert.deepEqual(s.stat(BASE), { kind: 'committed', name: BASE, parent: null, temporary: false, disposable: false });
+  assert.deepEqual(s.stat(CTR), { kind: 'active', name: CTR, parent: TOP, temporary: false, disposable: false });
+  assert.deepEqual(s.stat(SCRATCH), { kind: 'active', name: SCRATCH, parent: null, temporary: false, disposable: false });
 
   // the layer store reads its records as before
   const store = new LayerStore(s);

@@ -2,10 +2,10 @@
  * From the layout before snapshots to snapshots, at start (idempotent: what is migrated is not
  * looked at again). Nothing moves; each directory gets the metadata the snapshotter reads:
  *
- *   image/layers/<hex>/layer.json    { chainID, parent, … }          → snapshot.json (committed, named chainID)
+ *   image/layers/<hex>/layer.json    { chainID, parent, … }          → committed, named chainID
  *   overlay2/<id>/{diff,work,merged} with containers/<id>/config.v2.json's
  *                                    LowerDirs (image layer dirs,
- *                                    topmost first)                   → snapshot.json (active `<id>` on the top one)
+ *                                    topmost first)                   → active `<id>` on the top one
  *
  * Such containers have no init layer (storage/init-layer.ts); everything else about them is as
  * before. Runs before the snapshotter opens, which would take a directory with no metadata
@@ -18,7 +18,7 @@ import { log } from '../log.js';
 
 const HEX = /^[a-f0-9]{64}$/;
 
-export async function migrateLegacyLayout(dataRoot: string, dirs: SnapshotterDirs): Promise<{ layers: number; containers: number }> {
+export function migrateLegacyLayout(dataRoot: string, dirs: SnapshotterDirs): { layers: number; containers: number } {
   let layers = 0;
   let containers = 0;
   for (const hex of safeReaddir(dirs.layers)) {
@@ -26,7 +26,7 @@ export async function migrateLegacyLayout(dataRoot: string, dirs: SnapshotterDir
     if (!HEX.test(hex) || readSnapshotRecord(dir)) continue;
     const rec = readJson<{ chainID?: string; parent?: string | null }>(path.join(dir, 'layer.json'));
     if (rec?.chainID !== `sha256:${hex}` || !fs.existsSync(path.join(dir, 'diff'))) continue;
-    await writeSnapshotRecord(dir, { kind: 'committed', name: rec.chainID, parent: rec.parent ?? null });
+    writeSnapshotRecord(dir, { kind: 'committed', name: rec.chainID, parent: rec.parent ?? null });
     layers++;
   }
   const containersDir = path.join(dataRoot, 'containers');
@@ -41,7 +41,7 @@ export async function migrateLegacyLayout(dataRoot: string, dirs: SnapshotterDir
       log.warn('container layer not migrated: its image layers are not where they should be', { id, lowerDir: top });
       continue;
     }
-    await writeSnapshotRecord(dir, { kind: 'active', name: id, parent: parentHex ? `sha256:${parentHex}` : null });
+    writeSnapshotRecord(dir, { kind: 'active', name: id, parent: parentHex ? `sha256:${parentHex}` : null });
     containers++;
   }
   if (layers || containers) log.info('storage: migrated to snapshots', { layers, containers });

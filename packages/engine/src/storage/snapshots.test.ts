@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Conflict, InvalidArgument, NotFound } from '@berth/shared';
-import { Snapshotter, readSnapshotRecord, type SnapshotterDirs } from './snapshots.js';
+import { Snapshotter, readSnapshotRecord, writeSnapshotRecord, type SnapshotterDirs } from './snapshots.js';
 import { mount, mountAll, mountsUnder, unmount } from './mount.js';
 
 let base = '';
@@ -51,7 +51,7 @@ test('prepare with no parent: a writable layer of its own, mounted as a bind', a
   const s = await Snapshotter.open(freshDirs());
   const mounts = await s.prepare('c1', null);
   assert.deepEqual(mounts, [{ type: 'bind', source: s.paths('c1').upper, options: ['rw', 'rbind'] }]);
-  assert.deepEqual(s.stat('c1'), { kind: 'active', name: 'c1', parent: null, temporary: false });
+  assert.deepEqual(s.stat('c1'), { kind: 'active', name: 'c1', parent: null, temporary: false, disposable: false });
   await withMounted(s, 'c1', (dir) => fs.writeFileSync(path.join(dir, 'f'), 'x'));
   assert.equal(fs.readFileSync(path.join(s.paths('c1').upper!, 'f'), 'utf8'), 'x');
 });
@@ -60,7 +60,7 @@ test('commit names a layer others build on; prepare over it sees it, writes go t
   const s = await Snapshotter.open(freshDirs());
   await layer(s, CHAIN('a'), null, { 'bin/sh': 'base', 'etc/x': 'base x' });
   await layer(s, CHAIN('b'), CHAIN('a'), { 'etc/x': 'top x' });
-  assert.deepEqual(s.stat(CHAIN('b')), { kind: 'committed', name: CHAIN('b'), parent: CHAIN('a'), temporary: false });
+  assert.deepEqual(s.stat(CHAIN('b')), { kind: 'committed', name: CHAIN('b'), parent: CHAIN('a'), temporary: false, disposable: false });
   assert.ok(s.paths(CHAIN('b')).dir!.endsWith(`image/layers/${'b'.repeat(64)}`), 'image layers live under image/layers');
   const [m] = await s.prepare('ctr', CHAIN('b'));
   const p = s.paths('ctr');
@@ -78,7 +78,7 @@ test('commit names a layer others build on; prepare over it sees it, writes go t
   // the active snapshot committed in turn: the key is gone, the name is there with the same parent and files
   await s.commit('ctr-image', 'ctr');
   assert.equal(s.has('ctr'), false);
-  assert.deepEqual(s.stat('ctr-image'), { kind: 'committed', name: 'ctr-image', parent: CHAIN('b'), temporary: false });
+  assert.deepEqual(s.stat('ctr-image'), { kind: 'committed', name: 'ctr-image', parent: CHAIN('b'), temporary: false, disposable: false });
   assert.equal(fs.readFileSync(path.join(s.paths('ctr-image').upper!, 'new'), 'utf8'), 'mine');
   assert.throws(() => s.mounts('ctr-image'), InvalidArgument, 'a committed snapshot is not mounted itself');
 });
@@ -123,6 +123,26 @@ test('references: a snapshot something is built on cannot be removed; children f
   await assert.rejects(s.remove('ctr'), NotFound);
 });
 
+test('a disposable snapshot goes with its parent when nothing is built on it, and survives a reopen as one', async () => {
+  const dirs = freshDirs();
+  let s = await Snapshotter.open(dirs);
+  await layer(s, CHAIN('8'), null, { f: 'x' });
+  await s.prepare('cache-k', CHAIN('8'), { temporary: true });
+  await s.commit('cache', 'cache-k', { disposable: true });
+  assert.equal(s.stat('cache').disposable, true);
+  assert.equal(s.inUse(CHAIN('8')), false, 'a disposable leaf does not hold its parent');
+  await s.prepare('user', 'cache');
+  assert.equal(s.inUse(CHAIN('8')), true);
+  await assert.rejects(s.remove(CHAIN('8')), (e: Error) => e instanceof Conflict && /a child \(cache\)/.test(e.message));
+  await s.remove('user');
+  s = await Snapshotter.open(dirs);
+  assert.equal(s.stat('cache').disposable, true);
+  await s.remove(CHAIN('8'));
+  assert.equal(s.has('cache'), false);
+  assert.deepEqual(fs.readdirSync(dirs.overlay), ['.empty']);
+  assert.deepEqual(fs.readdirSync(dirs.layers), []);
+});
+
 test('refusals: bad names, a taken key, a missing or uncommitted parent, committing a key with children', async () => {
   const s = await Snapshotter.open(freshDirs());
   for (const bad of ['', '.hidden', 'a/b', '../x', 'sha256:abc', 'x'.repeat(200)]) {
@@ -149,8 +169,8 @@ test('a reopen keeps persistent snapshots and drops temporary ones', async () =>
   await s.view('look', CHAIN('e'));
   s = await Snapshotter.open(dirs);
   assert.deepEqual(s.list().sort((a, b) => a.name.localeCompare(b.name)), [
-    { kind: 'active', name: 'ctr', parent: CHAIN('e'), temporary: false },
-    { kind: 'committed', name: CHAIN('e'), parent: null, temporary: false },
+    { kind: 'active', name: 'ctr', parent: CHAIN('e'), temporary: false, disposable: false },
+    { kind: 'committed', name: CHAIN('e'), parent: null, temporary: false, disposable: false },
   ]);
   assert.equal(fs.readFileSync(path.join(s.paths('ctr').upper!, 'mine'), 'utf8'), 'kept');
   assert.deepEqual(fs.readdirSync(dirs.overlay).sort(), ['.empty', 'ctr'], 'the temporary snapshot\'s directory is gone');
@@ -177,7 +197,7 @@ test('open cleans what a crash left: mounts, temporary dirs, removals, half a co
   // a commit cut short between its metadata and its rename
   await s.prepare('half', CHAIN('f'));
   const halfDir = s.paths('half').dir!;
-  fs.writeFileSync(path.join(halfDir, 'snapshot.json'), JSON.stringify({ kind: 'committed', name: 'half-done', parent: CHAIN('f') }));
+  writeSnapshotRecord(halfDir, { kind: 'committed', name: 'half-done', parent: CHAIN('f') });
   // an unknown directory in overlay2: left alone
   fs.mkdirSync(path.join(dirs.overlay, 'stranger'));
 
@@ -186,7 +206,7 @@ test('open cleans what a crash left: mounts, temporary dirs, removals, half a co
   assert.equal(fs.readFileSync(path.join(hostDir, 'precious'), 'utf8'), 'keep me', 'the bound host directory is intact');
   assert.deepEqual(fs.readdirSync(dirs.overlay).sort(), ['.empty', 'ctr', 'half-done', 'stranger']);
   assert.deepEqual(fs.readdirSync(dirs.layers), ['f'.repeat(64)]);
-  assert.deepEqual(s.stat('half-done'), { kind: 'committed', name: 'half-done', parent: CHAIN('f'), temporary: false });
+  assert.deepEqual(s.stat('half-done'), { kind: 'committed', name: 'half-done', parent: CHAIN('f'), temporary: false, disposable: false });
   assert.deepEqual(readSnapshotRecord(s.paths('half-done').dir!), { kind: 'committed', name: 'half-done', parent: CHAIN('f') });
   assert.equal(s.has('half'), false);
   assert.equal(s.has('stranger'), false);

@@ -8,18 +8,20 @@
  *
  *   <data-root>/image/layers/<chainID hex>/   committed snapshots named `sha256:<hex>` (image layers)
  *     diff/                                   the layer's files: an overlay lowerdir
- *     snapshot.json                           { kind, name, parent }
  *     layer.json                              the layer store's own record (images/layer-store.ts)
  *   <data-root>/overlay2/<key or name>/       every other snapshot (`<id>`, `init-<chain hex>`)
  *     diff/                                   the upperdir (active) or the layer (committed)
  *     work/                                   overlay's workdir
- *     snapshot.json                           { kind, name, parent }
+ *
+ * A snapshot's metadata, { kind, name, parent, disposable? }, is its directory's extended
+ * attribute `trusted.berth.snapshot`: setting it is one metadata change the filesystem journals
+ * in order with the directory's creation and renames — no file to write and fsync per snapshot.
  *   <data-root>/overlay2/.tmp-*               temporary snapshots (build steps, extractions) and
  *                                             prepares, commits and removals in flight
  *   <data-root>/overlay2/.mnt-*               private mount points (tempMount)
  *
  * Crash safety: a snapshot is built under `.tmp-*` and renamed into place with its metadata
- * written; a commit rewrites the metadata first and renames second (start-up finishes a commit
+ * set; a commit rewrites the metadata first and renames second (start-up finishes a commit
  * cut short); a removal renames to `.tmp-*` first. Start-up detaches whatever is still mounted
  * under these dirs and removes every `.tmp-*` and `.mnt-*`. Views live in memory only.
  *
@@ -30,7 +32,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Conflict, InvalidArgument, NotFound } from '@berth/shared';
-import { removeTemps, writeAtomic } from './atomic.js';
+import { removeTemps } from './atomic.js';
+import { nativeAddon } from '../native.js';
 import { mountAll, mountsUnder, unmount, unmountUnder, type Mount } from './mount.js';
 import { log } from '../log.js';
 
@@ -43,6 +46,8 @@ export interface SnapshotInfo {
   parent: string | null;
   /** Removed at the next start if still there (build steps, extractions, views). */
   temporary: boolean;
+  /** Committed, and removed with its parent when nothing is built on it (a cache: an image's init layer). */
+  disposable: boolean;
 }
 
 interface Snapshot extends SnapshotInfo {
@@ -50,22 +55,31 @@ interface Snapshot extends SnapshotInfo {
   dir: string | null;
 }
 
-/** What snapshot.json holds. */
-interface SnapshotRecord { kind: 'committed' | 'active'; name: string; parent: string | null }
+/** A snapshot's metadata, as its directory's attribute holds it. */
+interface SnapshotRecord { kind: 'committed' | 'active'; name: string; parent: string | null; disposable?: boolean }
 
-const META = 'snapshot.json';
+/** The directory's extended attribute that holds a snapshot's metadata (native/berth/src/xattr.cc). */
+const META = 'trusted.berth.snapshot';
 const KEY_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const CHAIN_RE = /^sha256:[a-f0-9]{64}$/;
 
+interface Addon {
+  setXattr(path: string, name: string, value: string): void;
+  getXattr(path: string, name: string): string | null;
+}
+const addon = () => nativeAddon<Addon>();
+
 /** Write a snapshot's metadata (also the migration from the layout before snapshots, storage/migrate.ts). */
-export function writeSnapshotRecord(dir: string, rec: SnapshotRecord): Promise<void> {
-  return writeAtomic(path.join(dir, META), JSON.stringify(rec));
+export function writeSnapshotRecord(dir: string, rec: SnapshotRecord): void {
+  addon().setXattr(dir, META, JSON.stringify(rec));
 }
 
 export function readSnapshotRecord(dir: string): SnapshotRecord | undefined {
   try {
-    const r = JSON.parse(fs.readFileSync(path.join(dir, META), 'utf8')) as SnapshotRecord;
-    if ((r.kind === 'committed' || r.kind === 'active') && typeof r.name === 'string') return { kind: r.kind, name: r.name, parent: r.parent ?? null };
+    const r = JSON.parse(addon().getXattr(dir, META) ?? '') as SnapshotRecord;
+    if ((r.kind === 'committed' || r.kind === 'active') && typeof r.name === 'string') {
+      return { kind: r.kind, name: r.name, parent: r.parent ?? null, ...(r.disposable ? { disposable: true } : {}) };
+    }
   } catch { /* absent or unreadable */ }
   return undefined;
 }
@@ -128,7 +142,7 @@ export class Snapshotter {
           if (fs.existsSync(at)) { fs.rmSync(dir, { recursive: true, force: true }); continue; }
           fs.renameSync(dir, at);
         }
-        this.snaps.set(rec.name, { ...rec, temporary: false, dir: at });
+        this.snaps.set(rec.name, { kind: rec.kind, name: rec.name, parent: rec.parent, temporary: false, disposable: !!rec.disposable, dir: at });
       }
     }
   }
@@ -159,16 +173,26 @@ export class Snapshotter {
   has(key: string): boolean { return this.snaps.has(key); }
 
   stat(key: string): SnapshotInfo {
-    const { kind, name, parent, temporary } = this.get(key);
-    return { kind, name, parent, temporary };
+    const { kind, name, parent, temporary, disposable } = this.get(key);
+    return { kind, name, parent, temporary, disposable };
   }
 
   list(): SnapshotInfo[] {
-    return [...this.snaps.values()].map(({ kind, name, parent, temporary }) => ({ kind, name, parent, temporary }));
+    return [...this.snaps.keys()].map((k) => this.stat(k));
   }
 
   children(name: string): string[] {
     return [...this.snaps.values()].filter((s) => s.parent === name).map((s) => s.name);
+  }
+
+  /** A disposable snapshot nothing is built on: it goes with its parent. */
+  private isDisposableLeaf(name: string): boolean {
+    return !!this.snaps.get(name)?.disposable && !this.children(name).length;
+  }
+
+  /** Whether something that is not disposable is built on `name` (removing it would be refused). */
+  inUse(name: string): boolean {
+    return this.children(name).some((c) => !this.isDisposableLeaf(c));
   }
 
   /** The committed chain under a snapshot, topmost first (its own layer not included). */
@@ -187,75 +211,98 @@ export class Snapshotter {
     this.checkParent(parent);
     const temporary = !!opts.temporary;
     const tmp = path.join(this.dirs.overlay, `.tmp-${randomBytes(8).toString('hex')}`);
-    const snap: Snapshot = { kind: 'active', name: key, parent, temporary, dir: temporary ? tmp : this.dirOf(key) };
-    this.snaps.set(key, snap); // reserved: a second prepare of the key, or removing the parent, is refused meanwhile
+    const snap: Snapshot = { kind: 'active', name: key, parent, temporary, disposable: false, dir: temporary ? tmp : this.dirOf(key) };
+    // a few metadata changes, made at once (a container's create waits for them)
     try {
-      await fs.promises.mkdir(tmp, { mode: 0o710 });
-      await Promise.all([fs.promises.mkdir(path.join(tmp, 'diff'), { mode: 0o755 }), fs.promises.mkdir(path.join(tmp, 'work'), { mode: 0o700 })]);
+      fs.mkdirSync(tmp, { mode: 0o710 });
+      fs.mkdirSync(path.join(tmp, 'diff'), { mode: 0o755 });
+      fs.mkdirSync(path.join(tmp, 'work'), { mode: 0o700 });
       if (!temporary) {
-        await writeSnapshotRecord(tmp, { kind: 'active', name: key, parent });
-        await fs.promises.rename(tmp, snap.dir!);
+        writeSnapshotRecord(tmp, { kind: 'active', name: key, parent });
+        fs.renameSync(tmp, snap.dir!);
       }
     } catch (e) {
-      this.snaps.delete(key);
-      await fs.promises.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+      fs.rmSync(tmp, { recursive: true, force: true });
       throw e;
     }
+    this.snaps.set(key, snap);
     return this.mounts(key);
   }
+
 
   /** A read-only snapshot of the committed `parent` (in memory only). */
   async view(key: string, parent: string | null): Promise<Mount[]> {
     this.checkName(key, false);
     this.checkParent(parent);
-    this.snaps.set(key, { kind: 'view', name: key, parent, temporary: true, dir: null });
+    this.snaps.set(key, { kind: 'view', name: key, parent, temporary: true, disposable: false, dir: null });
     return this.mounts(key);
   }
 
-  /** The active snapshot `key` becomes the committed `name` (and `key` is no more). */
-  async commit(name: string, key: string): Promise<void> {
+  /**
+   * The active snapshot `key` becomes the committed `name` (and `key` is no more). `disposable`:
+   * it goes with its parent whenever nothing is built on it.
+   */
+  async commit(name: string, key: string, opts: { disposable?: boolean } = {}): Promise<void> {
     const snap = this.get(key);
     if (snap.kind !== 'active') throw new InvalidArgument(`snapshot ${key} is not active`);
     this.checkName(name, true);
     if (this.children(key).length) throw new Conflict(`snapshot ${key} has children`);
     const to = this.dirOf(name);
-    const committed: Snapshot = { kind: 'committed', name, parent: snap.parent, temporary: false, dir: to };
+    const disposable = !!opts.disposable;
+    const committed: Snapshot = { kind: 'committed', name, parent: snap.parent, temporary: false, disposable, dir: to };
     this.snaps.delete(key);
     this.snaps.set(name, committed);
     try {
-      await writeSnapshotRecord(snap.dir!, { kind: 'committed', name, parent: snap.parent });
+      writeSnapshotRecord(snap.dir!, { kind: 'committed', name, parent: snap.parent, ...(disposable ? { disposable } : {}) });
       await fs.promises.rename(snap.dir!, to);
     } catch (e) {
       this.snaps.delete(name);
       this.snaps.set(key, snap);
-      if (!snap.temporary) await writeSnapshotRecord(snap.dir!, { kind: 'active', name: key, parent: snap.parent }).catch(() => undefined);
+      if (!snap.temporary) { try { writeSnapshotRecord(snap.dir!, { kind: 'active', name: key, parent: snap.parent }); } catch { /* as it was */ } }
       throw e;
     }
   }
 
   /**
-   * Remove a snapshot. Refused while another is built on it. Its directory is renamed away
-   * first (a crash meanwhile leaves a `.tmp-*` that start-up removes), then deleted — never
-   * through a mount below it.
+   * Remove a snapshot, with the disposable ones on it. Refused while anything else is built on
+   * it. Its directory is renamed away first (a crash meanwhile leaves a `.tmp-*` that start-up
+   * removes), then deleted — never through a mount below it.
    */
   async remove(key: string): Promise<void> {
     const snap = this.get(key);
-    const kids = this.children(key);
+    const kids = this.children(key).filter((c) => !this.isDisposableLeaf(c));
     if (kids.length) throw new Conflict(`cannot remove snapshot ${key}: it has ${kids.length === 1 ? 'a child' : `${kids.length} children`} (${kids.join(', ')})`);
-    this.snaps.delete(key);
-    if (!snap.dir) return;
-    const root = snap.dir.startsWith(this.dirs.layers + '/') ? this.dirs.layers : this.dirs.overlay;
-    const doomed = snap.temporary ? snap.dir : path.join(root, `.tmp-rm-${randomBytes(8).toString('hex')}`);
+    const doomed = [...this.children(key).map((c) => this.get(c)), snap];
+    for (const d of doomed) this.snaps.delete(d.name);
+    while (doomed.length) {
+      try {
+        await this.removeDir(doomed[0]!);
+      } catch (e) {
+        for (const d of doomed) this.snaps.set(d.name, d); // what is left stays known
+        throw e;
+      }
+      doomed.shift();
+    }
+  }
+
+  private async removeDir({ name, dir, temporary, kind }: Snapshot): Promise<void> {
+    if (!dir) return;
+    const root = dir.startsWith(this.dirs.layers + '/') ? this.dirs.layers : this.dirs.overlay;
+    const doomed = temporary ? dir : path.join(root, `.tmp-rm-${randomBytes(8).toString('hex')}`);
     try {
-      if (doomed !== snap.dir) await fs.promises.rename(snap.dir, doomed);
+      if (doomed !== dir) fs.renameSync(dir, doomed);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-      this.snaps.set(key, snap);
+      log.warn('removing a snapshot', { name, error: String(e) });
       throw e;
     }
     for (const m of mountsUnder(doomed)) await unmount(m, { detach: true });
-    await fs.promises.rm(doomed, { recursive: true, force: true, maxRetries: 3 });
+    // a container's layer at once, as its files always went; an image layer or a build step's
+    // (any size) without holding berthd up
+    if (kind === 'active' && !temporary) fs.rmSync(doomed, { recursive: true, force: true, maxRetries: 3 });
+    else await fs.promises.rm(doomed, { recursive: true, force: true, maxRetries: 3 });
   }
+
 
   /** How to mount a snapshot (active or view), containerd's overlay rules. */
   mounts(key: string): Mount[] {

@@ -4,6 +4,7 @@
 #include "mount.h"
 #include "netlink.h"
 #include "ports.h"
+#include "xattr.h"
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   berth::InitInRoot(env, exports);
@@ -11,6 +12,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   berth::InitMount(env, exports);
   berth::InitPorts(env, exports);
   berth::InitNetlink(env, exports);
+  berth::InitXattr(env, exports);
   return exports;
 }
 
