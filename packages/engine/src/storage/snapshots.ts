@@ -229,7 +229,6 @@ export class Snapshotter {
     return this.mounts(key);
   }
 
-
   /** A read-only snapshot of the committed `parent` (in memory only). */
   async view(key: string, parent: string | null): Promise<Mount[]> {
     this.checkName(key, false);
@@ -254,7 +253,7 @@ export class Snapshotter {
     this.snaps.set(name, committed);
     try {
       writeSnapshotRecord(snap.dir!, { kind: 'committed', name, parent: snap.parent, ...(disposable ? { disposable } : {}) });
-      await fs.promises.rename(snap.dir!, to);
+      fs.renameSync(snap.dir!, to);
     } catch (e) {
       this.snaps.delete(name);
       this.snaps.set(key, snap);
