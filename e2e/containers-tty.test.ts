@@ -28,18 +28,19 @@ function underPty(argv: string[], steps: [string, number][], env: Record<string,
 
 for (const cli of CLIS) {
   const bin = cli === 'berth' ? [process.execPath, berthBin] : [dockerBin];
-  const env = cli === 'berth' ? { BERTH_CONFIG: `${d?.dir}/berth-config` } : { DOCKER_CONFIG: `${d?.dir}/docker-config` };
+  // Read when a test runs: the daemon (and its dir) exists only after `before`.
+  const env = (): Record<string, string> => (cli === 'berth' ? { BERTH_CONFIG: `${d.dir}/berth-config` } : { DOCKER_CONFIG: `${d.dir}/docker-config` });
 
   test(`${cli}: run -it gives a shell on a tty and exits with its code`, async () => {
     const r = await underPty([...bin, '-H', d.host, 'run', '-it', '--rm', 'busybox', 'sh'],
-      [['tty; echo TERM=$TERM\r', 700], ['exit 4\r', 500]], env);
+      [['tty; echo TERM=$TERM\r', 700], ['exit 4\r', 500]], env());
     assert.equal(r.code, 4, r.out);
     assert.match(r.out, /\/dev\/pts\/0/);
     assert.match(r.out, /TERM=xterm/);
   });
 
   test(`${cli}: ctrl-p ctrl-q detaches and the container keeps running`, async () => {
-    const r = await underPty([...bin, '-H', d.host, 'run', '-it', '--name', `${cli}-det`, 'busybox', 'sh'], [['\x10\x11', 1000]], env);
+    const r = await underPty([...bin, '-H', d.host, 'run', '-it', '--name', `${cli}-det`, 'busybox', 'sh'], [['\x10\x11', 1000]], env());
     assert.equal(r.code, 0, r.out);
     assert.equal(ok(d[cli](['inspect', '-f', '{{.State.Running}}', `${cli}-det`])), 'true\n');
     ok(d[cli](['rm', '-f', `${cli}-det`]));
@@ -47,7 +48,7 @@ for (const cli of CLIS) {
 
   test(`${cli}: exec -it gets a tty`, async () => {
     const id = ok(d[cli](['run', '-d', 'busybox', 'sleep', '1000'])).trim();
-    const r = await underPty([...bin, '-H', d.host, 'exec', '-it', id, 'sh', '-c', 'tty; exit 5'], [], env);
+    const r = await underPty([...bin, '-H', d.host, 'exec', '-it', id, 'sh', '-c', 'tty; exit 5'], [], env());
     assert.equal(r.code, 5, r.out);
     assert.match(r.out, /\/dev\/pts\/\d+/);
     ok(d[cli](['rm', '-f', id]));

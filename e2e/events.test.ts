@@ -7,6 +7,9 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import type { TestDaemon } from './harness.js';
 import { berthBin } from './harness.js';
@@ -121,7 +124,9 @@ test('stop, kill, restart, exec and image/network/volume events', () => {
   const conn = ok(d.berth(['events', '--since', String(t0), '--until', until, '-f', 'type=network', '-f', 'event=connect', '-f', 'event=disconnect', '--format', '{{.Action}} {{.Actor.Attributes.container}} {{.Actor.Attributes.name}} {{.Actor.Attributes.type}}']));
   assert.match(conn, new RegExp(`connect ${ev7} bridge bridge\\ndisconnect ${ev7} bridge bridge\\n`));
   const img = ok(d.berth(['events', '--since', String(t0), '--until', until, '-f', 'type=image', '--format', '{{.Action}} {{.Actor.Attributes.name}}']));
-  assert.match(img, /tag evtag:1\nuntag evtag:1\n/);
+  // dockerd names an untag by the image's ID (moby LogImageEvent(imgID, imgID, untag)).
+  const busyboxId = ok(d.berth(['inspect', '-f', '{{.Id}}', 'busybox'])).trim();
+  assert.match(img, new RegExp(`tag evtag:1\nuntag ${busyboxId}\n`));
   const net = ok(d.berth(['events', '--since', String(t0), '--until', until, '-f', 'type=network', '-f', 'network=evnet', '--format', '{{.Action}} {{.Actor.Attributes.name}} {{.Actor.Attributes.type}}']));
   assert.equal(net, 'create evnet bridge\ndestroy evnet bridge\n');
   const vol = ok(d.berth(['events', '--since', String(t0), '--until', until, '-f', 'type=volume', '-f', 'volume=evvol', '--format', '{{.Action}} {{.Actor.ID}} {{.Actor.Attributes.driver}}']));
@@ -153,9 +158,9 @@ test('pause, unpause, rename and commit events', () => {
   for (const cli of CLIS) {
     const out = ok(d[cli](['events', '--since', since, '--until', sec(), '-f', 'container=ev8b', '-f', 'event=pause', '-f', 'event=unpause', '-f', 'event=rename', '-f', 'event=commit',
       '--format', '{{.Action}} {{.Actor.Attributes.name}} {{index .Actor.Attributes "oldName"}}{{index .Actor.Attributes "imageID"}}']));
-    assert.equal(out, `rename ev8b ev8\ncommit ev8b ${img}\n`);
+    assert.equal(out, `rename ev8b /ev8\ncommit ev8b ${img}\n`);
     const all = ok(d[cli](['events', '--since', since, '--until', sec(), '-f', 'event=pause', '-f', 'event=unpause', '-f', 'event=rename', '--format', '{{.Action}} {{.Actor.Attributes.name}} {{index .Actor.Attributes "oldName"}}']));
-    assert.equal(all, 'pause ev8 \nunpause ev8 \nrename ev8b ev8\n');
+    assert.equal(all, 'pause ev8 \nunpause ev8 \nrename ev8b /ev8\n');
   }
 });
 
@@ -171,4 +176,234 @@ test('image push and pull events against a local registry', async () => {
     const out = ok(d[cli](['events', '--since', since, '--until', sec(), '-f', 'type=image', '-f', 'event=push', '-f', 'event=pull', '--format', '{{.Action}} {{.Actor.ID}} {{.Actor.Attributes.name}}']));
     assert.equal(out, `push ${ref} ${reg.host}/evpush\npull ${ref} ${reg.host}/evpush\n`);
   }
+});
+
+// ── Every action, as GET /events returns it (Actor attributes included), per moby's daemon/*.go ──
+
+interface Ev { Type: string; Action: string; id: string; attrs: Record<string, string> }
+
+function api(method: string, p: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ socketPath: d.socket, method, path: p, agent: false, headers: { 'Content-Length': '0' } }, (res) => {
+      let body = '';
+      res.on('data', (c) => { body += c; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', (e) => reject(new Error(`${method} ${p}: ${e.message}`)));
+    req.end();
+  });
+}
+
+/** A hijacked request (Upgrade: tcp): send `input`, resolve when the daemon closes the stream. */
+function hijack(p: string, input: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(d.socket, () => {
+      sock.write(`POST ${p} HTTP/1.1\r\nHost: berth\r\nUpgrade: tcp\r\nConnection: Upgrade\r\nContent-Length: 0\r\n\r\n`);
+    });
+    let head = '';
+    const timer = setTimeout(() => { sock.destroy(); reject(new Error(`${p}: the stream did not end`)); }, 10000);
+    sock.on('data', (c) => {
+      if (head.includes('\r\n\r\n')) return;
+      head += c.toString('latin1');
+      if (head.includes('\r\n\r\n')) {
+        assert.match(head, /^HTTP\/1.1 101 /);
+        sock.write(input);
+      }
+    });
+    sock.on('error', reject);
+    sock.on('close', () => { clearTimeout(timer); resolve(); });
+  });
+}
+
+const nowSec = () => (Date.now() / 1000).toFixed(3);
+
+/** GET /events?since=…&until=now with filters: the replayed messages, in order. */
+async function events(since: string, filters: Record<string, string[]> = {}): Promise<Ev[]> {
+  const q = new URLSearchParams({ since, until: nowSec(), filters: JSON.stringify(filters) });
+  const r = await api('GET', `/events?${q}`);
+  assert.equal(r.status, 200, r.body);
+  return r.body.split('\n').filter(Boolean).map((l) => {
+    const m = JSON.parse(l) as { Type: string; Action: string; Actor: { ID: string; Attributes: Record<string, string> } };
+    return { Type: m.Type, Action: m.Action, id: m.Actor.ID, attrs: m.Actor.Attributes };
+  });
+}
+
+const actions = (evs: Ev[]) => evs.map((e) => e.Action);
+const one = (evs: Ev[], action: string) => {
+  const hits = evs.filter((e) => e.Action === action);
+  assert.equal(hits.length, 1, `one ${action} in ${actions(evs).join(', ')}`);
+  return hits[0]!;
+};
+const base = (name: string, extra: Record<string, string> = {}) => ({ image: 'busybox', name, ...extra });
+
+test('container lifecycle: create, start, top, resize, update, pause, unpause, rename, kill, restart, stop, destroy', async () => {
+  const since = nowSec();
+  const id = ok(d.docker(['create', '-t', '--name', 'evx', '-l', 'team=red', 'busybox', 'sleep', '60'])).trim();
+  ok(d.docker(['start', 'evx']));
+  ok(d.docker(['top', 'evx']));
+  assert.equal((await api('POST', '/containers/evx/resize?h=10&w=20')).status, 200);
+  ok(d.docker(['update', '--cpu-shares', '512', 'evx']));
+  ok(d.docker(['pause', 'evx']));
+  ok(d.docker(['unpause', 'evx']));
+  ok(d.docker(['rename', 'evx', 'evy']));
+  ok(d.docker(['kill', '-s', 'USR1', 'evy']));
+  ok(d.docker(['restart', '-t', '1', 'evy'])); // sleep as PID 1 ignores SIGTERM: SIGKILL after a second
+  ok(d.docker(['stop', '-t', '1', 'evy']));
+  ok(d.docker(['rm', 'evy']));
+  const evs = await events(since, { container: [id], type: ['container'] });
+  assert.deepEqual(actions(evs), ['create', 'start', 'top', 'resize', 'update', 'pause', 'unpause', 'rename', 'kill',
+    'kill', 'kill', 'die', 'stop', 'start', 'restart', 'kill', 'kill', 'die', 'stop', 'destroy']);
+  const red = (name: string, extra: Record<string, string> = {}) => base(name, { team: 'red', ...extra });
+  assert.deepEqual(evs[0]!.attrs, red('evx'));
+  assert.ok(evs.every((e) => e.id === id));
+  assert.deepEqual(evs[3]!.attrs, red('evx', { height: '10', width: '20' }));
+  assert.deepEqual(evs[7]!.attrs, red('evy', { oldName: '/evx' }));
+  assert.deepEqual(evs.filter((e) => e.Action === 'kill').map((e) => e.attrs.signal), ['10', '15', '9', '15', '9']);
+  const die = evs[11]!;
+  assert.equal(die.attrs.exitCode, '137');
+  assert.match(die.attrs.execDuration!, /^\d+$/);
+  assert.deepEqual(Object.keys(die.attrs).sort(), ['execDuration', 'exitCode', 'image', 'name', 'team']);
+  for (const i of [1, 2, 4, 5, 6, 12, 13, 14, 18, 19]) assert.deepEqual(evs[i]!.attrs, red(i < 7 ? 'evx' : 'evy'), `${evs[i]!.Action} attributes`);
+});
+
+test('exec: exec_create, exec_start, exec_die in order (execID, exitCode); exec_detach on the detach keys', async () => {
+  ok(d.docker(['run', '-d', '--name', 'evexec', 'busybox', 'sleep', '60']));
+  const since = nowSec();
+  assert.equal(d.docker(['exec', 'evexec', 'sh', '-c', 'exit 3']).code, 3);
+  d.docker(['exec', '-i', '--detach-keys', 'ctrl-x', 'evexec', 'cat'], { input: 'x\x18', timeout: 20000 });
+  const evs = await events(since, { container: ['evexec'] });
+  assert.deepEqual(actions(evs).slice(0, 3), ['exec_create: sh -c exit 3', 'exec_start: sh -c exit 3', 'exec_die']);
+  const execID = evs[0]!.attrs.execID!;
+  assert.match(execID, /^[0-9a-f]{64}$/);
+  assert.deepEqual(evs[1]!.attrs, base('evexec', { execID }));
+  assert.deepEqual(evs[2]!.attrs, base('evexec', { execID, exitCode: '3' }));
+  assert.deepEqual(actions(evs).slice(3), ['exec_create: cat', 'exec_start: cat', 'exec_detach']);
+  assert.deepEqual(evs[5]!.attrs, base('evexec', { execID: evs[3]!.attrs.execID! }));
+  ok(d.docker(['rm', '-f', 'evexec']));
+});
+
+test('attach and detach: the detach keys end an attach with a detach event', async () => {
+  ok(d.docker(['run', '-di', '--name', 'evatt', 'busybox', 'cat']));
+  const since = nowSec();
+  // Over the API: docker's CLI, not on a terminal, waits for the container's exit after a detach.
+  await hijack('/containers/evatt/attach?stream=1&stdin=1&stdout=1&stderr=1&detachKeys=ctrl-x', 'x\x18');
+  assert.equal(ok(d.docker(['inspect', '-f', '{{.State.Running}}', 'evatt'])), 'true\n');
+  const evs = await events(since, { container: ['evatt'] });
+  assert.deepEqual(actions(evs), ['attach', 'detach']);
+  assert.deepEqual(evs[1]!.attrs, base('evatt'));
+  ok(d.docker(['rm', '-f', 'evatt']));
+});
+
+test('cp, export and commit: archive-path, extract-to-dir, export, commit (comment, imageID, imageRef) and the image create and tag', async () => {
+  ok(d.docker(['run', '-d', '--name', 'evcp', 'busybox', 'sleep', '60']));
+  const since = nowSec();
+  const file = path.join(d.dir, 'evcp.txt');
+  fs.writeFileSync(file, 'hello');
+  ok(d.docker(['cp', 'evcp:/etc/hostname', path.join(d.dir, 'evcp-hostname')]));
+  ok(d.docker(['cp', file, 'evcp:/tmp/']));
+  ok(d.docker(['export', '-o', path.join(d.dir, 'evcp.tar'), 'evcp']));
+  const img = ok(d.docker(['commit', '-m', 'snap', 'evcp', 'evcommit:2'])).trim();
+  const evs = await events(since, { container: ['evcp'] });
+  assert.deepEqual(actions(evs), ['archive-path', 'extract-to-dir', 'export', 'commit']);
+  assert.deepEqual(evs[2]!.attrs, base('evcp'));
+  assert.deepEqual(evs[3]!.attrs, base('evcp', { comment: 'snap', imageID: img, imageRef: 'evcommit:2' }));
+  const imgs = await events(since, { type: ['image'] });
+  assert.deepEqual(imgs.map((e) => [e.Action, e.id, e.attrs.name]), [['create', img, img], ['tag', img, 'evcommit:2']]);
+  ok(d.docker(['rm', '-f', 'evcp']));
+  ok(d.docker(['rmi', 'evcommit:2']));
+});
+
+test('health_status: healthy, as the status changes', async () => {
+  const since = nowSec();
+  ok(d.docker(['run', '-d', '--name', 'evhealth', '--health-cmd', 'true', '--health-interval', '1s', 'busybox', 'sleep', '60']));
+  let evs: Ev[] = [];
+  for (let i = 0; i < 100 && !actions(evs).includes('health_status: healthy'); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    evs = await events(since, { container: ['evhealth'], event: ['health_status'] });
+  }
+  assert.deepEqual(actions(evs), ['health_status: healthy']);
+  assert.deepEqual(evs[0]!.attrs, base('evhealth'));
+  ok(d.docker(['rm', '-f', 'evhealth']));
+});
+
+test('oom: a container killed by the OOM killer logs oom before die', async () => {
+  const since = nowSec();
+  d.docker(['run', '--name', 'evoom', '-m', '16m', '--memory-swap', '16m', 'busybox', 'sh', '-c', 'x=$(head -c 200000000 /dev/zero | tr "\\0" a)']);
+  const evs = await events(since, { container: ['evoom'], event: ['oom', 'die'] });
+  assert.deepEqual(actions(evs), ['oom', 'die']);
+  assert.deepEqual(evs[0]!.attrs, base('evoom'));
+  assert.equal(evs[1]!.attrs.exitCode, '137');
+  ok(d.docker(['rm', 'evoom']));
+});
+
+test('image tag, untag, delete and prune carry the image labels and Docker\'s names', async () => {
+  ok(d.docker(['run', '--name', 'evlab', 'busybox', 'true']));
+  const id = ok(d.docker(['commit', '--change', 'LABEL tier=gold', 'evlab'])).trim();
+  ok(d.docker(['rm', 'evlab']));
+  const since = nowSec();
+  ok(d.docker(['tag', id, 'evlab:1']));
+  ok(d.docker(['rmi', 'evlab:1']));
+  ok(d.docker(['image', 'prune', '-f']));
+  const evs = await events(since, { type: ['image'] });
+  const mine = evs.filter((e) => e.id === id);
+  assert.deepEqual(actions(mine), ['tag', 'untag', 'delete']);
+  assert.deepEqual(mine[0]!.attrs, { name: 'evlab:1', tier: 'gold' });
+  assert.deepEqual(mine[1]!.attrs, { name: id, tier: 'gold' });
+  assert.deepEqual(mine[2]!.attrs, { name: id }); // gone: no labels any more
+  const prune = evs[evs.length - 1]!;
+  assert.deepEqual([prune.Action, prune.id], ['prune', '']);
+  assert.match(prune.attrs.reclaimed!, /^\d+$/);
+});
+
+test('network create, connect (start and API), disconnect (API and exit), destroy, prune', async () => {
+  const since = nowSec();
+  const net = ok(d.docker(['network', 'create', 'evnet2'])).trim();
+  const id = ok(d.docker(['run', '-d', '--name', 'evnc', '--network', 'evnet2', 'busybox', 'sleep', '60'])).trim();
+  ok(d.docker(['network', 'disconnect', 'evnet2', 'evnc']));
+  ok(d.docker(['network', 'connect', 'evnet2', 'evnc']));
+  ok(d.docker(['rm', '-f', 'evnc']));
+  ok(d.docker(['network', 'rm', 'evnet2']));
+  ok(d.docker(['network', 'create', 'evnet3']));
+  ok(d.docker(['network', 'prune', '-f']));
+  const evs = await events(since, { type: ['network'] });
+  const mine = evs.filter((e) => e.id === net);
+  assert.deepEqual(actions(mine), ['create', 'connect', 'disconnect', 'connect', 'disconnect', 'destroy']);
+  assert.deepEqual(mine[0]!.attrs, { name: 'evnet2', type: 'bridge' });
+  for (const e of mine.slice(1, 5)) assert.deepEqual(e.attrs, { container: id, name: 'evnet2', type: 'bridge' });
+  assert.deepEqual(actions(evs.filter((e) => e.attrs.name === 'evnet3')), ['create', 'destroy']);
+  const prune = evs[evs.length - 1]!;
+  assert.deepEqual([prune.Action, prune.id, prune.attrs], ['prune', '', { reclaimed: '0' }]);
+});
+
+test('volume create, mount (destination, read/write, propagation), unmount, destroy, prune', async () => {
+  const since = nowSec();
+  ok(d.docker(['volume', 'create', 'evvol2']));
+  const id = ok(d.docker(['run', '-d', '--name', 'evvm', '-v', 'evvol2:/data:ro', 'busybox', 'sleep', '60'])).trim();
+  ok(d.docker(['rm', '-f', 'evvm']));
+  ok(d.docker(['volume', 'rm', 'evvol2']));
+  ok(d.docker(['volume', 'create', 'evvol3']));
+  ok(d.docker(['volume', 'prune', '-af']));
+  const evs = await events(since, { type: ['volume'] });
+  const mine = evs.filter((e) => e.id === 'evvol2');
+  assert.deepEqual(actions(mine), ['create', 'create', 'mount', 'unmount', 'destroy']);
+  assert.deepEqual(mine[0]!.attrs, { driver: 'local' });
+  assert.deepEqual(mine[2]!.attrs, { container: id, destination: '/data', driver: 'local', propagation: '', 'read/write': 'false' });
+  assert.deepEqual(mine[3]!.attrs, { container: id, driver: 'local' });
+  assert.deepEqual(mine[4]!.attrs, { driver: 'local' });
+  assert.deepEqual(actions(evs.filter((e) => e.id === 'evvol3')), ['create', 'destroy']);
+  const prune = evs[evs.length - 1]!;
+  assert.deepEqual([prune.Action, prune.id], ['prune', '']);
+  assert.match(prune.attrs.reclaimed!, /^\d+$/);
+});
+
+test('container prune and builder prune log prune with the space reclaimed', async () => {
+  const id = ok(d.docker(['create', '--name', 'evprune', 'busybox', 'true'])).trim();
+  const since = nowSec();
+  ok(d.docker(['container', 'prune', '-f']));
+  ok(d.docker(['builder', 'prune', '-f'], { env: { DOCKER_BUILDKIT: '0' } }));
+  const evs = await events(since, { type: ['container', 'builder'] });
+  assert.ok(evs.some((e) => e.Action === 'destroy' && e.id === id), 'the pruned container is destroyed');
+  assert.deepEqual(evs.slice(-2).map((e) => [e.Type, e.Action, e.id]), [['container', 'prune', ''], ['builder', 'prune', '']]);
+  assert.match(evs[evs.length - 2]!.attrs.reclaimed!, /^\d+$/);
+  assert.deepEqual(evs[evs.length - 1]!.attrs, { reclaimed: '0' });
 });

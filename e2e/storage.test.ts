@@ -55,7 +55,7 @@ for (const cli of CLIS) {
 
 test('an image of 130 layers: past one page of overlay options, it runs, builds, copies up; a stopped container cps and exports', async () => {
   const base = fs.readFileSync(busyboxRootfs());
-  const layers = [base];
+  const layers: Buffer[] = [base];
   for (let i = 0; i < 129; i++) layers.push(await makeTar([{ name: 'layers/', type: 'directory' }, { name: `layers/${i}`, content: `layer ${i}\n` }]));
   const config = Buffer.from(JSON.stringify({
     architecture: 'amd64', os: 'linux', config: { Cmd: ['sh'], Volumes: { '/layers': {} } },

@@ -27,7 +27,6 @@ import { buildPuller } from './builder/pull.js';
 import { buildRouter } from './api/routers/build.js';
 import { EventsService } from './events/service.js';
 import { eventsRouter } from './api/routers/events.js';
-import { observeContainerRoutes, observeImageRoutes, observeImages, observeNetworks, observeVolumes } from './events/hooks.js';
 import { RestartManager } from './containers/restart.js';
 import { HealthMonitor } from './containers/health.js';
 import { SyslogForwarder } from './containers/syslog.js';
@@ -63,14 +62,14 @@ export async function createDaemon(config: DaemonConfig): Promise<Daemon> {
   validateDaemonConfig(config);
   const id = daemonId(config.dataRoot);
   const events = new EventsService();
-  const volumes = new VolumeService(config.dataRoot);
+  const volumes = new VolumeService(config.dataRoot, events);
   const snapshotDirs = snapshotterDirs(config.dataRoot);
   migrateLegacyLayout(config.dataRoot, snapshotDirs);
   const snapshots = await Snapshotter.open(snapshotDirs);
   const layers = new ContainerLayers(snapshots);
-  const images = await ImageService.open(path.join(config.dataRoot, 'image'), snapshots);
+  const images = await ImageService.open(path.join(config.dataRoot, 'image'), snapshots, events);
   const vm = volumeMounts(volumes, layers);
-  const network = new NetworkService(config);
+  const network = new NetworkService(config, events);
   await network.init();
   const containers = new ContainerService({ dataRoot: config.dataRoot, execRoot: config.execRoot, images, layers, mounts: vm.provider, network, cgroupParent: config.cgroupParent,
     events, defaultUlimits: () => config.defaultUlimits, logDefaults: { get driver() { return config.logDriver; }, get opts() { return config.logOpts; } } });
@@ -81,13 +80,13 @@ export async function createDaemon(config: DaemonConfig): Promise<Daemon> {
   await containers.restore();
   vm.restoreRefs(containers.all());
   images.setImageInUse((imageId) => containers.all().filter((c) => c.rec.Image === imageId).map((c) => ({ id: c.rec.Id, running: c.rec.State.Running })));
-  const execs = new ExecService(containers);
-  const health = new HealthMonitor(containers, execs);
+  const execs = new ExecService(containers, events);
+  const health = new HealthMonitor(containers, execs, events);
   health.resumeAll();
   syslog.resumeAll();
   void restarts.startOnBoot();
-  const distribution = new DistributionService(distributionStore(images), config);
-  const builds = await BuildService.open(config.dataRoot, images, snapshots, containers, buildPuller(distribution));
+  const distribution = new DistributionService(distributionStore(images), config, (action, ref, name) => images.logEvent(action, ref, name));
+  const builds = await BuildService.open(config.dataRoot, images, snapshots, containers, buildPuller(distribution), events);
 
   const routes: Route[] = [
     ...systemRouter({
@@ -100,18 +99,13 @@ export async function createDaemon(config: DaemonConfig): Promise<Daemon> {
     }, { containers, images, volumes }),
     ...volumesRouter(volumes),
     ...imagesRouter(images, distribution),
-    ...containersRouter({ containers, images }),
+    ...containersRouter(containers),
     ...execRouter(execs),
     ...networksRouter(network),
     ...buildRouter(builds),
     ...eventsRouter(events),
     ...disabledRouter(),
   ];
-  observeImages(images, distribution, events);
-  observeImageRoutes(routes, images, events);
-  observeNetworks(network, events, (ref) => { try { return containers.get(ref).rec.Id; } catch { return ref; } });
-  observeVolumes(volumes, events);
-  observeContainerRoutes(routes, containers);
 
   return {
     config,

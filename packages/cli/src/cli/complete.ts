@@ -110,17 +110,17 @@ async function daemonNames(kind: Kind, globals: Partial<GlobalOptions>): Promise
   try {
     switch (kind) {
       case 'container': {
-        const list = await docker.listContainers<{ Names: string[]; Id: string }[]>({ all: true });
-        return list.flatMap((c) => c.Names.map((n) => n.replace(/^\//, '')));
+        const list = await docker.listContainers({ all: true });
+        return list.flatMap((c) => (c.Names ?? []).map((n) => n.replace(/^\//, '')));
       }
       case 'image': {
-        const list = await docker.listImages<{ RepoTags: string[] | null }[]>();
+        const list = await docker.listImages();
         return list.flatMap((i) => (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'));
       }
       case 'network':
-        return (await docker.listNetworks<{ Name: string }[]>()).map((n) => n.Name);
+        return (await docker.listNetworks()).flatMap((n) => (n.Name ? [n.Name] : []));
       case 'volume':
-        return ((await docker.listVolumes<{ Volumes: { Name: string }[] | null }>()).Volumes ?? []).map((v) => v.Name);
+        return ((await docker.listVolumes()).Volumes ?? []).map((v) => v.Name);
     }
   } finally {
     void docker.modem.close();

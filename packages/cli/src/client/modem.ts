@@ -8,6 +8,7 @@ import type { Readable, Writable } from 'node:stream';
 import { API_VERSION, compareVersions, demuxStream } from '@berth/shared';
 import { apiError, ConnectionError, isConnectFailure } from './errors.js';
 import { hijack } from './hijack.js';
+import type { ProgressMessage } from '@berth/shared/api/types';
 
 export interface ModemOptions {
   socketPath?: string;
@@ -24,7 +25,8 @@ export interface ModemOptions {
 
 export interface TlsOptions { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer; rejectUnauthorized: boolean }
 
-export type QueryValue = string | number | boolean | undefined | null | string[] | Record<string, unknown>;
+/** An object (filters, buildargs, labels) is sent as its JSON. */
+export type QueryValue = string | number | boolean | undefined | null | string[] | object;
 
 export interface DialOptions {
   method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
@@ -39,6 +41,8 @@ export interface DialOptions {
   hijack?: boolean;
   /** Skip version negotiation and the version prefix (used by ping itself). */
   unversioned?: boolean;
+  /** Aborts the request, or the response stream once it is flowing (the connection is closed). */
+  signal?: AbortSignal;
 }
 
 export function buildQuery(query: Record<string, QueryValue> = {}): string {
@@ -145,7 +149,7 @@ export class Modem {
     }
     let res;
     try {
-      res = await this.pool.request({ method: opts.method, path, headers, body: body as string | Buffer | Readable | undefined });
+      res = await this.pool.request({ method: opts.method, path, headers, body: body as string | Buffer | Readable | undefined, signal: opts.signal });
     } catch (e) {
       throw isConnectFailure(e) ? new ConnectionError(this.address, { cause: e }) : e;
     }
@@ -201,13 +205,4 @@ export class Modem {
 }
 
 /** A jsonmessage line of a pull/push/build/load stream. */
-export interface ProgressEvent {
-  status?: string;
-  id?: string;
-  progress?: string;
-  progressDetail?: { current?: number; total?: number };
-  stream?: string;
-  error?: string;
-  errorDetail?: { code?: number; message?: string };
-  aux?: Record<string, unknown>;
-}
+export type ProgressEvent = ProgressMessage;

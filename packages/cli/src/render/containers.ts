@@ -2,14 +2,10 @@
 import { humanDuration, humanSize3 } from '@berth/shared';
 import { renderFormatted } from '@berth/shared/template/index';
 import { StatusError } from '../cli/errors.js';
+import type { ContainerSummary, Port } from '@berth/shared/api/types';
 import { ellipsis } from './images.js';
 
-export interface ContainerSummary {
-  Id: string; Names: string[]; Image: string; ImageID: string; Command: string; Created: number;
-  Ports: { IP?: string; PrivatePort: number; PublicPort?: number; Type: string }[];
-  Labels: Record<string, string> | null; State: string; Status: string; SizeRw?: number; SizeRootFs?: number;
-  NetworkSettings?: { Networks?: Record<string, unknown> }; Mounts?: { Name?: string; Source?: string; Type?: string }[];
-}
+export type { ContainerSummary };
 
 const HEADERS: Record<string, string> = {
   ID: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', RunningFor: 'CREATED', CreatedAt: 'CREATED AT', Status: 'STATUS',
@@ -29,7 +25,7 @@ function goTime(secs: number): string {
 }
 
 /** docker/cli's DisplayablePorts: "0.0.0.0:8080->80/tcp, 443/tcp". */
-export function displayPorts(ports: ContainerSummary['Ports']): string {
+export function displayPorts(ports: Port[]): string {
   const out: string[] = [];
   const sorted = [...ports].sort((a, b) => a.PrivatePort - b.PrivatePort || (a.IP ?? '').localeCompare(b.IP ?? ''));
   for (const p of sorted) {
@@ -44,21 +40,24 @@ export function displayPorts(ports: ContainerSummary['Ports']): string {
 export function psRow(c: ContainerSummary, opts: { noTrunc?: boolean; now?: number }) {
   const trunc = !opts.noTrunc;
   const now = opts.now ?? Date.now();
+  const id = c.Id ?? '';
+  const command = c.Command ?? '';
+  const created = c.Created ?? 0;
   let image = c.Image || '<no image>';
   if (trunc && /^sha256:[0-9a-f]{64}$/.test(image)) image = image.slice(7, 19);
   const names = (c.Names ?? []).map((n) => n.replace(/^\//, '')).filter((n) => !n.includes('/'));
   const labels = Object.entries(c.Labels ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(',');
   const mounts = (c.Mounts ?? []).map((m) => { const n = m.Name || m.Source || ''; return trunc ? ellipsis(n, 15) : n; }).join(',');
   return {
-    ID: trunc ? c.Id.slice(0, 12) : c.Id,
+    ID: trunc ? id.slice(0, 12) : id,
     Image: image,
-    Command: goQuote(trunc ? ellipsis(c.Command, 20) : c.Command),
-    CreatedAt: goTime(c.Created),
-    RunningFor: `${humanDuration(now - c.Created * 1000)} ago`,
+    Command: goQuote(trunc ? ellipsis(command, 20) : command),
+    CreatedAt: goTime(created),
+    RunningFor: `${humanDuration(now - created * 1000)} ago`,
     Ports: displayPorts(c.Ports ?? []),
-    State: c.State,
-    Status: c.Status,
-    Size: c.SizeRw === undefined ? '0B' : `${humanSize3(c.SizeRw)} (virtual ${humanSize3(c.SizeRootFs ?? 0)})`,
+    State: c.State ?? '',
+    Status: c.Status ?? '',
+    Size: c.SizeRw == null ? '0B' : `${humanSize3(c.SizeRw)} (virtual ${humanSize3(c.SizeRootFs ?? 0)})`,
     Names: trunc ? names.slice(0, 1).join(',') : names.join(','),
     Labels: labels,
     LocalVolumes: String((c.Mounts ?? []).filter((m) => m.Type === 'volume').length),

@@ -1,13 +1,8 @@
 /** `docker events` lines: "<time> <type> <action> <id> (k=v, …)" with RFC3339NanoFixed local time. */
+import type { EventMessage as WireEventMessage, Override } from '@berth/shared/api/types';
 
-export interface EventMessage {
-  Type: string;
-  Action: string;
-  Actor: { ID: string; Attributes?: Record<string, string> };
-  time?: number;
-  /** Kept as the server's digits: nanoseconds exceed a double's precision. */
-  timeNano?: string | number;
-}
+/** An event as parseEvent reads it: timeNano kept as the server's digits (they exceed a double's precision). */
+export type EventMessage = Override<WireEventMessage, { timeNano?: string | number }>;
 
 /** Go's time.Unix(0, ns).Format(RFC3339NanoFixed) in the local zone. */
 export function nanoTime(ns: bigint): string {
@@ -24,8 +19,8 @@ export function eventLine(e: EventMessage): string {
   let out = '';
   if (e.timeNano && String(e.timeNano) !== '0') out += `${nanoTime(BigInt(String(e.timeNano)))} `;
   else if (e.time) out += `${nanoTime(BigInt(e.time) * 1_000_000_000n)} `;
-  out += `${e.Type} ${e.Action} ${e.Actor.ID}`;
-  const attrs = Object.entries(e.Actor.Attributes ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  out += `${e.Type ?? ''} ${e.Action ?? ''} ${e.Actor?.ID ?? ''}`;
+  const attrs = Object.entries(e.Actor?.Attributes ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (attrs.length) out += ` (${attrs.map(([k, v]) => `${k}=${v}`).join(', ')})`;
   return out + '\n';
 }

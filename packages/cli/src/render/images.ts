@@ -3,14 +3,11 @@ import { humanDuration, humanSize, humanSize3 } from '@berth/shared';
 import { renderFormatted } from '@berth/shared/template/index';
 import { familiarName, parseNormalizedNamed } from '@berth/shared/reference';
 import { StatusError } from '../cli/errors.js';
+import type { ImageDeleteResponseItem, ImageHistoryItem, ImagePruneResponse, ImageSummary } from '@berth/shared/api/types';
 import { goJson } from './format.js';
 
-export interface ImageSummary {
-  Id: string; ParentId: string; RepoTags: string[] | null; RepoDigests: string[] | null; Created: number;
-  Size: number; SharedSize: number; Labels: Record<string, string> | null; Containers: number;
-}
-
-export interface HistoryItem { Id: string; Created: number; CreatedBy: string; Tags: string[] | null; Size: number; Comment: string }
+export type { ImageSummary };
+export type HistoryItem = ImageHistoryItem;
 
 const truncId = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
 const since = (secs: number, now: number) => `${humanDuration(now - secs * 1000)} ago`;
@@ -126,11 +123,11 @@ export function renderHistory(items: HistoryItem[], opts: { quiet?: boolean; noT
   return table(format, rows, def, HISTORY_HEADERS);
 }
 
-export function renderDeleted(records: ({ Untagged?: string; Deleted?: string })[]): string {
+export function renderDeleted(records: ImageDeleteResponseItem[]): string {
   return records.map((r) => (r.Untagged ? `Untagged: ${r.Untagged}\n` : r.Deleted ? `Deleted: ${r.Deleted}\n` : '')).join('');
 }
 
-export function renderImagePrune(report: { ImagesDeleted?: ({ Untagged?: string; Deleted?: string })[] | null; SpaceReclaimed?: number }): string {
+export function renderImagePrune(report: ImagePruneResponse): string {
   let out = '';
   if (report.ImagesDeleted?.length) {
     out = 'Deleted Images:\n' + report.ImagesDeleted.map((r) => (r.Untagged ? `untagged: ${r.Untagged}\n` : '') + (r.Deleted ? `deleted: ${r.Deleted}\n` : '')).join('') + '\n';

@@ -1,19 +1,11 @@
 /** `network ls` table and --format rows, `network prune` report, `port` lines: Docker's layout and texts. */
 import { renderFormatted } from '@berth/shared/template/index';
 import { StatusError } from '../cli/errors.js';
+import type { Network, NetworkPruneResponse, PortBinding, PortMap } from '@berth/shared/api/types';
 import { goJson } from './format.js';
 
-export interface NetworkSummary {
-  Id: string;
-  Name: string;
-  Driver: string;
-  Scope: string;
-  Created: string;
-  EnableIPv6?: boolean;
-  EnableIPv4?: boolean;
-  Internal?: boolean;
-  Labels?: Record<string, string> | null;
-}
+export type NetworkSummary = Network;
+export type { PortMap };
 
 const DEFAULT_TABLE = 'table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}';
 const HEADERS = { ID: 'NETWORK ID', Name: 'NAME', Driver: 'DRIVER', Scope: 'SCOPE', IPv4: 'IPV4', IPv6: 'IPV6', Internal: 'INTERNAL', Labels: 'LABELS', CreatedAt: 'CREATED AT' };
@@ -28,21 +20,22 @@ function goTime(iso: string): string {
 
 function row(n: NetworkSummary, noTrunc: boolean) {
   const labels = n.Labels ?? {};
+  const id = n.Id ?? '';
   return {
-    ID: noTrunc ? n.Id : n.Id.slice(0, 12),
-    Name: n.Name,
-    Driver: n.Driver,
-    Scope: n.Scope,
+    ID: noTrunc ? id : id.slice(0, 12),
+    Name: n.Name ?? '',
+    Driver: n.Driver ?? '',
+    Scope: n.Scope ?? '',
     IPv4: String(n.EnableIPv4 ?? true),
     IPv6: String(!!n.EnableIPv6),
     Internal: String(!!n.Internal),
     Labels: Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(','),
-    CreatedAt: goTime(n.Created),
+    CreatedAt: goTime(n.Created ?? ''),
     Label: (name: string) => labels[name] ?? '',
   };
 }
 
-const byName = (a: NetworkSummary, b: NetworkSummary) => a.Name.localeCompare(b.Name, 'en', { numeric: true });
+const byName = (a: NetworkSummary, b: NetworkSummary) => (a.Name ?? '').localeCompare(b.Name ?? '', 'en', { numeric: true });
 
 export function renderNetworks(list: NetworkSummary[], opts: { quiet?: boolean; noTrunc?: boolean; format?: string } = {}): string {
   const sorted = [...list].sort(byName);
@@ -62,19 +55,18 @@ export function renderNetworks(list: NetworkSummary[], opts: { quiet?: boolean; 
   }
 }
 
-export function renderNetworkPrune(report: { NetworksDeleted?: string[] | null }): string {
+export function renderNetworkPrune(report: NetworkPruneResponse): string {
   const names = report.NetworksDeleted ?? [];
   return names.length ? 'Deleted Networks:\n' + names.map((n) => n + '\n').join('') + '\n' : '';
 }
 
-export type PortMap = Record<string, { HostIp: string; HostPort: string }[] | null>;
 
 const portKeyOrder = (a: string, b: string) => {
   const [pa, ta = ''] = a.split('/');
   const [pb, tb = ''] = b.split('/');
   return Number(pa) - Number(pb) || ta.localeCompare(tb);
 };
-const hostAddr = (b: { HostIp: string; HostPort: string }) => `${b.HostIp.includes(':') ? `[${b.HostIp}]` : b.HostIp}:${b.HostPort}`;
+const hostAddr = ({ HostIp: ip = '', HostPort: port = '' }: PortBinding) => `${ip.includes(':') ? `[${ip}]` : ip}:${port}`;
 
 /** `berth port c`: "80/tcp -> 0.0.0.0:8080" for every published binding. */
 export function renderPortList(ports: PortMap): string {

@@ -1,8 +1,9 @@
 /** `search` table: NAME / DESCRIPTION / STARS / OFFICIAL as docker prints it, or --format. */
 import { renderFormatted } from '@berth/shared/template/index';
+import type { ImageSearchResult } from '@berth/shared/api/types';
 import { StatusError } from '../cli/errors.js';
 
-export interface SearchResult { name: string; description: string; star_count: number; is_official: boolean; is_automated: boolean }
+export type SearchResult = ImageSearchResult;
 
 const DEFAULT_TABLE = 'table {{.Name}}\t{{.Description}}\t{{.StarCount}}\t{{.IsOfficial}}';
 const HEADERS = { Name: 'NAME', Description: 'DESCRIPTION', StarCount: 'STARS', IsOfficial: 'OFFICIAL', IsAutomated: 'AUTOMATED' };
@@ -17,9 +18,9 @@ function description(s: string, noTrunc: boolean): string {
 
 export function renderSearch(results: SearchResult[], opts: { noTrunc?: boolean; format?: string } = {}): string {
   const rows = results.map((r) => ({
-    Name: r.name,
+    Name: r.name ?? '',
     Description: description(r.description ?? '', !!opts.noTrunc),
-    StarCount: String(r.star_count),
+    StarCount: String(r.star_count ?? 0),
     IsOfficial: r.is_official ? '[OK]' : '',
     IsAutomated: r.is_automated ? '[OK]' : '',
   }));

@@ -5,19 +5,10 @@
  */
 import { bytesSize, humanSize3 } from '@berth/shared';
 import { renderFormatted } from '@berth/shared/template/index';
+import type { ContainerStats } from '@berth/shared/api/types';
 import { StatusError } from '../cli/errors.js';
 
-export interface StatsResponse {
-  id?: string;
-  name?: string;
-  read?: string;
-  cpu_stats?: { cpu_usage?: { total_usage?: number; percpu_usage?: number[] }; system_cpu_usage?: number; online_cpus?: number };
-  precpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number };
-  memory_stats?: { usage?: number; limit?: number; stats?: Record<string, number> };
-  networks?: Record<string, { rx_bytes?: number; tx_bytes?: number }>;
-  blkio_stats?: { io_service_bytes_recursive?: { op: string; value: number }[] | null };
-  pids_stats?: { current?: number };
-}
+export type StatsResponse = ContainerStats;
 
 export interface StatsEntry {
   container: string;
@@ -54,11 +45,12 @@ export function statsEntry(container: string, s: StatsResponse): StatsEntry {
   const mem = memUsageNoCache(s.memory_stats);
   const limit = s.memory_stats?.limit ?? 0;
   let rx = 0; let tx = 0;
-  for (const n of Object.values(s.networks ?? {})) { rx += n.rx_bytes ?? 0; tx += n.tx_bytes ?? 0; }
+  for (const n of Object.values(s.networks ?? {})) { rx += n?.rx_bytes ?? 0; tx += n?.tx_bytes ?? 0; }
   let rd = 0; let wr = 0;
   for (const b of s.blkio_stats?.io_service_bytes_recursive ?? []) {
-    if (b.op.toLowerCase() === 'read') rd += b.value;
-    else if (b.op.toLowerCase() === 'write') wr += b.value;
+    const op = b?.op?.toLowerCase();
+    if (op === 'read') rd += b?.value ?? 0;
+    else if (op === 'write') wr += b?.value ?? 0;
   }
   return {
     container, id: s.id ?? '', name: (s.name ?? '').replace(/^\//, ''), cpu: cpuPercent(s), mem, memLimit: limit,

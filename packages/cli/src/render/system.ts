@@ -3,17 +3,11 @@ import { humanSize, humanSize3 } from '@berth/shared';
 import { renderFormatted } from '@berth/shared/template/index';
 import { familiarName, parseNormalizedNamed } from '@berth/shared/reference';
 import { StatusError } from '../cli/errors.js';
-import { psRow, type ContainerSummary } from './containers.js';
-import type { ImageSummary } from './images.js';
+import type { ImageSummary, SystemDataUsage } from '@berth/shared/api/types';
+import { psRow } from './containers.js';
 import { humanDuration } from '@berth/shared';
 
-export interface DiskUsage {
-  LayersSize?: number;
-  Images?: ImageSummary[] | null;
-  Containers?: ContainerSummary[] | null;
-  Volumes?: { Name: string; UsageData?: { Size: number; RefCount: number } | null }[] | null;
-  BuildCache?: { ID: string; Size: number; InUse: boolean; Shared: boolean; Type: string; CreatedAt: string; LastUsedAt: string | null; UsageCount: number }[] | null;
-}
+export type DiskUsage = SystemDataUsage;
 
 const DF_FORMAT = 'table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}';
 const DF_HEADERS = { Type: 'TYPE', TotalCount: 'TOTAL', Active: 'ACTIVE', Size: 'SIZE', Reclaimable: 'RECLAIMABLE' };
@@ -24,7 +18,7 @@ function table(format: string, rows: unknown[], defaultFormat: string, headers: 
 
 const withPercent = (reclaimable: number, total: number) =>
   total > 0 ? `${humanSize(reclaimable)} (${Math.floor((reclaimable * 100) / total)}%)` : humanSize(reclaimable);
-const activeState = (s: string) => /running|paused|restarting/.test(s);
+const activeState = (s = '') => /running|paused|restarting/.test(s);
 
 /** The four summary rows (keys in Go's JSON order for --format json). */
 export function dfRows(du: DiskUsage) {
@@ -38,8 +32,8 @@ export function dfRows(du: DiskUsage) {
   const vSize = vols.reduce((n, v) => n + Math.max(0, v.UsageData?.Size ?? 0), 0);
   const vReclaim = vols.filter((v) => (v.UsageData?.RefCount ?? 0) === 0).reduce((n, v) => n + Math.max(0, v.UsageData?.Size ?? 0), 0);
   const cache = du.BuildCache ?? [];
-  const bSize = cache.filter((b) => !b.Shared).reduce((n, b) => n + b.Size, 0);
-  const bReclaim = cache.filter((b) => !b.InUse && !b.Shared).reduce((n, b) => n + b.Size, 0);
+  const bSize = cache.filter((b) => !b.Shared).reduce((n, b) => n + (b.Size ?? 0), 0);
+  const bReclaim = cache.filter((b) => !b.InUse && !b.Shared).reduce((n, b) => n + (b.Size ?? 0), 0);
   const row = (Type: string, total: number, active: number, size: string, Reclaimable: string) => ({ Active: String(active), Reclaimable, Size: size, TotalCount: String(total), Type });
   return [
     row('Images', images.length, images.filter((i) => i.Containers > 0).length, humanSize(layers), withPercent(layers - used, layers)),
@@ -85,9 +79,9 @@ export function renderDfVerbose(du: DiskUsage, now = Date.now()): string {
     Name: v.Name, Links: v.UsageData && v.UsageData.RefCount !== -1 ? String(v.UsageData.RefCount) : 'N/A', Size: v.UsageData && v.UsageData.Size !== -1 ? humanSize(v.UsageData.Size) : 'N/A',
   })), VOLUME_FORMAT, { Name: 'VOLUME NAME', Links: 'LINKS', Size: 'SIZE' });
   const cache = du.BuildCache ?? [];
-  out += `\nBuild cache usage: ${humanSize(cache.reduce((n, b) => n + b.Size, 0))}\n\n`;
+  out += `\nBuild cache usage: ${humanSize(cache.reduce((n, b) => n + (b.Size ?? 0), 0))}\n\n`;
   out += table('', cache.map((b) => ({
-    ID: b.ID.slice(0, 12), CacheType: b.Type, Size: humanSize(b.Size), CreatedSince: `${humanDuration(now - Date.parse(b.CreatedAt))} ago`,
+    ID: (b.ID ?? '').slice(0, 12), CacheType: b.Type, Size: humanSize(b.Size ?? 0), CreatedSince: `${humanDuration(now - Date.parse(b.CreatedAt ?? ''))} ago`,
     LastUsedSince: b.LastUsedAt ? `${humanDuration(now - Date.parse(b.LastUsedAt))} ago` : '', UsageCount: String(b.UsageCount), Shared: String(b.Shared),
   })), CACHE_FORMAT, { ID: 'CACHE ID', CacheType: 'CACHE TYPE', Size: 'SIZE', CreatedSince: 'CREATED', LastUsedSince: 'LAST USED', UsageCount: 'USAGE', Shared: 'SHARED' });
   return out;

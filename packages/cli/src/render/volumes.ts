@@ -2,16 +2,10 @@
 import { humanSize } from '@berth/shared';
 import { renderFormatted } from '@berth/shared/template/index';
 import { StatusError } from '../cli/errors.js';
+import type { Volume, VolumePruneResponse } from '@berth/shared/api/types';
 import { goJson } from './format.js';
 
-export interface VolumeSummary {
-  Name: string;
-  Driver: string;
-  Mountpoint: string;
-  Scope: string;
-  Labels: Record<string, string> | null;
-  UsageData?: { Size: number; RefCount: number } | null;
-}
+export type VolumeSummary = Volume;
 
 const DEFAULT_TABLE = 'table {{.Driver}}\t{{.Name}}';
 const HEADERS = { Driver: 'DRIVER', Name: 'VOLUME NAME', Scope: 'SCOPE', Mountpoint: 'MOUNTPOINT', Labels: 'LABELS', Links: 'LINKS', Size: 'SIZE' };
@@ -51,7 +45,7 @@ export function renderVolumes(vols: VolumeSummary[], opts: { quiet?: boolean; fo
   }
 }
 
-export function renderVolumePrune(report: { VolumesDeleted?: string[] | null; SpaceReclaimed?: number }): string {
+export function renderVolumePrune(report: VolumePruneResponse): string {
   let out = '';
   let space = 0;
   if (report.VolumesDeleted?.length) {

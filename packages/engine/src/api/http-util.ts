@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidArgument } from '@berth/shared';
 import { decodeAnyJson } from '@berth/shared/api/request-bodies';
+import type { ProgressMessage } from '@berth/shared/api/types';
 
 export async function readBody(req: IncomingMessage, limit = 64 * 1024 * 1024): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -76,7 +77,7 @@ export function filtersParam(q: URLSearchParams): Map<string, string[]> {
 }
 
 /** Begin a chunked JSON-lines stream (pull/push/build/load progress, events). */
-export function startJsonStream(res: ServerResponse): (msg: unknown) => void {
+export function startJsonStream(res: ServerResponse): (msg: ProgressMessage) => void {
   res.writeHead(200, { 'Content-Type': 'application/json' });
   return (msg) => { res.write(JSON.stringify(msg) + '\r\n'); };
 }

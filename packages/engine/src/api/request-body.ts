@@ -6,6 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import { InvalidArgument } from '@berth/shared';
 import { decodeRequestBody, GoJsonError, unmarshalGoJson, type RequestBody } from '@berth/shared/api/request-bodies';
+import type { RequestBodies } from '@berth/shared/api/types';
 import { readBody } from './http-util.js';
 
 /** Whether the request says it carries no body (Go's ContentLength == 0). */
@@ -47,8 +48,13 @@ export function decodeJsonBody<T>(name: RequestBody, bytes: Uint8Array, empty: '
   return decoded.value;
 }
 
-/** Read and decode the JSON body of `req` as the API type `name` (a swagger operationId). */
-export async function readJsonBody<T = Record<string, unknown>>(req: IncomingMessage, name: RequestBody): Promise<T> {
+/**
+ * Read and decode the JSON body of `req` as the API type `name` (a swagger operationId): the
+ * swagger's type for it, or the caller's own `T` where the service takes a narrower one.
+ */
+export async function readJsonBody<N extends RequestBody>(req: IncomingMessage, name: N): Promise<RequestBodies[N]>;
+export async function readJsonBody<T>(req: IncomingMessage, name: RequestBody): Promise<T>;
+export async function readJsonBody<T>(req: IncomingMessage, name: RequestBody): Promise<T> {
   checkForJson(req);
   // Create decodes whatever comes; ReadJSON skips a body declared empty; commit ignores EOF.
   if (name !== 'ContainerCreate' && declaredEmpty(req)) {

@@ -23,6 +23,7 @@ import { mountStep, openView, type Rootfs } from './rootfs.js';
 import type { Snapshotter } from '../storage/snapshots.js';
 import { applyCopy, fetchUrl, makeWorkdir, parseChmod, resolveChown, resolvePathSources, sourcesChecksum, type Source } from './copy.js';
 import type { StepContainers, StepHost } from './containers.js';
+import type { ProgressMessage } from '@berth/shared/api/types';
 
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const defaultShell = ['/bin/sh', '-c'];
@@ -44,9 +45,9 @@ export interface BuildIO {
   /** Text for the client's `stream` lines. */
   out(text: string): void;
   /** `{"aux":…}` lines. */
-  aux(msg: Record<string, unknown>): void;
+  aux(msg: NonNullable<ProgressMessage['aux']>): void;
   /** Pull progress (`{"status","id","progress"…}`), passed through as is. */
-  progress?(msg: Record<string, unknown>): void;
+  progress?(msg: ProgressMessage): void;
   /** The client went away: stop before the next step. */
   cancelled?(): boolean;
   /** Aborted when the client goes away: a RUN step in progress is killed. */
@@ -166,7 +167,7 @@ export class Builder {
     if (name.toLowerCase() !== 'scratch') {
       const fromStage = this.stageImages.get(name.toLowerCase());
       imageId = fromStage ?? await this.resolveImage(name, stage.from.platform);
-      const img = this.deps.images.images.get(imageId)!;
+      const img = this.deps.images.stored(imageId)!;
       config = structuredClone(img.config.config ?? {});
       base = { architecture: img.config.architecture, os: img.config.os, ...(img.config.variant ? { variant: img.config.variant } : {}) };
     }
@@ -269,7 +270,7 @@ export class Builder {
 
   private async commitStep(lease: ImageLease, state: StageState, probe: ContainerConfigSpec, upperDir: string | undefined): Promise<void> {
     const images = this.deps.images;
-    const parent = state.imageId ? images.images.get(state.imageId) : undefined;
+    const parent = state.imageId ? images.stored(state.imageId) : undefined;
     const diffIds = [...(parent?.config.rootfs.diff_ids ?? [])];
     const history: HistoryEntry[] = [...(parent?.config.history ?? [])];
     const parentChain = parent?.chainIDs[parent.chainIDs.length - 1] ?? null;
@@ -296,6 +297,7 @@ export class Builder {
       config: Buffer.from(JSON.stringify(config)),
       parent: state.imageId || undefined,
       layerBlobs: layer.diffID && layer.blob ? { [layer.diffID]: layer.blob } : undefined,
+      log: 'create',
     });
     state.imageId = image.id;
   }
@@ -356,7 +358,7 @@ export class Builder {
 
   /** The top layer of an image (null: scratch). */
   private topLayer(imageId: string | undefined): string | null {
-    const img = imageId ? this.deps.images.images.get(imageId) : undefined;
+    const img = imageId ? this.deps.images.stored(imageId) : undefined;
     return img?.chainIDs[img.chainIDs.length - 1] ?? null;
   }
 

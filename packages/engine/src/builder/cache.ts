@@ -38,7 +38,7 @@ export class BuildCache {
     if (this.disabled || this.busted) return undefined;
     const want = cacheKey(probeConfig);
     let best: { id: string; created: string } | undefined;
-    for (const img of this.images.images.list()) {
+    for (const img of this.images.storedImages()) {
       if ((img.meta.parent ?? '') !== parentId) continue;
       const cc = img.config.container_config;
       if (!cc || cacheKey(cc) !== want) continue;

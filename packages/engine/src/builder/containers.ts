@@ -9,6 +9,9 @@ import { FrameDecoder } from '@berth/shared';
 import type { ContainerService } from '../containers/service.js';
 import type { ContainerConfigSpec } from '../images/types.js';
 
+/** What a build does with containers. */
+export type BuildContainers = Pick<ContainerService, 'create' | 'attach' | 'wait' | 'start' | 'kill' | 'remove' | 'get' | 'layer'>;
+
 export interface StepHost {
   NetworkMode: string;
   ExtraHosts?: string[];
@@ -23,7 +26,7 @@ export interface StepHost {
 }
 
 export class StepContainers {
-  constructor(private readonly containers: ContainerService) {}
+  constructor(private readonly containers: BuildContainers) {}
 
   async create(image: string, cfg: ContainerConfigSpec, cmd: string[], env: string[], host: StepHost): Promise<string> {
     const { Id } = await this.containers.create({
@@ -46,7 +49,7 @@ export class StepContainers {
    * runtime's mountpoints, /etc/hosts and the like, are in its init layer below).
    */
   upperDir(id: string): string {
-    return this.containers.layers.paths(id).upper;
+    return this.containers.layer(this.containers.get(id)).upper;
   }
 
   /** Start the container and stream its output; resolves with the exit code. `signal` kills it. */

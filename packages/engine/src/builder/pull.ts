@@ -10,7 +10,7 @@ export function buildPuller(dist: DistributionService): PullFn {
     let tag: string | undefined;
     if (at < 0 && colon > ref.lastIndexOf('/')) { name = ref.slice(0, colon); tag = ref.slice(colon + 1); }
     await dist.pull(name, tag ?? (at < 0 ? 'latest' : undefined), {
-      platform, auth: {}, progress: (msg) => io.progress?.(msg as Record<string, unknown>),
+      platform, auth: {}, progress: (msg) => io.progress?.(msg),
     });
   };
 }

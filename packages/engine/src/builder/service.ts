@@ -17,13 +17,15 @@ import { parseNormalizedNamed } from '@berth/shared/reference';
 import { familiarString } from '@berth/shared/reference';
 import type { ImageService } from '../images/service.js';
 import { parseRef } from '../images/service.js';
-import type { ContainerService } from '../containers/service.js';
+
 import { Builder, type BuildIO, type BuildOptions } from './builder.js';
-import { StepContainers } from './containers.js';
+import { StepContainers, type BuildContainers } from './containers.js';
 import { applyIgnoreToSpecialFiles, extractContext, readDockerfile } from './context.js';
 import { remoteContext } from './remote-context.js';
 import type { Snapshotter } from '../storage/snapshots.js';
 import { unmountUnder } from '../storage/mount.js';
+import { noEvents, type EventSink } from '../events/types.js';
+import type { BuildPruneResponse } from '@berth/shared/api/types';
 
 export interface BuildRequest extends BuildOptions {
   quiet: boolean;
@@ -38,13 +40,14 @@ export class BuildService {
   private readonly steps: StepContainers;
 
   private constructor(dataRoot: string, private readonly images: ImageService, private readonly snapshots: Snapshotter,
-    containers: ContainerService, private readonly pull?: PullFn) {
+    containers: BuildContainers, private readonly pull?: PullFn, private readonly events: EventSink = noEvents) {
     this.root = path.join(dataRoot, 'builder');
     this.steps = new StepContainers(containers);
   }
 
-  static async open(dataRoot: string, images: ImageService, snapshots: Snapshotter, containers: ContainerService, pull?: PullFn): Promise<BuildService> {
-    const s = new BuildService(dataRoot, images, snapshots, containers, pull);
+  static async open(dataRoot: string, images: ImageService, snapshots: Snapshotter, containers: BuildContainers, pull?: PullFn,
+    events: EventSink = noEvents): Promise<BuildService> {
+    const s = new BuildService(dataRoot, images, snapshots, containers, pull, events);
     fs.mkdirSync(s.root, { recursive: true, mode: 0o700 });
     // What a crash left: mounts first (never rm through a mount; builds before snapshots mounted
     // their steps here), then the dirs.
@@ -83,8 +86,7 @@ export class BuildService {
       for (const t of req.tags) {
         const ref = parseRef(() => parseNormalizedNamed(t));
         if (!ref.tag && !ref.digest) ref.tag = 'latest';
-        await this.images.refs.set(ref, id);
-        await this.images.images.setLastTagTime(id);
+        await this.images.tagImage(id, ref);
         if (!req.quiet) io.out(`Successfully tagged ${familiarString(ref)}\n`);
       }
       return id;
@@ -94,7 +96,8 @@ export class BuildService {
   }
 
   /** POST /build/prune: the classic builder keeps no separate cache store. */
-  async prune(): Promise<{ CachesDeleted: string[] | null; SpaceReclaimed: number }> {
+  async prune(): Promise<BuildPruneResponse> {
+    this.events.emit('builder', 'prune', '', { reclaimed: '0' });
     return { CachesDeleted: null, SpaceReclaimed: 0 };
   }
 }

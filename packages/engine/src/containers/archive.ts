@@ -14,7 +14,8 @@ import { InvalidArgument, NotFound, SystemError } from '@berth/shared';
 import { goBase, goFileMode, type PathStat } from '@berth/shared/file-mode';
 import { errCode, extractInRoot, S, statInRoot, tarInRoot, type RootRef } from '../storage/in-root.js';
 import { containerMounts, withRootfs } from './rootfs.js';
-import type { Container, ContainerService } from './service.js';
+import type { Container } from './container.js';
+import type { ContainerFiles } from './backend.js';
 
 /** PreserveTrailingDotOrSeparator(Join("/", p), p). */
 export function absContainerPath(p: string): string {
@@ -47,8 +48,7 @@ function checkPath(p: string | null): string {
 }
 
 /** HEAD /containers/{id}/archive */
-export async function statContainerPath(svc: ContainerService, ref: string, p: string | null): Promise<PathStat> {
-  const c = svc.get(ref);
+export async function statContainerPath(svc: ContainerFiles, c: Container, ref: string, p: string | null): Promise<PathStat> {
   const want = checkPath(p);
   return withRootfs(svc, c, { volumes: true }, (r) => statOf(r.root, absContainerPath(want), want, ref));
 }
@@ -56,8 +56,7 @@ export async function statContainerPath(svc: ContainerService, ref: string, p: s
 const SKIP_RUNNING = ['/proc', '/sys', '/dev'];
 
 /** GET /containers/{id}/archive: `start(stat)` sends the headers and returns where the tar goes. */
-export async function getContainerArchive(svc: ContainerService, ref: string, p: string | null, start: (stat: PathStat) => Writable): Promise<void> {
-  const c = svc.get(ref);
+export async function getContainerArchive(svc: ContainerFiles, c: Container, ref: string, p: string | null, start: (stat: PathStat) => Writable): Promise<void> {
   const want = checkPath(p);
   await withRootfs(svc, c, { volumes: true }, async (r) => {
     const abs = absContainerPath(want);
@@ -81,7 +80,7 @@ export async function getContainerArchive(svc: ContainerService, ref: string, p:
   });
 }
 
-function checkWritable(svc: ContainerService, c: Container, cpath: string): void {
+function checkWritable(svc: ContainerFiles, c: Container, cpath: string): void {
   const mounts = containerMounts(svc, c).filter((m) => cpath === m.Destination || cpath.startsWith(m.Destination.replace(/\/$/, '') + '/'))
     .sort((a, b) => b.Destination.length - a.Destination.length);
   const m = mounts[0];
@@ -90,9 +89,8 @@ function checkWritable(svc: ContainerService, c: Container, cpath: string): void
 }
 
 /** PUT /containers/{id}/archive: extract the tar into the directory `p` (which must exist). */
-export async function putContainerArchive(svc: ContainerService, ref: string, p: string | null, src: Readable,
+export async function putContainerArchive(svc: ContainerFiles, c: Container, ref: string, p: string | null, src: Readable,
   opts: { noOverwriteDirNonDir: boolean; copyUIDGID: boolean }): Promise<void> {
-  const c = svc.get(ref);
   const want = checkPath(p);
   await withRootfs(svc, c, { volumes: true }, async (r) => {
     const abs = absContainerPath(want);
@@ -115,8 +113,7 @@ export async function putContainerArchive(svc: ContainerService, ref: string, p:
 }
 
 /** GET /containers/{id}/export: the rootfs (image layers + changes), volumes and mounts left out. */
-export async function exportContainer(svc: ContainerService, ref: string, start: () => Writable): Promise<void> {
-  const c = svc.get(ref);
+export async function exportContainer(svc: ContainerFiles, c: Container, start: () => Writable): Promise<void> {
   await withRootfs(svc, c, { volumes: false }, async (r) => {
     await pipeline(tarInRoot(r.root, '/', { follow: true, skipTop: true, childPrefix: '', oneFileSystem: true }), start());
   });

@@ -6,28 +6,39 @@
  * has berth-monitor's mountpoints (/etc/hosts …) in its own layer: they are left out.
  */
 import { Conflict, InvalidArgument } from '@berth/shared';
-import { parseNormalizedNamed, withTag } from '@berth/shared/reference';
-import { parseRef, type ImageService } from '../images/service.js';
+import { familiarString, parseNormalizedNamed, withTag } from '@berth/shared/reference';
+import type { ContainerConfig, FilesystemChange } from '@berth/shared/api/types';
+import { parseRef } from '../images/parse-ref.js';
 import { applyChanges } from '../images/archive/changes.js';
 import type { ContainerConfigSpec, ImageConfig, HistoryEntry } from '../images/types.js';
-import { changesFromUpperdir, INIT_PATHS, layerTarFromUpperdir, type Change, type DiffOptions } from '../storage/diff.js';
+import type { StoredImage } from '../images/image-store.js';
+import type { CommitOptions } from '../images/types.js';
+import { changesFromUpperdir, INIT_PATHS, layerTarFromUpperdir, type DiffOptions } from '../storage/diff.js';
 import { containerMounts } from './rootfs.js';
-import { setFrozen, containerCgroup } from './freezer.js';
-import { withLease } from '../images/lease.js';
-import type { Container, ContainerService } from './service.js';
+import { setFrozen, cgroupOf } from './freezer.js';
+import { withLease, type ImageLease } from '../images/lease.js';
+import type { Container } from './container.js';
+import type { ContainerFiles } from './backend.js';
+
+/** What a commit needs from the image side. */
+export interface ImageCommitter {
+  /** The stored image of an ID (NotFound when gone). */
+  resolve(id: string): StoredImage;
+  lease(): ImageLease;
+  commit(opts: CommitOptions): Promise<{ image: StoredImage }>;
+}
 
 /** The sha256 of an empty tar (two zero blocks): Docker's empty layer. */
 export const EMPTY_LAYER = 'sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef';
 
-export function diffOptions(svc: ContainerService, c: Container): DiffOptions {
-  const exclude = [...containerMounts(svc, c).map((m) => m.Destination), ...Object.keys(c.hc.Tmpfs ?? {})];
-  return { exclude, ignore: svc.layers.hasInitLayer(c.rec.Id) ? [] : INIT_PATHS };
+export function diffOptions(files: ContainerFiles, c: Container): DiffOptions {
+  const exclude = [...containerMounts(files, c).map((m) => m.Destination), ...Object.keys(c.hc.Tmpfs ?? {})];
+  return { exclude, ignore: files.hasInitLayer(c) ? [] : INIT_PATHS };
 }
 
-export async function containerChanges(svc: ContainerService, ref: string): Promise<Change[]> {
-  const c = svc.get(ref);
-  const { upper, lowers } = svc.layers.paths(c.rec.Id);
-  return changesFromUpperdir(upper, lowers, diffOptions(svc, c));
+export async function containerChanges(files: ContainerFiles, c: Container): Promise<FilesystemChange[]> {
+  const { upper, lowers } = files.layer(c);
+  return changesFromUpperdir(upper, lowers, diffOptions(files, c));
 }
 
 export interface CommitQuery {
@@ -42,33 +53,32 @@ export interface CommitQuery {
 
 const CONFIG_KEYS = ['Hostname', 'Domainname', 'User', 'AttachStdin', 'AttachStdout', 'AttachStderr', 'ExposedPorts', 'Tty', 'OpenStdin',
   'StdinOnce', 'Env', 'Cmd', 'Healthcheck', 'ArgsEscaped', 'Image', 'Volumes', 'WorkingDir', 'Entrypoint', 'NetworkDisabled', 'MacAddress',
-  'OnBuild', 'Labels', 'StopSignal', 'StopTimeout', 'Shell'];
+  'OnBuild', 'Labels', 'StopSignal', 'StopTimeout', 'Shell'] as const satisfies readonly (keyof ContainerConfig)[];
 
-function pick(cfg: Record<string, unknown>): ContainerConfigSpec {
-  const out: ContainerConfigSpec = {};
-  for (const k of CONFIG_KEYS) if (cfg[k] !== undefined) out[k] = structuredClone(cfg[k]);
-  return out;
+function pick(cfg: ContainerConfig): ContainerConfigSpec {
+  return Object.fromEntries(CONFIG_KEYS.filter((k) => cfg[k] !== undefined).map((k) => [k, structuredClone(cfg[k])]));
 }
 
-export async function commitContainer(svc: ContainerService, images: ImageService, q: CommitQuery, body: Record<string, unknown>): Promise<{ Id: string }> {
-  const c = svc.get(q.container);
+/** The new image's ID and the reference it was tagged with ("" without one). */
+export async function commitContainer(files: ContainerFiles, images: ImageCommitter, c: Container, q: CommitQuery,
+  body: ContainerConfig): Promise<{ Id: string; ref: string }> {
   if (c.rec.State.Status === 'removing') throw new Conflict(`You cannot commit container ${c.rec.Id} which is being removed`);
   if (c.rec.State.Dead) throw new Conflict(`You cannot commit container ${c.rec.Id} which is Dead`);
   const ref = q.repo ? parseRef(() => { parseNormalizedNamed(q.repo!); return withTag(q.repo!, q.tag); }) : undefined;
   if (!q.repo && q.tag) throw new InvalidArgument('invalid reference format');
-  const base = { ...pick(c.rec.Config as unknown as Record<string, unknown>), ...pick(body) };
+  const base = { ...pick(c.rec.Config), ...pick(body) };
   const config = applyChanges(base, q.changes);
-  const parent = images.images.get(c.rec.Image);
-  if (!parent) throw new Conflict(`image ${c.rec.Image} of container ${c.rec.Id} no longer exists`);
+  let parent: StoredImage;
+  try { parent = images.resolve(c.rec.Image); } catch { throw new Conflict(`image ${c.rec.Image} of container ${c.rec.Id} no longer exists`); }
   // A commit that fails (a full disk) leaves no blob, layer or image of its own.
   return withLease(images, async (lease) => {
     lease.holdLayers(parent.chainIDs);
     const freeze = q.pause && c.rec.State.Running && !c.rec.State.Paused;
-    const cg = freeze ? containerCgroup(svc, c) : undefined;
+    const cg = freeze ? cgroupOf(files.bundle(c), c) : undefined;
     if (cg) await setFrozen(cg, true);
     let digest: string;
     try {
-      ({ digest } = await lease.ingest(layerTarFromUpperdir(svc.layers.paths(c.rec.Id).upper, diffOptions(svc, c))));
+      ({ digest } = await lease.ingest(layerTarFromUpperdir(files.layer(c).upper, diffOptions(files, c))));
     } finally {
       if (cg) await setFrozen(cg, false).catch(() => undefined);
     }
@@ -89,9 +99,8 @@ export async function commitContainer(svc: ContainerService, images: ImageServic
       rootfs: { type: 'layers', diff_ids: [...pc.rootfs.diff_ids, ...(empty ? [] : [digest])] },
     };
     const { image: stored } = await images.commit({
-      config: Buffer.from(JSON.stringify(image)), parent: parent.id, layerBlobs, refs: ref ? [ref] : [],
+      config: Buffer.from(JSON.stringify(image)), parent: parent.id, layerBlobs, refs: ref ? [ref] : [], log: 'create',
     });
-    svc.bus.emit('action', { action: 'commit', container: c, attributes: { comment: q.comment ?? '', imageID: stored.id, imageRef: ref ? `${q.repo}${q.tag ? `:${q.tag}` : ''}` : '' } });
-    return { Id: stored.id };
+    return { Id: stored.id, ref: ref ? familiarString(ref) : '' };
   });
 }

@@ -33,7 +33,7 @@ test('names: generated in Docker style, conflicts refused with Docker text', () 
   assert.throws(() => resolveContainer('zzz', ids, r), /No such container: zzz/);
 });
 
-const image = (config: ImageRecord['config']['config']): ImageRecord => ({ id: 'sha256:i', config: { architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, config }, repoTags: [], repoDigests: [], size: 0 });
+const image = (config: ImageRecord['config']['config']): ImageRecord => ({ id: 'sha256:i', config: { architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, config }, repoTags: [], repoDigests: [], size: 0, parent: '', chainIDs: [] });
 
 test('config merge: Cmd/Entrypoint/Env/WorkingDir/User/Labels from the image', () => {
   const img = image({ Cmd: ['sh'], Entrypoint: ['/init'], Env: ['PATH=/bin', 'A=1'], WorkingDir: '/w', User: 'u', Labels: { a: '1' }, StopSignal: 'SIGQUIT' });

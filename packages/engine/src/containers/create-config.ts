@@ -10,9 +10,10 @@ import { mergeHealthcheck, type Healthcheck } from './health.js';
 import { validateRestartPolicy, verifyCreateResources, verifyHostSettings, verifyResources } from './verify.js';
 import type { SysInfo } from '../system/sysinfo.js';
 
-function healthcheckOf(body: CreateBody, ic: { Healthcheck?: unknown }): { Healthcheck?: Healthcheck } {
+function healthcheckOf(body: CreateBody, ic: { Healthcheck?: unknown }): Pick<ContainerConfig, 'Healthcheck'> {
   const h = mergeHealthcheck(body.Healthcheck as Healthcheck | undefined, ic.Healthcheck as Healthcheck | undefined);
-  return h ? { Healthcheck: h } : {};
+  // mergeHealthcheck keeps only the fields that are set: no null Test.
+  return h ? { Healthcheck: h as ContainerConfig['Healthcheck'] } : {};
 }
 
 export interface CreateBody extends Partial<ContainerConfig> {

@@ -3,7 +3,6 @@
  * joining the container's namespaces and cgroup), resize, inspect. Exits arrive on the exec's
  * own control socket.
  */
-import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -15,7 +14,11 @@ import { containerCaps } from '../runtime/caps.js';
 import { processEnv, rlimits, seccompFor } from '../runtime/spec.js';
 import { writeAtomicSync } from '../storage/atomic.js';
 import { attachToMonitor, parseDetachKeys } from './attach.js';
-import type { Container, ContainerService } from './service.js';
+import { containerAttrs, type Container } from './container.js';
+import type { ExecHost } from './backend.js';
+import { noEvents, type Actions, type Attributes, type EventSink } from '../events/types.js';
+import { TypedEmitter } from '../typed-emitter.js';
+import type { ExecInspect, IdResponse } from '@berth/shared/api/types';
 
 export interface ExecConfig {
   AttachStdin?: boolean;
@@ -40,29 +43,33 @@ interface ExecInstance {
   exitCode: number | null;
   pid: number;
   ctl?: MonitorControl;
-  events: EventEmitter;
+  events: TypedEmitter<{ exit: [] }>;
 }
 
 export class ExecService {
   private readonly execs = new Map<string, ExecInstance>();
 
-  constructor(private readonly containers: ContainerService) {
+  constructor(private readonly containers: ExecHost, private readonly events: EventSink = noEvents) {
     // Execs of a removed container go with it.
-    containers.bus.on('removed', (c: Container) => {
+    containers.lifecycle.on('removed', (c) => {
       for (const e of this.execs.values()) if (e.container === c) this.execs.delete(e.id);
     });
   }
 
-  create(ref: string, cfg: ExecConfig): { Id: string } {
+  private log(c: Container, action: Actions['container'], extra: Attributes): void {
+    this.events.emit('container', action, c.rec.Id, containerAttrs(c, extra));
+  }
+
+  create(ref: string, cfg: ExecConfig): IdResponse {
     const c = this.containers.get(ref);
     if (!c.rec.State.Running) throw new Conflict(`container ${c.rec.Id} is not running`);
     if (c.rec.State.Paused) throw new Conflict(`container ${c.rec.Id} is paused, unpause the container before exec`);
     if (!cfg.Cmd?.length) throw new InvalidArgument('No exec command specified');
     if (cfg.DetachKeys) parseDetachKeys(cfg.DetachKeys);
     const id = generateId();
-    this.execs.set(id, { id, container: c, config: cfg, running: false, started: false, exitCode: null, pid: 0, events: new EventEmitter() });
+    this.execs.set(id, { id, container: c, config: cfg, running: false, started: false, exitCode: null, pid: 0, events: new TypedEmitter() });
     c.rec.ExecIDs.push(id);
-    this.containers.event(c, `exec_create: ${cfg.Cmd.join(' ')}`, { execID: id });
+    this.log(c, `exec_create: ${cfg.Cmd.join(' ')}`, { execID: id });
     return { Id: id };
   }
 
@@ -122,6 +129,7 @@ export class ExecService {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeAtomicSync(path.join(dir, 'process.json'), JSON.stringify(this.processJson(e)), { durable: false });
     let attachDone: Promise<unknown> = Promise.resolve();
+    this.log(c, `exec_start: ${(e.config.Cmd ?? []).join(' ')}`, { execID: id }); // before the process runs, as dockerd logs it
     try {
       const { pid } = await launch({
         args: ['exec', '--pid', String(c.rec.State.Pid), bundle, dir],
@@ -136,13 +144,12 @@ export class ExecService {
               stdinOnce: true, detachKeys: parseDetachKeys(e.config.DetachKeys),
               beforeEnd: () => this.exited(e, 3000),
             });
-            attachDone = a.done;
+            attachDone = a.done.then((why) => { if (why === 'detach') this.log(c, 'exec_detach', { execID: id }); });
           }
         },
       });
       e.pid = pid;
       e.running = e.exitCode === null;
-      this.containers.event(c, `exec_start: ${(e.config.Cmd ?? []).join(' ')}`, { execID: id });
     } catch (err) {
       e.ctl?.close();
       const se = err instanceof StartError ? err : new StartError(126, (err as Error).message);
@@ -176,7 +183,7 @@ export class ExecService {
     e.ctl = undefined;
     const dir = path.join(this.containers.bundle(e.container), 'exec', e.id);
     fs.rmSync(dir, { recursive: true, force: true });
-    this.containers.event(e.container, 'exec_die', { execID: e.id, exitCode: String(st.code) });
+    this.log(e.container, 'exec_die', { execID: e.id, exitCode: String(st.code) });
     e.events.emit('exit');
   }
 
@@ -195,7 +202,7 @@ export class ExecService {
     e.ctl.resize(h, w);
   }
 
-  inspect(id: string): Record<string, unknown> {
+  inspect(id: string): ExecInspect {
     const e = this.get(id);
     const [entrypoint, ...args] = e.config.Cmd ?? [];
     return {

@@ -1,15 +1,16 @@
 /**
- * pause / unpause through the cgroup freezer: v1 freezer.state FROZEN/THAWED, v2 cgroup.freeze
- * (settled when cgroup.events says `frozen 1`). State.Paused and Status "paused" persist.
+ * The cgroup freezer (pause, unpause, commit --pause): v1 freezer.state FROZEN/THAWED, v2
+ * cgroup.freeze (settled when cgroup.events says `frozen 1`).
  */
 import { Conflict } from '@berth/shared';
 import { CgroupFiles } from './cgroup-files.js';
-import type { Container, ContainerService } from './service.js';
+import type { Container } from './container.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function containerCgroup(svc: ContainerService, c: Container): CgroupFiles {
-  const cg = CgroupFiles.fromBundle(svc.bundle(c));
+/** A running container's cgroup, from its bundle. */
+export function cgroupOf(bundle: string, c: Container): CgroupFiles {
+  const cg = CgroupFiles.fromBundle(bundle);
   if (!cg) throw new Conflict(`Container ${c.rec.Id} is not running`);
   return cg;
 }
@@ -38,37 +39,13 @@ export async function setFrozen(cg: CgroupFiles, frozen: boolean): Promise<void>
   throw new Error(`timeout waiting for the cgroup freezer to be ${state}`);
 }
 
-function setPaused(svc: ContainerService, c: Container, paused: boolean): void {
-  c.rec.State.Paused = paused;
-  c.rec.State.Status = paused ? 'paused' : 'running';
-  svc.persist(c);
-  svc.bus.emit('action', { action: paused ? 'pause' : 'unpause', container: c });
-}
-
-export async function pauseContainer(svc: ContainerService, ref: string): Promise<void> {
-  const c = svc.get(ref);
-  const id = c.rec.Id;
-  if (!c.rec.State.Running) throw new Conflict(`Container ${id} is not running`);
-  if (c.rec.State.Paused) throw new Conflict(`Container ${id} is already paused`);
-  if (c.rec.State.Restarting) throw new Conflict(`Container ${id} is restarting, wait until the container is running`);
-  await setFrozen(containerCgroup(svc, c), true);
-  setPaused(svc, c, true);
-}
-
-export async function unpauseContainer(svc: ContainerService, ref: string): Promise<void> {
-  const c = svc.get(ref);
-  if (!c.rec.State.Paused) throw new Conflict(`Container ${c.rec.Id} is not paused`);
-  await setFrozen(containerCgroup(svc, c), false);
-  setPaused(svc, c, false);
-}
-
 /**
  * A signal sent to a paused container is only delivered once it thaws: stop, kill and rm -f
  * thaw it after signalling (as Docker does), and it is no longer paused.
  */
-export function thawAfterSignal(svc: ContainerService, c: Container): void {
+export function thawAfterSignal(bundle: string, c: Container): void {
   if (!c.rec.State.Paused) return;
-  const cg = CgroupFiles.fromBundle(svc.bundle(c));
+  const cg = CgroupFiles.fromBundle(bundle);
   try {
     if (cg?.v2) cg.write('', 'cgroup.freeze', '0');
     else cg?.write('freezer', 'freezer.state', 'THAWED');

@@ -6,8 +6,10 @@
  * `health_status: <status>` event.
  */
 import { Duplex } from 'node:stream';
-import type { Container, ContainerService } from './service.js';
+import { containerAttrs, type Container } from './container.js';
 import type { ExecService } from './exec.js';
+import type { HealthHost } from './backend.js';
+import { noEvents, type EventSink, type HealthStatus } from '../events/types.js';
 
 export interface Healthcheck {
   Test?: string[] | null;
@@ -19,7 +21,10 @@ export interface Healthcheck {
 }
 
 export interface HealthResult { Start: string; End: string; ExitCode: number; Output: string }
-export interface Health { Status: 'starting' | 'healthy' | 'unhealthy'; FailingStreak: number; Log: HealthResult[] }
+export interface Health { Status: HealthStatus; FailingStreak: number; Log: HealthResult[] }
+
+/** The exec calls a probe makes. */
+export type ProbeExecs = Pick<ExecService, 'create' | 'start' | 'inspect'>;
 
 const SEC = 1e9;
 const DEFAULTS = { interval: 30 * SEC, timeout: 30 * SEC, startPeriod: 0, startInterval: 5 * SEC, retries: 3 };
@@ -86,10 +91,10 @@ function captureStream(): { stream: Duplex; output(): string } {
 export class HealthMonitor {
   private readonly timers = new Map<Container, NodeJS.Timeout>();
 
-  constructor(private readonly svc: ContainerService, private readonly execs: ExecService) {
-    svc.bus.on('event', (c: Container, action: string) => { if (action === 'start') this.begin(c, true); });
-    svc.bus.on('exit', (c: Container) => this.end(c));
-    svc.bus.on('removed', (c: Container) => this.end(c));
+  constructor(private readonly svc: HealthHost, private readonly execs: ProbeExecs, private readonly events: EventSink = noEvents) {
+    svc.lifecycle.on('start', (c) => this.begin(c, true));
+    svc.lifecycle.on('exit', (c) => this.end(c));
+    svc.lifecycle.on('removed', (c) => this.end(c));
   }
 
   /** After a berthd restart: resume checks of the running containers. */
@@ -170,7 +175,7 @@ export class HealthMonitor {
       }
     }
     this.svc.persist(c);
-    if (h.Status !== old) this.svc.event(c, `health_status: ${h.Status}`);
+    if (h.Status !== old) this.events.emit('container', `health_status: ${h.Status}`, c.rec.Id, containerAttrs(c));
   }
 }
 

@@ -1,7 +1,12 @@
 /** GET /containers/json and POST /containers/prune: filters, ordering, limit (moby daemon/list.go). */
 import { InvalidArgument, NotFound } from '@berth/shared';
+import type { ContainerPruneResponse, ContainerSummary } from '@berth/shared/api/types';
 import type { ImageLookup } from '../images/types.js';
-import type { Container, ContainerService } from './service.js';
+import type { Container } from './container.js';
+import type { ContainerLookup, ContainerViewSource } from './backend.js';
+
+/** What the list reads: the containers and what inspect shows of them. */
+export type ListSource = ContainerLookup & ContainerViewSource;
 import { dirSize, summaryView } from './view.js';
 
 const KNOWN = new Set(['id', 'name', 'label', 'status', 'exited', 'ancestor', 'before', 'since', 'volume', 'network', 'health', 'is-task', 'publish', 'expose']);
@@ -19,7 +24,7 @@ function labelMatch(labels: Record<string, string>, spec: string): boolean {
 
 const created = (c: Container) => Date.parse(c.rec.Created) + (Number(c.rec.Created.match(/\.\d{3}(\d+)Z$/)?.[1] ?? 0) / 1e6);
 
-export async function listContainers(svc: ContainerService, images: ImageLookup, opts: ListOptions): Promise<Record<string, unknown>[]> {
+export async function listContainers(svc: ListSource, images: Pick<ImageLookup, 'get'>, opts: ListOptions): Promise<ContainerSummary[]> {
   const f = opts.filters;
   for (const k of f.keys()) if (!KNOWN.has(k)) throw new InvalidArgument(`invalid filter '${k}'`);
   for (const s of f.get('status') ?? []) if (!STATUSES.includes(s)) throw new InvalidArgument(`invalid filter 'status=${s}'`);
@@ -49,8 +54,8 @@ export async function listContainers(svc: ContainerService, images: ImageLookup,
     if (before !== undefined && created(c) >= before) return false;
     if (since !== undefined && created(c) <= since) return false;
     if (f.has('ancestor') && !(ancestors.has(r.Image) || f.get('ancestor')!.some((a) => a === r.Config.Image || r.Image.replace('sha256:', '').startsWith(a.replace('sha256:', ''))))) return false;
-    if (f.has('volume') && !f.get('volume')!.some((v) => svc.mounts.volumeNames(c).includes(v))) return false;
-    if (f.has('network') && !f.get('network')!.some((n) => n === c.hc.NetworkMode || n in svc.network.settings(c).Networks)) return false;
+    if (f.has('volume') && !f.get('volume')!.some((v) => svc.volumeNames(c).includes(v))) return false;
+    if (f.has('network') && !f.get('network')!.some((n) => n === c.hc.NetworkMode || n in svc.networkSettings(c).Networks)) return false;
     return true;
   });
   if (opts.limit !== undefined && opts.limit > 0) list = list.slice(0, opts.limit);
@@ -65,7 +70,7 @@ export async function listContainers(svc: ContainerService, images: ImageLookup,
   return list.map((c) => summaryView(svc, c, opts.size, sizes.get(c.rec.Image) ?? 0));
 }
 
-export async function pruneContainers(svc: ContainerService, filters: Map<string, string[]>): Promise<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }> {
+export async function pruneContainers(svc: ListSource, remove: (id: string) => Promise<void>, filters: Map<string, string[]>): Promise<ContainerPruneResponse> {
   for (const k of filters.keys()) if (k !== 'until' && k !== 'label' && k !== 'label!') throw new InvalidArgument(`invalid filter '${k}'`);
   const until = filters.get('until')?.[0];
   const untilMs = until ? (/^\d+(\.\d+)?$/.test(until) ? Number(until) * 1000 : Date.parse(until)) : undefined;
@@ -76,8 +81,8 @@ export async function pruneContainers(svc: ContainerService, filters: Map<string
     if (untilMs !== undefined && Date.parse(c.rec.Created) >= untilMs) continue;
     if (filters.has('label') && !filters.get('label')!.every((l) => labelMatch(c.rec.Config.Labels ?? {}, l))) continue;
     if (filters.has('label!') && filters.get('label!')!.some((l) => labelMatch(c.rec.Config.Labels ?? {}, l))) continue;
-    const size = dirSize(svc.layers.paths(c.rec.Id).upper);
-    try { await svc.remove(c.rec.Id, {}); deleted.push(c.rec.Id); space += size; } catch { /* raced */ }
+    const size = dirSize(svc.layer(c).upper);
+    try { await remove(c.rec.Id); deleted.push(c.rec.Id); space += size; } catch { /* raced */ }
   }
   return { ContainersDeleted: deleted.length ? deleted : null, SpaceReclaimed: space };
 }

@@ -8,7 +8,7 @@ const hc = (Type: string, Config: Record<string, string> = {}) => ({ LogConfig: 
 
 test('daemon defaults: driver when none given, opts only for the same driver, keys sorted', () => {
   const d = { driver: 'json-file', opts: { 'max-size': '10k', 'max-file': '2' } };
-  assert.deepEqual(withLogDefaults({}, d).LogConfig, { Type: 'json-file', Config: { 'max-file': '2', 'max-size': '10k' } });
+  assert.deepEqual(withLogDefaults<Partial<HostConfig>>({}, d).LogConfig, { Type: 'json-file', Config: { 'max-file': '2', 'max-size': '10k' } });
   assert.deepEqual(withLogDefaults({ LogConfig: { Type: '', Config: { 'max-size': '1m' } } }, d).LogConfig, { Type: 'json-file', Config: { 'max-file': '2', 'max-size': '1m' } });
   assert.deepEqual(withLogDefaults({ LogConfig: { Type: 'none', Config: {} } }, d).LogConfig, { Type: 'none', Config: {} });
 });

@@ -6,12 +6,13 @@
  * start, `always` containers and `unless-stopped` ones the user did not stop are started again.
  */
 import { log } from '../log.js';
-import type { Container, ContainerService } from './service.js';
+import type { Container } from './container.js';
+import type { RestartHost } from './backend.js';
 
 const DEFAULT_DELAY = 100;
 const MAX_DELAY = 60_000;
 
-interface Manager { delay: number; timer?: NodeJS.Timeout; policyStart?: boolean; pending?: boolean }
+interface Manager { delay: number; timer?: NodeJS.Timeout; pending?: boolean }
 
 /** The persisted flag (config.v2.json HasBeenManuallyStopped, as dockerd keeps it). */
 type Rec = Container['rec'] & { HasBeenManuallyStopped?: boolean };
@@ -20,10 +21,13 @@ const rec = (c: Container) => c.rec as Rec;
 export class RestartManager {
   private readonly managers = new WeakMap<Container, Manager>();
 
-  constructor(private readonly svc: ContainerService) {
-    svc.bus.on('event', (c: Container, action: string) => this.onEvent(c, action));
-    svc.bus.on('exit', (c: Container) => this.onExit(c));
-    svc.bus.on('cancel-restart', (c: Container) => this.cancel(c));
+  constructor(private readonly svc: RestartHost) {
+    svc.lifecycle.on('start', (c, byPolicy) => { if (!byPolicy) this.reset(c); });
+    // docker stop/kill: the user stopped it (moby sets HasBeenManuallyStopped in killWithSignal).
+    svc.lifecycle.on('kill', (c) => { rec(c).HasBeenManuallyStopped = true; });
+    svc.lifecycle.on('die', (c) => this.onDie(c, this.manager(c)));
+    svc.lifecycle.on('exit', (c) => this.onExit(c));
+    svc.lifecycle.on('cancel-restart', (c) => this.cancel(c));
   }
 
   private manager(c: Container): Manager {
@@ -32,22 +36,14 @@ export class RestartManager {
     return m;
   }
 
-  private onEvent(c: Container, action: string): void {
+  /** A start by the user resets the policy (moby ResetRestartManager). */
+  private reset(c: Container): void {
     const m = this.manager(c);
-    if (action === 'start') {
-      if (m.policyStart) { m.policyStart = false; return; }
-      // A start by the user resets the policy (moby ResetRestartManager).
-      if (m.timer) { clearTimeout(m.timer); m.timer = undefined; }
-      m.delay = 0;
-      c.rec.RestartCount = 0;
-      c.stopRequested = false;
-      rec(c).HasBeenManuallyStopped = false;
-    } else if (action === 'kill') {
-      // docker stop/kill: the user stopped it (moby sets HasBeenManuallyStopped in killWithSignal).
-      rec(c).HasBeenManuallyStopped = true;
-    } else if (action === 'die') {
-      this.onDie(c, m);
-    }
+    if (m.timer) { clearTimeout(m.timer); m.timer = undefined; }
+    m.delay = 0;
+    c.rec.RestartCount = 0;
+    c.stopRequested = false;
+    rec(c).HasBeenManuallyStopped = false;
   }
 
   /** moby ShouldRestart: the decision and the back-off for this exit. */
@@ -87,11 +83,9 @@ export class RestartManager {
 
   private async restart(c: Container, m: Manager): Promise<void> {
     if (c.removed || !c.rec.State.Restarting) return;
-    m.policyStart = true;
     try {
       await this.svc.policyStart(c);
     } catch (e) {
-      m.policyStart = false;
       log.warn('restart policy: start failed', { id: c.rec.Id, error: String(e) });
       // dockerd gives up on a start error: the container stays exited.
       Object.assign(c.rec.State, { Status: 'exited', Restarting: false });
@@ -100,13 +94,12 @@ export class RestartManager {
   }
 
   /** `stop` while restarting: no more restarts, the container is exited. */
-  cancel(c: Container): void {
+  private cancel(c: Container): void {
     const m = this.manager(c);
     if (m.timer) { clearTimeout(m.timer); m.timer = undefined; }
     rec(c).HasBeenManuallyStopped = true;
     Object.assign(c.rec.State, { Status: 'exited', Restarting: false });
     if (!c.removed) this.svc.persist(c);
-    this.svc.event(c, 'stop');
   }
 
   /** berthd start: bring back what the policies say should run. */
@@ -123,10 +116,7 @@ export class RestartManager {
       }
       rec(c).HasBeenManuallyStopped = false;
       c.stopRequested = false;
-      const m = this.manager(c);
-      m.policyStart = true;
       try { await this.svc.policyStart(c); } catch (e) {
-        m.policyStart = false;
         log.warn('failed to start container on daemon start', { id: c.rec.Id, error: String(e) });
       }
     }));

@@ -15,7 +15,8 @@
 import fs from 'node:fs';
 import { NotFound } from '@berth/shared';
 import { bindMountInRoot, errCode, type RootRef } from '../storage/in-root.js';
-import type { Container, ContainerService } from './service.js';
+import type { Container } from './container.js';
+import type { ContainerFiles } from './backend.js';
 
 export interface Rootfs {
   /** The container's "/" for the in-root layer. */
@@ -32,8 +33,8 @@ export function withContainerLock<T>(c: Container, fn: () => Promise<T>): Promis
 
 export interface MountInfo { Type?: string; Source?: string; Destination: string; RW?: boolean }
 
-export function containerMounts(svc: ContainerService, c: Container): MountInfo[] {
-  return (svc.mounts.inspect(c) as MountInfo[]).filter((m) => m && typeof m.Destination === 'string');
+export function containerMounts(files: ContainerFiles, c: Container): MountInfo[] {
+  return (files.mountsOf(c) as MountInfo[]).filter((m) => m && typeof m.Destination === 'string');
 }
 
 const users = new WeakMap<Container, Set<Promise<unknown>>>();
@@ -56,9 +57,9 @@ function track<T>(c: Container, p: Promise<T>): Promise<T> {
   return p;
 }
 
-async function mountStopped(svc: ContainerService, c: Container, withVolumes: boolean): Promise<{ dir: string; release(): Promise<void> }> {
+async function mountStopped(svc: ContainerFiles, c: Container, withVolumes: boolean): Promise<{ dir: string; release(): Promise<void> }> {
   // unmounted lazily on release, with the volumes attached below
-  const { target: dir, release } = await svc.layers.mountRootfs(c.rec.Id);
+  const { target: dir, release } = await svc.mountRootfs(c);
   try {
     if (withVolumes) {
       const mounts = containerMounts(svc, c).filter((m) => m.Source && (m.Type === 'volume' || m.Type === 'bind'))
@@ -83,7 +84,7 @@ async function mountStopped(svc: ContainerService, c: Container, withVolumes: bo
  * Open the container's rootfs; `fn` runs with it and it is released after. A stopped
  * container's overlay is mounted under its lock; `fn` runs outside it (see the header).
  */
-export async function withRootfs<T>(svc: ContainerService, c: Container, opts: { volumes: boolean }, fn: (r: Rootfs) => Promise<T>): Promise<T> {
+export async function withRootfs<T>(svc: ContainerFiles, c: Container, opts: { volumes: boolean }, fn: (r: Rootfs) => Promise<T>): Promise<T> {
   const live = () => c.rec.State.Running && c.rec.State.Pid > 0 && fs.existsSync(`/proc/${c.rec.State.Pid}`);
   const inContainer = () => fn({ root: { pid: c.rec.State.Pid, id: c.rec.Id }, running: true });
   if (live()) return inContainer();

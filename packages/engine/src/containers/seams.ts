@@ -1,11 +1,11 @@
 /**
- * Seams for the services that arrive later: networking (bridge, -p, user networks) and
- * volumes/binds. ContainerService calls them at fixed points of the lifecycle; until the
- * real services exist, the defaults below give a container its own netns with lo only
- * (host mode shares the daemon's) and no extra mounts.
+ * The seams ContainerService reaches networking and mounts through, at fixed points of the
+ * lifecycle: NetworkService and volumes/provider.ts implement them. The defaults below (unit
+ * tests, tools) give a container its own netns with lo only and no extra mounts.
  */
 import type { OciMount } from '../runtime/spec.js';
 import type { PortForward } from '../runtime/monitor.js';
+import type { MountPoint, NetworkSettings } from '@berth/shared/api/types';
 import type { ContainerRecord, HostConfig } from './types.js';
 
 export interface ContainerRef { rec: ContainerRecord; hc: HostConfig }
@@ -19,7 +19,7 @@ export interface NetworkAttacher {
   /** After the container stopped (or failed to start): release addresses, veths, port mappings. */
   release(c: ContainerRef): Promise<void>;
   /** NetworkSettings for inspect / ps. */
-  settings(c: ContainerRef): { Networks: Record<string, unknown>; Ports: Record<string, unknown>; [k: string]: unknown };
+  settings(c: ContainerRef): NetworkSettings & Required<Pick<NetworkSettings, 'Networks' | 'Ports'>>;
   /** On create (networking): validate --network/--ip/--alias, remember NetworkingConfig; warnings for the response. */
   register?(c: ContainerRef, networking?: unknown): { warnings: string[] };
   /** On rm (networking): drop what the network side keeps for the container. */
@@ -34,7 +34,7 @@ export interface MountProvider {
   /** On rm: drop references; remove anonymous volumes when `removeVolumes`. */
   release(c: ContainerRef, removeVolumes: boolean): Promise<void>;
   /** Mounts for inspect / ps. */
-  inspect(c: ContainerRef): unknown[];
+  inspect(c: ContainerRef): MountPoint[];
   /** Names of the volumes the container uses (ps --filter volume=). */
   volumeNames(c: ContainerRef): string[];
 }

@@ -1,19 +1,21 @@
 /**
  * ContainerService: the container lifecycle (create, start, stop, kill, restart, rm, wait,
- * attach, resize, logs) over the on-disk store, the monitor (runtime/) and the seams for
- * networking and mounts. Exits arrive from each monitor's control socket; after a berthd
- * restart `restore()` reconnects to every monitor still running and records the exits that
- * happened meanwhile (exit.json).
+ * attach, resize, logs, pause, update, rename, commit, cp, export, top, stats) over its private
+ * store and name registry, the runtime seam (berth-monitor; a fake in the unit tests) and the
+ * seams for networking and mounts. Each action logs its Docker event where it happens, and
+ * tells the in-process helpers (restart policies, healthchecks, syslog, execs) through the
+ * typed `lifecycle` emitter. Exits arrive from each monitor; after a berthd restart
+ * `restore()` reconnects to every monitor still running and records the exits that happened
+ * meanwhile (exit.json).
  */
-import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Duplex, Writable } from 'node:stream';
+import type { Duplex, Readable, Writable } from 'node:stream';
 import { Conflict, InvalidArgument, NotFound, NotModified, SystemError, generateId } from '@berth/shared';
-import type { ImageLookup } from '../images/types.js';
-import { launch, type PortForward } from '../runtime/monitor.js';
-import { MonitorControl, readExitFile } from '../runtime/control.js';
+import type { ContainerConfig, ContainerCreateResponse, ContainerInspect, ContainerPruneResponse, ContainerSummary, ContainerWaitResponse, IdResponse, MountPoint } from '@berth/shared/api/types';
+import type { PortForward } from '../runtime/monitor.js';
 import { StartError, type ExitStatus } from '../runtime/protocol.js';
+import { monitorRuntime, type ContainerRuntime, type MonitorHandle } from '../runtime/runtime.js';
 import { cgroupsPath, renderSpec } from '../runtime/spec.js';
 import { parseSignal } from '../runtime/signals.js';
 import { log } from '../log.js';
@@ -27,33 +29,28 @@ import { attachToMonitor, parseDetachKeys } from './attach.js';
 import { streamLogs, type LogOptions } from './logs.js';
 import { noMounts, noNetwork, type MountProvider, type NetworkAttacher } from './seams.js';
 import { ZERO_TIME, type ContainerRecord, type HostConfig, type ContainerState, type Ulimit } from './types.js';
-import { thawAfterSignal } from './freezer.js';
-import type { EventSink } from '../events/service.js';
-import { containerAttrs } from '../events/attrs.js';
-import { logPathFor, withLogDefaults, type LogDefaults } from './logging.js';
+import { cgroupOf, setFrozen, thawAfterSignal } from './freezer.js';
+import { noEvents, type Actions, type Attributes, type EventSink } from '../events/types.js';
+import { assertReadable, logPathFor, withLogDefaults, type LogDefaults } from './logging.js';
 import { withDefaultUlimits } from '../config-reload.js';
 import { rootfsIdle } from './rootfs.js';
-import type { ContainerLayers } from '../storage/container-layers.js';
+import { TypedEmitter, type Listenable } from '../typed-emitter.js';
+import { containerAttrs, type Container, type Lifecycle, type PendingAttach } from './container.js';
+import { CgroupFiles } from './cgroup-files.js';
+import { applyToCgroup, mergeUpdate, verifyUpdate, type UpdateBody } from './update.js';
+import { listContainers, pruneContainers, type ListOptions } from './list.js';
+import { inspectView } from './view.js';
+import { topContainer, type TopResult } from './top.js';
+import { streamStats } from './stats.js';
+import { exportContainer, getContainerArchive, putContainerArchive, statContainerPath } from './archive.js';
+import { commitContainer, containerChanges, type CommitQuery, type ImageCommitter } from './commit.js';
+import type { ImageLookup } from '../images/types.js';
+import type { Change } from '../storage/diff.js';
+import type { PathStat } from '@berth/shared/file-mode';
+import type { ContainerFiles, ContainerLookup, ContainerViewSource, ExecHost, HealthHost, RestartHost, SyslogHost } from './backend.js';
+import type { ContainerLayerStore, ContainerLayerPaths } from '../storage/container-layers.js';
 
-export interface Container {
-  rec: ContainerRecord;
-  hc: HostConfig;
-  /** Runtime only: the monitor's control connection while running. */
-  ctl?: MonitorControl;
-  /** Attach clients that arrived before start; wired when the monitor is created. */
-  pendingAttach: PendingAttach[];
-  events: EventEmitter;
-  /** Serializes start/stop/rm on one container. */
-  lock: Promise<unknown>;
-  removed?: boolean;
-  /** Set while stop/kill by the API is in progress (for restart policies later). */
-  stopRequested?: boolean;
-}
-
-interface PendingAttach {
-  wire(dir: string): Promise<void>;
-  cancel(): void;
-}
+export type { Container } from './container.js';
 
 export interface AttachOptions {
   stream: boolean;
@@ -65,19 +62,24 @@ export interface AttachOptions {
 }
 
 /** The body of POST /containers/{id}/wait, in Docker's field order. */
-export interface WaitStatus { Error: { Message: string } | null; StatusCode: number }
+export type WaitStatus = Required<ContainerWaitResponse>;
+
+/** What the container side needs from images: lookups for create, and commit. */
+export type ContainerImages = ImageLookup & ImageCommitter;
 
 export interface ContainerServiceDeps {
   dataRoot: string;
   execRoot: string;
-  images: ImageLookup;
-  /** The containers' layers (storage/container-layers.ts): init layer and writable layer. */
-  layers: ContainerLayers;
+  images: ContainerImages;
+  /** The containers' writable layers on their images' init layers (storage/container-layers.ts). */
+  layers: ContainerLayerStore;
+  /** Starts and reconnects to containers' monitors (berth-monitor unless a test fakes it). */
+  runtime?: ContainerRuntime;
   network?: NetworkAttacher;
   mounts?: MountProvider;
   /** Parent cgroup of every container (daemon.json cgroup-parent); HostConfig.CgroupParent overrides. */
   cgroupParent?: string;
-  /** Lifecycle events (events/): create, start, die, kill, stop, destroy, attach, restart, oom. */
+  /** Docker's container events, logged where each action happens. */
   events?: EventSink;
   /** Daemon defaults for HostConfig.LogConfig (daemon.json log-driver/log-opts). */
   logDefaults?: LogDefaults;
@@ -94,15 +96,18 @@ function familiarRef(ref: string): string {
   return bare.slice(slash + 1).includes(':') ? bare : `${bare}:latest`;
 }
 
-export class ContainerService {
-  readonly store: ContainerStore;
-  readonly layers: ContainerLayers;
-  readonly names = new NameRegistry();
-  readonly containers = new Map<string, Container>();
-  readonly network: NetworkAttacher;
-  readonly mounts: MountProvider;
-  /** Emits 'exit' (Container) for the exec service and events. */
-  readonly bus = new EventEmitter();
+export class ContainerService implements ContainerLookup, ContainerViewSource, ExecHost, HealthHost, RestartHost, SyslogHost {
+  private readonly store: ContainerStore;
+  private readonly layers: ContainerLayerStore;
+  private readonly names = new NameRegistry();
+  private readonly containers = new Map<string, Container>();
+  private readonly network: NetworkAttacher;
+  private readonly mounts: MountProvider;
+  private readonly runtime: ContainerRuntime;
+  private readonly events: EventSink;
+  private readonly bus = new TypedEmitter<Lifecycle>();
+  /** Restart policies, healthchecks, syslog and execs follow the containers through it. */
+  readonly lifecycle: Listenable<Lifecycle> = this.bus;
   /** Set while berthd stops its containers on shutdown: exits then restart nothing. */
   shuttingDown = false;
 
@@ -111,8 +116,14 @@ export class ContainerService {
     this.layers = deps.layers;
     this.network = deps.network ?? noNetwork;
     this.mounts = deps.mounts ?? noMounts;
-    this.bus.setMaxListeners(0);
+    this.runtime = deps.runtime ?? monitorRuntime;
+    this.events = deps.events ?? noEvents;
     fs.mkdirSync(path.join(deps.execRoot, 'seccomp'), { recursive: true, mode: 0o700 });
+  }
+
+  /** Log a container event with Docker's attributes (labels, image, name). */
+  private log(c: Container, action: Actions['container'], extra?: Attributes): void {
+    this.events.emit('container', action, c.rec.Id, containerAttrs(c, extra));
   }
 
   // ── lookup ────────────────────────────────────────────────────────────────
@@ -126,10 +137,6 @@ export class ContainerService {
 
   all(): Container[] { return [...this.containers.values()].filter((c) => !c.removed); }
 
-  containersUsingImage(imageId: string): string[] {
-    return this.all().filter((c) => c.rec.Image === imageId).map((c) => c.rec.Id);
-  }
-
   counts() {
     const all = this.all();
     const running = all.filter((c) => c.rec.State.Running && !c.rec.State.Paused).length;
@@ -138,6 +145,12 @@ export class ContainerService {
   }
 
   bundle(c: Container): string { return this.store.bundle(c.rec.Id); }
+  layer(c: Container): ContainerLayerPaths { return this.layers.paths(c.rec.Id); }
+  hasInitLayer(c: Container): boolean { return this.layers.hasInitLayer(c.rec.Id); }
+  mountRootfs(c: Container): Promise<{ target: string; release(): Promise<void> }> { return this.layers.mountRootfs(c.rec.Id); }
+  mountsOf(c: Container): MountPoint[] { return this.mounts.inspect(c); }
+  volumeNames(c: Container): string[] { return this.mounts.volumeNames(c); }
+  networkSettings(c: Container): ReturnType<NetworkAttacher['settings']> { return this.network.settings(c); }
 
   /** Containers whose last state change is not on disk yet (a full disk): id → with the HostConfig. */
   private readonly unsaved = new Map<string, boolean>();
@@ -177,7 +190,7 @@ export class ContainerService {
   }
 
   // ── create ────────────────────────────────────────────────────────────────
-  async create(body: CreateBody, name?: string | null): Promise<{ Id: string; Warnings: string[] }> {
+  async create(body: CreateBody, name?: string | null): Promise<ContainerCreateResponse> {
     if (!body.Image) throw new InvalidArgument('Config cannot be empty in order to create a container');
     const hc = defaultHostConfig(withLogDefaults(body.HostConfig, this.deps.logDefaults));
     const warnings = validateHostConfig(hc, sysInfo());
@@ -209,7 +222,7 @@ export class ContainerService {
       await this.mounts.create(created);
       writeContainerFiles({ hostname: rec.HostnamePath, hosts: rec.HostsPath, resolv: rec.ResolvConfPath }, config.Hostname, hc.NetworkMode === 'host', hc.ExtraHosts ?? []);
       this.store.save(rec, hc); // a create that cannot be recorded fails (and leaves nothing)
-      this.event(created, 'create');
+      this.log(created, 'create');
       return { Id: id, Warnings: [...warnings, ...netWarnings] };
     } catch (e) {
       // Undo everything at once: the container dir, its layer dirs, its volumes and endpoint configs.
@@ -226,8 +239,7 @@ export class ContainerService {
   }
 
   private track(rec: ContainerRecord, hc: HostConfig): Container {
-    const c: Container = { rec, hc, pendingAttach: [], events: new EventEmitter(), lock: Promise.resolve() };
-    c.events.setMaxListeners(0);
+    const c: Container = { rec, hc, pendingAttach: [], events: new TypedEmitter(), lock: Promise.resolve() };
     this.containers.set(rec.Id, c);
     return c;
   }
@@ -235,7 +247,7 @@ export class ContainerService {
   // ── start ─────────────────────────────────────────────────────────────────
   async start(ref: string): Promise<void> {
     const c = this.get(ref);
-    return this.serialize(c, () => this.doStart(c));
+    return this.serialize(c, () => this.doStart(c, false));
   }
 
   /** The rootfs berth-monitor mounts: the writable layer's overlay on `merged` (or, with no layer below, the layer itself). */
@@ -245,7 +257,7 @@ export class ContainerService {
     return { path: this.layers.paths(c.rec.Id).merged, overlay: m!.options.join(',') };
   }
 
-  private async doStart(c: Container): Promise<void> {
+  private async doStart(c: Container, byPolicy: boolean): Promise<void> {
     await rootfsIdle(c); // a cp/export on the stopped rootfs's private mount of the same upperdir
     if (c.removed) throw new NotFound(`No such container: ${c.rec.Id}`);
     if (c.rec.State.Running) throw new NotModified('container already started');
@@ -253,7 +265,6 @@ export class ContainerService {
     const bundle = this.bundle(c);
     fs.rmSync(bundle, { recursive: true, force: true });
     fs.mkdirSync(bundle, { recursive: true, mode: 0o700 });
-    let ctl: MonitorControl | undefined;
     let forwards: PortForward[] = [];
     try {
       const net = await this.network.prepare(c);
@@ -266,25 +277,21 @@ export class ContainerService {
       });
       writeAtomicSync(path.join(bundle, 'config.json'), JSON.stringify(spec), { durable: false });
       const pending = c.pendingAttach.splice(0);
-      const { pid } = await launch({
-        args: ['run', bundle],
+      const { pid, monitor } = await this.runtime.run(bundle, {
         forwards,
         logFile: path.join(bundle, 'monitor.log'),
-        onCreated: async () => {
-          ctl = await MonitorControl.connect(bundle);
-          await Promise.all(pending.map((p) => p.wire(bundle).catch(() => undefined)));
-        },
+        onCreated: async () => { await Promise.all(pending.map((p) => p.wire(bundle).catch(() => undefined))); },
       });
-      c.ctl = ctl;
+      c.ctl = monitor;
       Object.assign(c.rec.State, { Status: 'running', Running: true, Paused: false, Restarting: false, OOMKilled: false, Dead: false,
         Pid: pid, ExitCode: 0, Error: '', StartedAt: now() } satisfies Partial<ContainerState>);
       c.rec.HasBeenStartedBefore = true;
-      this.event(c, 'start');
+      this.log(c, 'start');
+      this.bus.emit('start', c, byPolicy);
       this.persist(c);
-      this.watch(c, ctl!);
+      this.watch(c, monitor);
       c.events.emit('started');
     } catch (e) {
-      ctl?.close();
       await this.network.release(c).catch(() => undefined);
       const se = e instanceof StartError ? e : new StartError(125, (e as Error).message);
       Object.assign(c.rec.State, { Status: c.rec.HasBeenStartedBefore ? 'exited' : 'created', Running: false, Pid: 0,
@@ -302,29 +309,36 @@ export class ContainerService {
   }
 
   /** Record the exit the monitor reports; release what the run held. */
-  private watch(c: Container, ctl: MonitorControl): void {
-    ctl.onExit((st: ExitStatus) => {
+  private watch(c: Container, monitor: MonitorHandle): void {
+    monitor.onExit((st) => {
       this.onExit(c, st).catch((e) => log.error('recording a container exit failed', { id: c.rec.Id, error: String(e) }));
     });
   }
 
-  private async onExit(c: Container, st: ExitStatus): Promise<void> {
+  private async onExit(c: Container, st: ExitStatus & { lost?: boolean }): Promise<void> {
     c.ctl?.close();
     c.ctl = undefined;
     Object.assign(c.rec.State, { Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0, ExitCode: st.code,
       OOMKilled: st.oom, FinishedAt: st.finishedAt || now() } satisfies Partial<ContainerState>);
-    if ((st as { lost?: boolean }).lost) c.rec.State.Error = 'berth-monitor exited unexpectedly';
-    if (st.oom) this.event(c, 'oom');
-    this.event(c, 'die', { exitCode: String(st.code), execDuration: String(Math.max(0, Math.floor((Date.parse(c.rec.State.FinishedAt) - Date.parse(c.rec.State.StartedAt)) / 1000))) });
+    if (st.lost) c.rec.State.Error = 'berth-monitor exited unexpectedly';
+    if (st.oom) this.log(c, 'oom');
+    const ranSeconds = Math.max(0, Math.floor((Date.parse(c.rec.State.FinishedAt) - Date.parse(c.rec.State.StartedAt)) / 1000));
+    this.log(c, 'die', { exitCode: String(st.code), execDuration: String(ranSeconds) });
+    this.tell('die', c);
     this.persist(c);
     await this.network.release(c).catch((e) => log.warn('network release failed', { id: c.rec.Id, error: String(e) }));
     c.events.emit('exit', st.code);
-    try {
-      this.bus.emit('exit', c);
-    } catch (e) {
-      log.error('an exit listener failed', { id: c.rec.Id, error: String(e) });
-    }
+    this.tell('exit', c);
     if (c.hc.AutoRemove && !c.removed) await this.autoRemove(c);
+  }
+
+  /** Tell the lifecycle listeners; one that throws is logged, the exit is recorded regardless. */
+  private tell(event: 'die' | 'exit', c: Container): void {
+    try {
+      this.bus.emit(event, c);
+    } catch (e) {
+      log.error(`a container ${event} listener failed`, { id: c.rec.Id, error: String(e) });
+    }
   }
 
   private async autoRemove(c: Container): Promise<void> {
@@ -342,10 +356,15 @@ export class ContainerService {
   }
 
   private signal(c: Container, sig: number): void {
-    try { process.kill(c.rec.State.Pid, sig); } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
-    }
-    thawAfterSignal(this, c); // container tools: a paused container gets the signal once thawed
+    this.runtime.signal(c.rec.State.Pid, sig);
+    thawAfterSignal(this.bundle(c), c); // a paused container gets the signal once thawed
+  }
+
+  /** moby's killWithSignal: the event, the user's intent, then the signal. */
+  private killWith(c: Container, sig: number): void {
+    this.log(c, 'kill', { signal: String(sig) });
+    this.bus.emit('kill', c);
+    this.signal(c, sig);
   }
 
   async stop(ref: string, timeout?: number, signal?: string): Promise<void> {
@@ -354,19 +373,22 @@ export class ContainerService {
   }
 
   private async doStop(c: Container, timeout?: number, signal?: string): Promise<void> {
-    if (c.rec.State.Restarting) { c.stopRequested = true; this.bus.emit('cancel-restart', c); return; } // restart.ts
+    if (c.rec.State.Restarting) {
+      c.stopRequested = true;
+      this.bus.emit('cancel-restart', c); // restart.ts: no more restarts, exited
+      this.log(c, 'stop');
+      return;
+    }
     if (!c.rec.State.Running) throw new NotModified('container already stopped');
     const sig = parseSignal(signal || c.rec.Config.StopSignal || 'SIGTERM');
     const t = timeout ?? c.rec.Config.StopTimeout ?? 10;
     c.stopRequested = true;
-    this.event(c, 'kill', { signal: String(sig) });
-    this.signal(c, sig);
+    this.killWith(c, sig);
     if (!(await this.waitExit(c, t < 0 ? -1 : t * 1000))) {
-      this.event(c, 'kill', { signal: '9' });
-      this.signal(c, 9);
+      this.killWith(c, 9);
       await this.waitExit(c, -1);
     }
-    this.event(c, 'stop');
+    this.log(c, 'stop');
   }
 
   async kill(ref: string, signal?: string): Promise<void> {
@@ -374,8 +396,7 @@ export class ContainerService {
     const sig = parseSignal(signal || 'SIGKILL');
     if (!c.rec.State.Running) throw new Conflict(`Cannot kill container: ${ref}: Container ${c.rec.Id} is not running`);
     if (sig === 9) c.stopRequested = true;
-    this.event(c, 'kill', { signal: String(sig) });
-    this.signal(c, sig);
+    this.killWith(c, sig);
     if (sig === 9) await this.waitExit(c, 10000);
   }
 
@@ -383,8 +404,8 @@ export class ContainerService {
     const c = this.get(ref);
     await this.serialize(c, async () => {
       if (c.rec.State.Running) await this.doStop(c, timeout, signal);
-      await this.doStart(c);
-      this.event(c, 'restart');
+      await this.doStart(c, false);
+      this.log(c, 'restart');
     });
   }
 
@@ -422,7 +443,7 @@ export class ContainerService {
     } finally {
       // Whatever failed above, waiters (wait?condition=removed, run --rm) must hear of the removal.
       this.containers.delete(c.rec.Id);
-      this.event(c, 'destroy');
+      this.log(c, 'destroy');
       c.events.emit('removed');
       this.bus.emit('removed', c);
     }
@@ -462,16 +483,18 @@ export class ContainerService {
     const tty = c.rec.Config.Tty;
     const detachKeys = parseDetachKeys(opts.detachKeys);
     const client = open(tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream');
-    this.event(c, 'attach');
     if (opts.logs) {
       await streamLogs(c.rec.LogPath, client, { follow: false, stdout: opts.stdout, stderr: opts.stderr, timestamps: false, tail: 'all', details: false, tty });
     }
+    this.log(c, 'attach');
     if (!opts.stream) { client.end(); return; }
     if (client.destroyed) return; // the client left during the logs
     const streams = { client, tty, stdin: opts.stdin && c.rec.Config.OpenStdin, stdout: opts.stdout, stderr: opts.stderr,
       stdinOnce: c.rec.Config.StdinOnce, detachKeys };
     const wire = async (dir: string) => {
-      try { await attachToMonitor(path.join(dir, 'attach.sock'), streams); } catch (e) { client.end(); throw e; }
+      let attached;
+      try { attached = await attachToMonitor(path.join(dir, 'attach.sock'), streams); } catch (e) { client.end(); throw e; }
+      void attached.done.then((why) => { if (why === 'detach') this.log(c, 'detach'); });
     };
     if (c.rec.State.Running) {
       await wire(this.bundle(c)).catch(() => undefined);
@@ -493,11 +516,15 @@ export class ContainerService {
     const c = this.get(ref);
     if (!c.rec.State.Running || !c.ctl) throw new Conflict(`Container ${c.rec.Id} is not running`);
     c.ctl.resize(h, w);
+    this.log(c, 'resize', { height: String(h), width: String(w) });
   }
 
-  async logs(ref: string, opts: Omit<LogOptions, 'tty'>, out: Writable, closed: Promise<void>): Promise<void> {
+  /** Stream the log; `start(contentType)` sends the headers once the request is known to be good. */
+  async logs(ref: string, opts: Omit<LogOptions, 'tty'>, start: (contentType: string) => Writable, closed: Promise<void>): Promise<void> {
     const c = this.get(ref);
-    if (!opts.stdout && !opts.stderr) throw new InvalidArgument('You must choose at least one stream');
+    assertReadable(c.hc); // logging driver none/syslog: Docker's 501
+    if (!opts.stdout && !opts.stderr) throw new InvalidArgument('Bad parameters: you must choose at least one stream');
+    const out = start(c.rec.Config.Tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream');
     let onStop = () => {};
     const stopped = c.rec.State.Running
       ? new Promise<void>((r) => { onStop = () => r(); c.events.once('exit', onStop); c.events.once('removed', onStop); })
@@ -510,15 +537,140 @@ export class ContainerService {
     }
   }
 
-  /** Log a lifecycle event and tell in-process listeners (restart policies, healthchecks) on `bus` 'event'. */
-  event(c: Container, action: string, extra?: Record<string, string>): void {
-    this.deps.events?.emit('container', action, c.rec.Id, containerAttrs(c, extra));
-    this.bus.emit('event', c, action, extra);
-  }
-
   /** Start for a restart policy (the manual start path resets the policy's count; this one does not). */
   policyStart(c: Container): Promise<void> {
-    return this.serialize(c, () => this.doStart(c));
+    return this.serialize(c, () => this.doStart(c, true));
+  }
+
+  // ── list / inspect / prune ────────────────────────────────────────────────
+  list(opts: ListOptions): Promise<ContainerSummary[]> {
+    return listContainers(this, this.deps.images, opts);
+  }
+
+  async inspect(ref: string, size = false): Promise<ContainerInspect> {
+    const c = this.get(ref);
+    let imageSize = 0;
+    if (size) { try { imageSize = (await this.deps.images.get(c.rec.Image)).size; } catch { /* gone */ } }
+    return inspectView(this, c, size, imageSize);
+  }
+
+  async prune(filters: Map<string, string[]>): Promise<ContainerPruneResponse> {
+    const r = await pruneContainers(this, (id) => this.remove(id, {}), filters);
+    this.events.emit('container', 'prune', '', { reclaimed: String(r.SpaceReclaimed) });
+    return r;
+  }
+
+  // ── pause / update / rename ───────────────────────────────────────────────
+  async pause(ref: string): Promise<void> {
+    const c = this.get(ref);
+    const id = c.rec.Id;
+    if (!c.rec.State.Running) throw new Conflict(`Container ${id} is not running`);
+    if (c.rec.State.Paused) throw new Conflict(`Container ${id} is already paused`);
+    if (c.rec.State.Restarting) throw new Conflict(`Container ${id} is restarting, wait until the container is running`);
+    await setFrozen(cgroupOf(this.bundle(c), c), true);
+    this.setPaused(c, true);
+    this.log(c, 'pause');
+  }
+
+  async unpause(ref: string): Promise<void> {
+    const c = this.get(ref);
+    if (!c.rec.State.Paused) throw new Conflict(`Container ${c.rec.Id} is not paused`);
+    await setFrozen(cgroupOf(this.bundle(c), c), false);
+    this.setPaused(c, false);
+    this.log(c, 'unpause');
+  }
+
+  private setPaused(c: Container, paused: boolean): void {
+    c.rec.State.Paused = paused;
+    c.rec.State.Status = paused ? 'paused' : 'running';
+    this.persist(c);
+  }
+
+  /** Resources and restart policy: written live to a running container's cgroup, persisted in hostconfig.json. */
+  update(ref: string, body: UpdateBody): { Warnings: string[] } {
+    const warnings = verifyUpdate(body, sysInfo());
+    const c = this.get(ref);
+    if (c.rec.State.Status === 'removing' || c.removed) throw new Conflict(`Container ${c.rec.Id} is marked for removal and cannot be "update".`);
+    const fail = (e: unknown) => new InvalidArgument(`Cannot update container ${c.rec.Id}: ${(e as Error).message}`);
+    let changed: Partial<HostConfig>;
+    try { changed = mergeUpdate(c.hc, body); } catch (e) { throw fail(e); }
+    const next: HostConfig = { ...c.hc, ...changed };
+    const cg = c.rec.State.Running ? CgroupFiles.fromBundle(this.bundle(c)) : undefined;
+    if (cg) {
+      try { applyToCgroup(cg, next, changed); } catch (e) { throw fail(e); }
+    }
+    c.hc = next;
+    this.persist(c, true); // the cgroup already has the new limits
+    this.log(c, 'update');
+    return { Warnings: warnings };
+  }
+
+  rename(ref: string, newName: string | null): void {
+    const c = this.get(ref);
+    const name = (newName ?? '').replace(/^\//, '');
+    if (!name) throw new InvalidArgument('Neither old nor new names may be empty');
+    const old = c.rec.Name;
+    if (`/${name}` === old) throw new InvalidArgument('Renaming a container with the same name as its current name');
+    const full = this.names.reserve(name, c.rec.Id);
+    this.names.release(old);
+    c.rec.Name = full;
+    try {
+      this.store.save(c.rec);
+    } catch (e) {
+      // Not on disk: not renamed.
+      c.rec.Name = old;
+      this.names.release(full);
+      this.names.reserve(old.replace(/^\//, ''), c.rec.Id);
+      throw e;
+    }
+    this.log(c, 'rename', { oldName: old });
+  }
+
+  // ── commit / diff / files / top / stats ───────────────────────────────────
+  async commit(q: CommitQuery, body: ContainerConfig): Promise<IdResponse> {
+    const c = this.get(q.container);
+    const r = await commitContainer(this, this.deps.images, c, q, body);
+    this.log(c, 'commit', { comment: q.comment ?? '', imageID: r.Id, imageRef: r.ref });
+    return { Id: r.Id };
+  }
+
+  changes(ref: string): Promise<Change[]> {
+    return containerChanges(this, this.get(ref));
+  }
+
+  statPath(ref: string, p: string | null): Promise<PathStat> {
+    return statContainerPath(this, this.get(ref), ref, p);
+  }
+
+  /** GET /containers/{id}/archive: `start(stat)` sends the headers and returns where the tar goes. */
+  async getArchive(ref: string, p: string | null, start: (stat: PathStat) => Writable): Promise<void> {
+    const c = this.get(ref);
+    await getContainerArchive(this, c, ref, p, start);
+    this.log(c, 'archive-path');
+  }
+
+  async putArchive(ref: string, p: string | null, src: Readable, opts: { noOverwriteDirNonDir: boolean; copyUIDGID: boolean }): Promise<void> {
+    const c = this.get(ref);
+    await putContainerArchive(this, c, ref, p, src, opts);
+    this.log(c, 'extract-to-dir');
+  }
+
+  async export(ref: string, start: () => Writable): Promise<void> {
+    const c = this.get(ref);
+    await exportContainer(this, c, start);
+    this.log(c, 'export');
+  }
+
+  async top(ref: string, psArgs: string | null): Promise<TopResult> {
+    const r = await topContainer(this, ref, psArgs);
+    this.log(this.get(ref), 'top');
+    return r;
+  }
+
+  /** Stats as JSON lines; `start()` sends the headers once the container is known. */
+  async stats(ref: string, opts: { stream: boolean; oneShot: boolean }, start: () => Writable, closed: Promise<void>): Promise<void> {
+    const c = this.get(ref);
+    await streamStats(this, c, start(), opts, closed);
   }
 
   // ── restore after a berthd restart ────────────────────────────────────────
@@ -534,17 +686,16 @@ export class ContainerService {
       if (!rec.State.Running) { await this.network.release(c).catch((e) => log.warn('network release failed', { id: rec.Id, error: String(e) })); return; }
       const bundle = this.bundle(c);
       try {
-        const ctl = await MonitorControl.connect(bundle);
-        c.ctl = ctl;
-        this.watch(c, ctl);
+        const monitor = await this.runtime.reconnect(bundle);
+        c.ctl = monitor;
+        this.watch(c, monitor);
       } catch {
-        const st = readExitFile(bundle) ?? { code: 255, signal: null, oom: false, finishedAt: now(), lost: true };
+        const st = this.runtime.recordedExit(bundle) ?? { code: 255, signal: null, oom: false, finishedAt: now(), lost: true };
         await this.onExit(c, st);
       }
     }));
   }
 
-  /** berthd shutdown: drop monitor connections; containers keep running (live restore). */
   /**
    * dockerd without live-restore stops every running container when it shuts down: the stop
    * signal, then SIGKILL after the container's stop timeout (at most `maxSeconds`), all at once.
@@ -564,6 +715,7 @@ export class ContainerService {
     }).catch((e) => log.warn('stopping container on shutdown failed', { id: c.rec.Id, error: String(e) }))));
   }
 
+  /** berthd shutdown: drop monitor connections; containers keep running (live restore). */
   shutdown(): void {
     for (const c of this.containers.values()) c.ctl?.close();
   }

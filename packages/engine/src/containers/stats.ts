@@ -7,8 +7,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import type { Writable } from 'node:stream';
+import type { ContainerStats } from '@berth/shared/api/types';
 import { CgroupFiles } from './cgroup-files.js';
-import type { Container, ContainerService } from './service.js';
+import type { Container } from './container.js';
+import type { ContainerFiles } from './backend.js';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 const CLK_TCK = 100;
@@ -20,7 +22,7 @@ export interface CpuStats {
   throttling_data: { periods: number; throttled_periods: number; throttled_time: number };
 }
 
-export type Stats = Record<string, unknown> & { read: string; cpu_stats: CpuStats; precpu_stats: CpuStats };
+export type Stats = ContainerStats & { read: string; cpu_stats: CpuStats; precpu_stats: CpuStats };
 
 const emptyCpu = (): CpuStats => ({
   cpu_usage: { total_usage: 0, usage_in_kernelmode: 0, usage_in_usermode: 0 },
@@ -75,7 +77,7 @@ function cpuV2(cg: CgroupFiles): CpuStats {
   };
 }
 
-function memory(cg: CgroupFiles): Record<string, unknown> {
+function memory(cg: CgroupFiles): NonNullable<ContainerStats['memory_stats']> {
   const machine = os.totalmem();
   if (cg.v2) {
     const limit = cg.readInt('', 'memory.max');
@@ -92,7 +94,7 @@ function memory(cg: CgroupFiles): Record<string, unknown> {
 const NO_BLKIO = { io_service_bytes_recursive: null, io_serviced_recursive: null, io_queue_recursive: null, io_service_time_recursive: null,
   io_wait_time_recursive: null, io_merged_recursive: null, io_time_recursive: null, sectors_recursive: null };
 
-function blkio(cg: CgroupFiles): Record<string, unknown> {
+function blkio(cg: CgroupFiles): NonNullable<ContainerStats['blkio_stats']> {
   const entries: { major: number; minor: number; op: string; value: number }[] = [];
   if (cg.v2) {
     for (const line of (cg.read('', 'io.stat') ?? '').split('\n')) {
@@ -111,16 +113,16 @@ function blkio(cg: CgroupFiles): Record<string, unknown> {
   return { ...NO_BLKIO, io_service_bytes_recursive: entries.length ? entries : null };
 }
 
-function pidsStats(cg: CgroupFiles): Record<string, number> {
+function pidsStats(cg: CgroupFiles): NonNullable<ContainerStats['pids_stats']> {
   const ctrl = cg.v2 ? '' : 'pids';
-  const out: Record<string, number> = { current: cg.readInt(ctrl, 'pids.current') ?? 0 };
+  const out: NonNullable<ContainerStats['pids_stats']> = { current: cg.readInt(ctrl, 'pids.current') ?? 0 };
   const limit = cg.readInt(ctrl, 'pids.max');
   if (limit) out.limit = limit;
   return out;
 }
 
 /** One sample of a container (zeros when it is not running, as Docker). */
-export function sample(svc: ContainerService, c: Container, pre?: Stats): Stats {
+export function sample(svc: Pick<ContainerFiles, 'bundle'>, c: Container, pre?: Stats): Stats {
   const base = { name: c.rec.Name, id: c.rec.Id };
   const cg = c.rec.State.Running ? CgroupFiles.fromBundle(svc.bundle(c)) : undefined;
   if (!cg) {
@@ -141,8 +143,7 @@ export function sample(svc: ContainerService, c: Container, pre?: Stats): Stats 
 }
 
 /** Write stats as JSON lines: every second while `stream`, else one (two samples unless oneShot). */
-export async function streamStats(svc: ContainerService, ref: string, out: Writable, opts: { stream: boolean; oneShot: boolean }, closed: Promise<void>): Promise<void> {
-  const c = svc.get(ref);
+export async function streamStats(svc: Pick<ContainerFiles, 'bundle'>, c: Container, out: Writable, opts: { stream: boolean; oneShot: boolean }, closed: Promise<void>): Promise<void> {
   let gone = false;
   void closed.then(() => { gone = true; });
   const wait = (ms: number) => new Promise<void>((r) => { const t = setTimeout(r, ms); void closed.then(() => { clearTimeout(t); r(); }); });

@@ -13,7 +13,8 @@ import os from 'node:os';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { log } from '../log.js';
 import { writeAtomicSync } from '../storage/atomic.js';
-import type { Container, ContainerService } from './service.js';
+import type { Container } from './container.js';
+import type { SyslogHost } from './backend.js';
 import { monitorLogPath } from './logging.js';
 
 const FACILITIES: Record<string, number> = {
@@ -86,10 +87,10 @@ interface Tail { sink: Sink; watcher?: fs.FSWatcher; offset: number; pending: st
 export class SyslogForwarder {
   private readonly tails = new Map<Container, Tail>();
 
-  constructor(private readonly svc: ContainerService) {
-    svc.bus.on('event', (c: Container, action: string) => { if (action === 'start') this.follow(c); });
-    svc.bus.on('exit', (c: Container) => this.stop(c, true));
-    svc.bus.on('removed', (c: Container) => this.stop(c, false));
+  constructor(private readonly svc: SyslogHost) {
+    svc.lifecycle.on('start', (c) => this.follow(c));
+    svc.lifecycle.on('exit', (c) => this.stop(c, true));
+    svc.lifecycle.on('removed', (c) => this.stop(c, false));
   }
 
   /** After a berthd restart: send what was spooled meanwhile, keep following the running ones. */

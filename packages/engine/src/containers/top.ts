@@ -4,10 +4,11 @@
  */
 import { execFile } from 'node:child_process';
 import { Conflict, InvalidArgument, SystemError } from '@berth/shared';
-import { containerCgroup } from './freezer.js';
-import type { ContainerService } from './service.js';
+import { cgroupOf } from './freezer.js';
+import type { ContainerFiles, ContainerLookup } from './backend.js';
+import type { ContainerTopResponse } from '@berth/shared/api/types';
 
-export interface TopResult { Titles: string[]; Processes: string[][] }
+export type TopResult = Required<ContainerTopResponse>;
 
 function ps(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -38,13 +39,13 @@ export function parsePsOutput(output: string, pids: number[]): TopResult {
   return { Titles: titles, Processes: processes };
 }
 
-export async function topContainer(svc: ContainerService, ref: string, psArgs: string | null): Promise<TopResult> {
+export async function topContainer(svc: Pick<ContainerLookup, 'get'> & Pick<ContainerFiles, 'bundle'>, ref: string, psArgs: string | null): Promise<TopResult> {
   const args = (psArgs || '-ef').trim().split(/\s+/).filter(Boolean);
   if (args.some((a) => /[;&|`$]/.test(a))) throw new InvalidArgument(`invalid ps arguments: ${psArgs}`);
   const c = svc.get(ref);
   if (!c.rec.State.Running) throw new Conflict(`Container ${c.rec.Id} is not running`);
   if (c.rec.State.Restarting) throw new Conflict(`Container ${c.rec.Id} is restarting, wait until the container is running`);
-  const pids = containerCgroup(svc, c).pids();
+  const pids = cgroupOf(svc.bundle(c), c).pids();
   if (!pids.length) pids.push(c.rec.State.Pid);
   let out: string;
   try {

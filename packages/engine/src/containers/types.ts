@@ -3,6 +3,9 @@
  * Docker's field names so inspect is mostly a projection of it; runtime state that only lives
  * while berthd runs (monitor connections, waiters) is kept apart in the service.
  */
+import type { HostConfig as WireHostConfig, ContainerConfig as WireConfig } from '@berth/shared/api/types';
+
+type Wire<K extends keyof WireHostConfig> = NonNullable<WireHostConfig[K]>;
 
 /** Docker's container Config (the `Config` of create and inspect). */
 export interface ContainerConfig {
@@ -18,7 +21,7 @@ export interface ContainerConfig {
   StdinOnce: boolean;
   Env: string[];
   Cmd: string[] | null;
-  Healthcheck?: unknown;
+  Healthcheck?: WireConfig['Healthcheck'];
   ArgsEscaped?: boolean;
   Image: string;
   Volumes: Record<string, object> | null;
@@ -42,14 +45,14 @@ export interface HostConfig {
   LogConfig: { Type: string; Config: Record<string, string> };
   NetworkMode: string;
   PortBindings: Record<string, { HostIp: string; HostPort: string }[]>;
-  RestartPolicy: { Name: string; MaximumRetryCount: number };
+  RestartPolicy: { Name: NonNullable<Wire<'RestartPolicy'>['Name']>; MaximumRetryCount: number };
   AutoRemove: boolean;
   VolumeDriver: string;
   VolumesFrom: string[] | null;
   ConsoleSize: [number, number];
   CapAdd: string[] | null;
   CapDrop: string[] | null;
-  CgroupnsMode: string;
+  CgroupnsMode: NonNullable<Wire<'CgroupnsMode'>>;
   Dns: string[];
   DnsOptions: string[];
   DnsSearch: string[];
@@ -69,26 +72,26 @@ export interface HostConfig {
   UsernsMode: string;
   ShmSize: number;
   Runtime: string;
-  Isolation: string;
+  Isolation: NonNullable<Wire<'Isolation'>>;
   CpuShares: number;
   Memory: number;
   NanoCpus: number;
   CgroupParent: string;
   BlkioWeight: number;
-  BlkioWeightDevice: unknown[];
-  BlkioDeviceReadBps: unknown[];
-  BlkioDeviceWriteBps: unknown[];
-  BlkioDeviceReadIOps: unknown[];
-  BlkioDeviceWriteIOps: unknown[];
+  BlkioWeightDevice: Wire<'BlkioWeightDevice'>;
+  BlkioDeviceReadBps: Wire<'BlkioDeviceReadBps'>;
+  BlkioDeviceWriteBps: Wire<'BlkioDeviceWriteBps'>;
+  BlkioDeviceReadIOps: Wire<'BlkioDeviceReadIOps'>;
+  BlkioDeviceWriteIOps: Wire<'BlkioDeviceWriteIOps'>;
   CpuPeriod: number;
   CpuQuota: number;
   CpuRealtimePeriod: number;
   CpuRealtimeRuntime: number;
   CpusetCpus: string;
   CpusetMems: string;
-  Devices: unknown[];
+  Devices: Wire<'Devices'>;
   DeviceCgroupRules: string[] | null;
-  DeviceRequests: unknown[] | null;
+  DeviceRequests: Wire<'DeviceRequests'> | null;
   MemoryReservation: number;
   MemorySwap: number;
   MemorySwappiness: number | null;
@@ -99,7 +102,7 @@ export interface HostConfig {
   CpuPercent: number;
   IOMaximumIOps: number;
   IOMaximumBandwidth: number;
-  Mounts?: unknown[];
+  Mounts?: Wire<'Mounts'>;
   MaskedPaths: string[];
   ReadonlyPaths: string[];
   Init?: boolean | null;

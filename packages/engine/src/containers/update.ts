@@ -1,13 +1,12 @@
 /**
- * POST /containers/{id}/update (resources and restart policy, written live to the cgroup of a
- * running container and persisted in hostconfig.json) and POST /containers/{id}/rename.
+ * POST /containers/{id}/update: the new resources and restart policy validated as dockerd does,
+ * and written to a running container's cgroup (ContainerService.update persists them).
  */
-import { Conflict, InvalidArgument } from '@berth/shared';
-import { CgroupFiles } from './cgroup-files.js';
-import type { Container, ContainerService } from './service.js';
+import { InvalidArgument } from '@berth/shared';
+import type { CgroupFiles } from './cgroup-files.js';
 import type { HostConfig } from './types.js';
-import { validateRestartPolicy, verifyResources, type ResourceSettings } from './verify.js';
-import { sysInfo, type SysInfo } from '../system/sysinfo.js';
+import { validateRestartPolicy, verifyResources, type ResourceSettings, type RestartPolicyName } from './verify.js';
+import type { SysInfo } from '../system/sysinfo.js';
 
 export interface UpdateBody extends ResourceSettings {
   RestartPolicy?: { Name?: string; MaximumRetryCount?: number };
@@ -49,7 +48,7 @@ export function mergeUpdate(hc: HostConfig, b: UpdateBody): Partial<HostConfig> 
     const name = b.RestartPolicy.Name ?? '';
     const max = b.RestartPolicy.MaximumRetryCount ?? 0;
     if (hc.AutoRemove && name && name !== 'no') throw new InvalidArgument('Restart policy cannot be updated because AutoRemove is enabled for the container');
-    next.RestartPolicy = { Name: name, MaximumRetryCount: max };
+    next.RestartPolicy = { Name: name as RestartPolicyName, MaximumRetryCount: max }; // verifyUpdate checked the name
   }
   return next;
 }
@@ -96,45 +95,4 @@ export function applyToCgroup(cg: CgroupFiles, hc: HostConfig, changed: Partial<
 export function verifyUpdate(body: UpdateBody, si: SysInfo): string[] {
   validateRestartPolicy(body.RestartPolicy);
   return verifyResources(body, si, true);
-}
-
-export function updateContainer(svc: ContainerService, ref: string, body: UpdateBody, si = sysInfo()): { Warnings: string[] } {
-  const warnings = verifyUpdate(body, si);
-  const c = svc.get(ref);
-  if (c.rec.State.Status === 'removing' || c.removed) throw new Conflict(`Container ${c.rec.Id} is marked for removal and cannot be "update".`);
-  const fail = (e: unknown) => new InvalidArgument(`Cannot update container ${c.rec.Id}: ${(e as Error).message}`);
-  let changed: Partial<HostConfig>;
-  try { changed = mergeUpdate(c.hc, body); } catch (e) { throw fail(e); }
-  const next: HostConfig = { ...c.hc, ...changed };
-  if (c.rec.State.Running) {
-    const cg = CgroupFiles.fromBundle(svc.bundle(c));
-    if (cg) {
-      try { applyToCgroup(cg, next, changed); } catch (e) { throw fail(e); }
-    }
-  }
-  c.hc = next;
-  svc.persist(c, true); // the cgroup already has the new limits
-  svc.bus.emit('action', { action: 'update', container: c });
-  return { Warnings: warnings };
-}
-
-export function renameContainer(svc: ContainerService, ref: string, newName: string | null): void {
-  const c: Container = svc.get(ref);
-  const name = (newName ?? '').replace(/^\//, '');
-  if (!name) throw new InvalidArgument('Neither old nor new names may be empty');
-  const old = c.rec.Name;
-  if (`/${name}` === old) throw new InvalidArgument('Renaming a container with the same name as its current name');
-  const full = svc.names.reserve(name, c.rec.Id);
-  svc.names.release(old);
-  c.rec.Name = full;
-  try {
-    svc.store.save(c.rec);
-  } catch (e) {
-    // Not on disk: not renamed.
-    c.rec.Name = old;
-    svc.names.release(full);
-    svc.names.reserve(old.replace(/^\//, ''), c.rec.Id);
-    throw e;
-  }
-  svc.bus.emit('action', { action: 'rename', container: c, attributes: { oldName: old } });
 }

@@ -191,7 +191,9 @@ const n0 = (v: number | undefined) => v ?? 0;
 export interface HostSettings { IpcMode?: string; PidMode?: string; UTSMode?: string; CgroupnsMode?: string; ShmSize?: number; OomScoreAdj?: number }
 
 /** container.ValidateRestartPolicy. */
-export function validateRestartPolicy(p: { Name?: string; MaximumRetryCount?: number } | undefined): void {
+export type RestartPolicyName = 'no' | 'always' | 'unless-stopped' | 'on-failure' | '';
+
+export function validateRestartPolicy(p: { Name?: string; MaximumRetryCount?: number } | undefined): asserts p is { Name?: RestartPolicyName; MaximumRetryCount?: number } | undefined {
   const name = p?.Name ?? '';
   const max = p?.MaximumRetryCount ?? 0;
   switch (name) {

@@ -2,7 +2,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { humanDuration } from '@berth/shared';
-import type { Container, ContainerService } from './service.js';
+import type { ContainerInspect, ContainerSummary, Port, PortMap } from '@berth/shared/api/types';
+import type { Container } from './container.js';
+import type { ContainerViewSource } from './backend.js';
 import { ZERO_TIME } from './types.js';
 import { healthSuffix } from './health.js';
 
@@ -43,10 +45,10 @@ export function commandText(c: Container): string {
   return args.length ? `${c.rec.Path} ${args.join(' ')}` : c.rec.Path;
 }
 
-export function inspectView(svc: ContainerService, c: Container, size = false, imageSize = 0): Record<string, unknown> {
+export function inspectView(svc: ContainerViewSource, c: Container, size = false, imageSize = 0): ContainerInspect {
   const r = c.rec;
-  const layer = svc.layers.paths(r.Id);
-  const out: Record<string, unknown> = {
+  const layer = svc.layer(c);
+  const out: ContainerInspect = {
     Id: r.Id, Created: r.Created, Path: r.Path, Args: r.Args,
     State: { ...r.State },
     Image: r.Image, ResolvConfPath: r.ResolvConfPath, HostnamePath: r.HostnamePath, HostsPath: r.HostsPath, LogPath: r.LogPath,
@@ -63,23 +65,23 @@ export function inspectView(svc: ContainerService, c: Container, size = false, i
     out.SizeRw = rw;
     out.SizeRootFs = rw + imageSize;
   }
-  out.Mounts = svc.mounts.inspect(c);
+  out.Mounts = svc.mountsOf(c);
   out.Config = r.Config;
-  out.NetworkSettings = svc.network.settings(c);
+  out.NetworkSettings = svc.networkSettings(c);
   return out;
 }
 
-export function summaryView(svc: ContainerService, c: Container, size = false, imageSize = 0): Record<string, unknown> {
+export function summaryView(svc: ContainerViewSource, c: Container, size = false, imageSize = 0): ContainerSummary {
   const r = c.rec;
-  const net = svc.network.settings(c);
-  const out: Record<string, unknown> = {
+  const net = svc.networkSettings(c);
+  const out: ContainerSummary = {
     Id: r.Id, Names: [r.Name], Image: r.Config.Image, ImageID: r.Image, Command: commandText(c),
     Created: Math.floor(Date.parse(r.Created) / 1000), Ports: portsList(net.Ports), Labels: r.Config.Labels ?? {},
     State: r.State.Status, Status: statusText(c), HostConfig: { NetworkMode: c.hc.NetworkMode },
-    NetworkSettings: { Networks: net.Networks }, Mounts: svc.mounts.inspect(c),
+    NetworkSettings: { Networks: net.Networks }, Mounts: svc.mountsOf(c),
   };
   if (size) {
-    const rw = dirSize(svc.layers.paths(r.Id).upper);
+    const rw = dirSize(svc.layer(c).upper);
     out.SizeRw = rw;
     out.SizeRootFs = rw + imageSize;
   }
@@ -87,12 +89,13 @@ export function summaryView(svc: ContainerService, c: Container, size = false, i
 }
 
 /** NetworkSettings.Ports → the list's Ports [{IP, PrivatePort, PublicPort, Type}]. */
-function portsList(ports: Record<string, unknown> | undefined): unknown[] {
-  const out: unknown[] = [];
+function portsList(ports: PortMap | undefined): Port[] {
+  const out: Port[] = [];
   for (const [key, binds] of Object.entries(ports ?? {})) {
-    const [port, type = 'tcp'] = key.split('/');
-    if (!Array.isArray(binds) || !binds.length) { out.push({ PrivatePort: Number(port), Type: type }); continue; }
-    for (const b of binds as { HostIp: string; HostPort: string }[]) out.push({ IP: b.HostIp, PrivatePort: Number(port), PublicPort: Number(b.HostPort), Type: type });
+    const [port, proto = 'tcp'] = key.split('/');
+    const type = proto as Port['Type'];
+    if (!binds?.length) { out.push({ PrivatePort: Number(port), Type: type }); continue; }
+    for (const b of binds) out.push({ IP: b.HostIp, PrivatePort: Number(port), PublicPort: Number(b.HostPort), Type: type });
   }
   return out;
 }

@@ -2,6 +2,7 @@
  * Registry credentials as the Engine API carries them: the `X-Registry-Auth` header (base64url
  * JSON of Docker's AuthConfig) on pull/push/search/distribution, and the JSON body of POST /auth.
  */
+import type { RequestBodies } from '@berth/shared/api/types';
 
 export interface AuthConfig {
   username?: string;
@@ -49,7 +50,7 @@ export function decodeAuthHeader(header: string | string[] | undefined): AuthCon
 }
 
 /** The body of POST /auth. */
-export function authFromBody(body: Record<string, unknown>): AuthConfig {
+export function authFromBody(body: RequestBodies['SystemAuth']): AuthConfig {
   return normalize(body);
 }
 

@@ -38,7 +38,8 @@ test('login server addresses and X-Registry-Auth decoding', () => {
   assert.deepEqual(decodeAuthHeader('%%%'), {});
   assert.deepEqual(decodeAuthHeader(undefined), {});
   assert.deepEqual(authFromBody({ auth: Buffer.from('me:secret').toString('base64') }), { auth: 'bWU6c2VjcmV0', username: 'me', password: 'secret' });
-  assert.deepEqual(authFromBody({ Username: 'U', Password: 'P', ServerAddress: 'x' }), { username: 'U', password: 'P', serveraddress: 'x' });
+  // Any spelling a client sends (JSON.parse: the body as it came, before any type).
+  assert.deepEqual(authFromBody(JSON.parse('{"Username":"U","Password":"P","ServerAddress":"x"}')), { username: 'U', password: 'P', serveraddress: 'x' });
 });
 
 test('search terms: index and remote name', () => {

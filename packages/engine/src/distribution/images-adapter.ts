@@ -23,9 +23,8 @@ async function head(file: string): Promise<Buffer> {
 }
 
 export function distributionStore(svc: ImageService): DistributionStore {
-  const { content, layers, images, refs } = svc;
   return {
-    async hasBlob(digest) { return content.has(digest); },
+    async hasBlob(digest) { return svc.hasBlob(digest); },
     begin() {
       const lease = svc.lease();
       return {
@@ -35,16 +34,16 @@ export function distributionStore(svc: ImageService): DistributionStore {
         end: () => lease.end(),
       };
     },
-    readBlob(digest) { return content.createReadStream(digest); },
+    readBlob(digest) { return svc.openBlob(digest); },
 
-    async hasLayer(chainId) { return !!layers.get(chainId); },
+    async hasLayer(chainId) { return !!svc.layer(chainId); },
     hold(chainIds) { return svc.hold(chainIds); },
 
     async layerTar(chainId) {
-      const rec = layers.get(chainId);
-      const blob = rec?.blobs.find((b) => content.has(b.digest));
+      const rec = svc.layer(chainId);
+      const blob = rec?.blobs.find((b) => svc.hasBlob(b.digest));
       if (!blob) throw new NotFound(`no stored tar for layer ${chainId}`);
-      const file = content.path(blob.digest);
+      const file = svc.blobPath(blob.digest);
       const kind = compressionOf(await head(file));
       if (kind === 'zstd') throw new NotImplemented(`pushing zstd layer ${blob.digest} is not supported`);
       const src: Readable = fs.createReadStream(file);
@@ -55,43 +54,36 @@ export function distributionStore(svc: ImageService): DistributionStore {
     },
 
     async layerInfo(chainId) {
-      const rec = layers.get(chainId);
+      const rec = svc.layer(chainId);
       if (!rec) throw new NotFound(`layer ${chainId} not found`);
-      return { size: rec.size, blobs: rec.blobs.filter((b) => content.has(b.digest)) };
+      return { size: rec.size, blobs: rec.blobs.filter((b) => svc.hasBlob(b.digest)) };
     },
 
     async createImage(config, layerBlobs) {
       return (await svc.commit({ config, layerBlobs })).image.id;
     },
 
-    async discardImage(id) {
-      for (const r of refs.refsOf(id)) await refs.delete(r);
-      if (images.get(id)) await images.delete(id);
-      await svc.discardBlobs([id]); // its config
-    },
+    discardImage: (id) => svc.discardImage(id),
 
     async imageConfig(id) {
-      const img = images.get(id);
+      const img = svc.stored(id);
       if (!img) throw new NotFound(`No such image: ${id}`);
       return img.configBytes;
     },
 
     async resolve(ref) {
-      const id = refs.get(ref);
-      return id && images.get(id) ? id : undefined;
+      return svc.referenced(ref);
     },
 
     async tagsOf(name) {
-      return refs.all()
-        .filter(([k, id]) => { const r = parseStored(k); return r.name === name && !!r.tag && !r.digest && !!images.get(id); })
+      return svc.allReferences()
+        .filter(([k, id]) => { const r = parseStored(k); return r.name === name && !!r.tag && !r.digest && !!svc.stored(id); })
         .map(([ref, id]) => ({ ref, id }))
         .sort((a, b) => a.ref.localeCompare(b.ref));
     },
 
     async setReference(ref, id) {
-      const parsed = parseStored(ref);
-      await refs.set(parsed, id);
-      if (parsed.tag) await images.setLastTagTime(id);
+      await svc.setReference(parseStored(ref), id);
     },
   };
 }

@@ -6,8 +6,9 @@ import { parseManifest, type Platform } from './manifest.js';
 import { fetchManifest } from './pull.js';
 import { translatePullError } from './errors.js';
 import type { AuthConfig } from './auth-config.js';
+import type { DistributionInspect as WireDistributionInspect } from '@berth/shared/api/types';
 
-export interface DistributionInspect {
+export interface DistributionInspect extends WireDistributionInspect {
   Descriptor: { mediaType: string; digest: string; size: number };
   Platforms: Platform[];
 }

@@ -8,8 +8,9 @@ import { request } from 'undici';
 import { openSession } from './client.js';
 import { endpointsFor, serverAddressDomain, type EndpointConfig } from './endpoint.js';
 import type { AuthConfig } from './auth-config.js';
+import type { AuthResponse } from '@berth/shared/api/types';
 
-export interface LoginResult { Status: string; IdentityToken: string }
+export type LoginResult = Required<AuthResponse>;
 
 const statusText: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' };
 

@@ -5,16 +5,9 @@
  * until the first message.
  */
 import { humanSize } from '@berth/shared';
+import type { ProgressMessage } from '@berth/shared/api/types';
 
-export interface ProgressMessage {
-  status?: string;
-  id?: string;
-  progressDetail?: { current?: number; total?: number };
-  progress?: string;
-  error?: string;
-  errorDetail?: { message: string };
-  aux?: Record<string, unknown>;
-}
+export type { ProgressMessage };
 
 export type Progress = (msg: ProgressMessage) => void;
 

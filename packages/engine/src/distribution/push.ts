@@ -167,7 +167,7 @@ async function pushTag(deps: DistributionDeps, s: RegistrySession, name: string,
   const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
   await deps.store.setReference(formatReference({ ...parseStored(name), digest }), imageId);
   out({ status: `${tag}: digest: ${digest} size: ${body.length}` });
-  out({ progressDetail: {}, aux: { Tag: tag, Digest: digest, Size: body.length } } as never);
+  out({ progressDetail: {}, aux: { Tag: tag, Digest: digest, Size: body.length } });
 }
 
 /** POST /images/{name}/push. */

@@ -8,8 +8,9 @@ import { InvalidArgument, SystemError } from '@berth/shared';
 import { DEFAULT_DOMAIN } from '@berth/shared/reference';
 import { isInsecure, type EndpointConfig } from './endpoint.js';
 import type { AuthConfig } from './auth-config.js';
+import type { ImageSearchResult } from '@berth/shared/api/types';
 
-export interface SearchResult { description: string; is_official: boolean; is_automated: boolean; name: string; star_count: number }
+export type SearchResult = Required<ImageSearchResult>;
 
 /** Docker's splitReposSearchTerm: `localhost:5000/busybox` → index localhost:5000, term busybox. */
 export function splitSearchTerm(term: string): { index: string; remote: string } {

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { InvalidArgument } from '@berth/shared';
-import { parseNormalizedNamed, ReferenceError, withTag, type Reference } from '@berth/shared/reference';
+import { familiarName, familiarString, parseNormalizedNamed, ReferenceError, withTag, type Reference } from '@berth/shared/reference';
 import { pullImage } from './pull.js';
 import { pushImage } from './push.js';
 import { login, type LoginResult } from './login.js';
@@ -23,6 +23,9 @@ export interface RegistrySettings {
   maxConcurrentUploads: number;
 }
 
+/** moby's ImageEventLogger: `pull`/`push` with the familiar reference as ID and the repository as name. */
+export type ImageEventLogger = (action: 'pull' | 'push', id: string, name: string) => void;
+
 function parseRef(fn: () => Reference): Reference {
   try { return fn(); } catch (e) {
     if (e instanceof ReferenceError) throw new InvalidArgument(e.message);
@@ -33,7 +36,7 @@ function parseRef(fn: () => Reference): Reference {
 export class DistributionService {
   readonly meta: DistributionMetadata;
 
-  constructor(readonly store: DistributionStore, readonly settings: RegistrySettings) {
+  constructor(readonly store: DistributionStore, readonly settings: RegistrySettings, private readonly logEvent: ImageEventLogger = () => {}) {
     this.meta = new DistributionMetadata(path.join(settings.dataRoot, 'distribution'));
   }
 
@@ -42,7 +45,7 @@ export class DistributionService {
   }
 
   /** fromImage + tag (tag may be a digest; both absent means every tag). */
-  pull(fromImage: string, tag: string | undefined, opts: { platform?: string; auth: AuthConfig; progress: Progress; signal?: AbortSignal }): Promise<void> {
+  async pull(fromImage: string, tag: string | undefined, opts: { platform?: string; auth: AuthConfig; progress: Progress; signal?: AbortSignal }): Promise<void> {
     const ref = parseRef(() => {
       const r = parseNormalizedNamed(fromImage);
       if (tag) {
@@ -52,12 +55,14 @@ export class DistributionService {
       }
       return r;
     });
-    return pullImage(this.deps, { ref, ...opts });
+    await pullImage(this.deps, { ref, ...opts });
+    this.logEvent('pull', familiarString(ref), familiarName(ref.name));
   }
 
-  push(name: string, tag: string | undefined, opts: { auth: AuthConfig; progress: Progress; signal?: AbortSignal }): Promise<void> {
+  async push(name: string, tag: string | undefined, opts: { auth: AuthConfig; progress: Progress; signal?: AbortSignal }): Promise<void> {
     const ref = parseRef(() => (tag ? withTag(name, tag) : parseNormalizedNamed(name)));
-    return pushImage(this.deps, { ref, ...opts });
+    await pushImage(this.deps, { ref, ...opts });
+    this.logEvent('push', familiarString(ref), familiarName(ref.name));
   }
 
   login(auth: AuthConfig): Promise<LoginResult> {

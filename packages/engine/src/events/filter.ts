@@ -1,6 +1,6 @@
 /** GET /events filters as moby's daemon/events/filter.go applies them. */
 import { InvalidArgument } from '@berth/shared';
-import type { EventMessage } from './service.js';
+import type { EventMessage } from './types.js';
 
 const ACCEPTED = new Set(['container', 'daemon', 'event', 'image', 'label', 'network', 'node', 'plugin', 'scope', 'service', 'type', 'volume', 'config', 'secret']);
 const FUZZY_EVENTS = new Set(['health_status', 'exec_create', 'exec_start']);

@@ -4,27 +4,11 @@
  * `since` replays, and fanned out to live subscribers of GET /events.
  */
 import { EventEmitter } from 'node:events';
-import { EventFilter } from './filter.js';
+import type { EventMessage as WireEventMessage } from '@berth/shared/api/types';
+import type { EventFilter } from './filter.js';
+import type { Actions, Attributes, EventMessage, EventSink, EventType } from './types.js';
 
-export type EventType = 'container' | 'image' | 'network' | 'volume' | 'daemon' | 'plugin';
-
-export interface EventMessage {
-  status?: string;
-  id?: string;
-  from?: string;
-  Type: EventType;
-  Action: string;
-  Actor: { ID: string; Attributes: Record<string, string> };
-  scope: 'local';
-  time: number;
-  /** Nanoseconds since the epoch (beyond a double's precision, so a bigint). */
-  timeNano: bigint;
-}
-
-/** What services receive: one call per lifecycle action. */
-export interface EventSink {
-  emit(type: EventType, action: string, id: string, attributes?: Record<string, string>): void;
-}
+export type { EventMessage, EventSink, EventType } from './types.js';
 
 export const HISTORY_LIMIT = 256;
 
@@ -39,11 +23,12 @@ function sortedAttrs(a: Record<string, string>): Record<string, string> {
 
 /** Go's json encoding of a Message (field order, omitempty, timeNano as an integer). */
 export function encodeEvent(m: EventMessage): string {
-  const head: Record<string, unknown> = {};
+  const head: Pick<WireEventMessage, 'status' | 'id' | 'from'> = {};
   if (m.status) head.status = m.status;
   if (m.id) head.id = m.id;
   if (m.from) head.from = m.from;
-  const body = JSON.stringify({ ...head, Type: m.Type, Action: m.Action, Actor: m.Actor, scope: m.scope, time: m.time, timeNano: 0 })
+  const wire: WireEventMessage = { ...head, Type: m.Type, Action: m.Action, Actor: m.Actor, scope: m.scope, time: m.time, timeNano: 0 };
+  const body = JSON.stringify(wire)
     .replace(/<|>|&/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return body.replace(/"timeNano":0}$/, `"timeNano":${m.timeNano}}`);
 }
@@ -54,7 +39,7 @@ export class EventsService implements EventSink {
 
   constructor(private readonly limit = HISTORY_LIMIT) { this.live.setMaxListeners(0); }
 
-  emit(type: EventType, action: string, id: string, attributes: Record<string, string> = {}): void {
+  emit<T extends EventType>(type: T, action: Actions[T], id: string, attributes: Attributes = {}): void {
     const nanos = nowNanos();
     const m: EventMessage = {
       Type: type, Action: action, Actor: { ID: id, Attributes: sortedAttrs(attributes) }, scope: 'local',

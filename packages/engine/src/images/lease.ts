@@ -11,8 +11,19 @@
 import type { Readable } from 'node:stream';
 import type { BlobInfo } from './content-store.js';
 import type { LayerBlob } from './layer-store.js';
-import type { ImageService } from './service.js';
 import { log } from '../log.js';
+
+/** What a lease works on: the image stores' operations, as ImageService hands them to it. */
+export interface LeaseStores {
+  /** Keep a blob from garbage collection until the returned release is called. */
+  leaseBlob(digest: string): () => void;
+  ingest(src: Readable, opts: { expected?: string; expectedSize?: number }): Promise<BlobInfo>;
+  chainID(parent: string | null, diffID: string): string;
+  hold(chainIDs: string[]): () => void;
+  hasLayer(chainID: string): boolean;
+  applyLayerBlob(parent: string | null, diffID: string, blobDigest: string): Promise<{ chainID: string; blob: LayerBlob }>;
+  discard(created: { blobs: string[]; layers: string[] }): Promise<void>;
+}
 
 export class ImageLease {
   /** Blobs and layers this operation created (they were not in the stores before). */
@@ -20,16 +31,16 @@ export class ImageLease {
   private readonly createdLayers: string[] = [];
   private readonly releases: (() => void)[] = [];
 
-  constructor(private readonly images: ImageService) {}
+  constructor(private readonly images: LeaseStores) {}
 
   /** Keep a blob already in the store (a load's config, a pull's existing layer) for this operation. */
   useBlob(digest: string): void {
-    this.releases.push(this.images.content.lease(digest));
+    this.releases.push(this.images.leaseBlob(digest));
   }
 
   /** Ingest a blob into the content store (see ContentStore.ingest), leased. */
   async ingest(src: Readable, opts: { expected?: string; expectedSize?: number } = {}): Promise<BlobInfo> {
-    const info = await this.images.content.ingest(src, opts);
+    const info = await this.images.ingest(src, opts);
     this.useBlob(info.digest);
     if (info.created) this.createdBlobs.add(info.digest);
     return info;
@@ -40,7 +51,7 @@ export class ImageLease {
     this.useBlob(blobDigest);
     const chainID = this.images.chainID(parent, diffID);
     this.releases.push(this.images.hold([chainID]));
-    const existed = this.images.layers.has(chainID);
+    const existed = this.images.hasLayer(chainID);
     const r = await this.images.applyLayerBlob(parent, diffID, blobDigest);
     if (!existed) this.createdLayers.push(chainID);
     return r;
@@ -63,8 +74,8 @@ export class ImageLease {
 }
 
 /** Run `fn` under a fresh lease, ended however `fn` ends. */
-export async function withLease<T>(images: ImageService, fn: (lease: ImageLease) => Promise<T>): Promise<T> {
-  const lease = new ImageLease(images);
+export async function withLease<T>(images: { lease(): ImageLease }, fn: (lease: ImageLease) => Promise<T>): Promise<T> {
+  const lease = images.lease();
   try {
     return await fn(lease);
   } finally {

@@ -18,13 +18,15 @@ import zlib from 'node:zlib';
 import { spawn } from 'node:child_process';
 import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { Conflict, InvalidArgument, NotFound } from '@berth/shared';
+import type { ImageDeleteResponseItem, ImageInspect, ImagePruneResponse, ImageSummary } from '@berth/shared/api/types';
 import {
-  ReferenceError, familiarString, familiarize, formatReference, parseAnyReference, parseNormalizedNamed,
+  familiarString, familiarize, formatReference, parseAnyReference, parseNormalizedNamed,
   parseStored, withTag, type Reference,
 } from '@berth/shared/reference';
 import { ContentStore } from './content-store.js';
-import { LayerStore, type LayerBlob } from './layer-store.js';
+import { LayerStore, type LayerBlob, type LayerRecord } from './layer-store.js';
 import type { Snapshotter } from '../storage/snapshots.js';
 import { ImageStore, type ImageMeta, type StoredImage } from './image-store.js';
 import { ReferenceStore } from './reference-store.js';
@@ -32,27 +34,13 @@ import { extractLayerFile } from './native.js';
 import { imageHistory, imageInspect, imageSummary } from './views.js';
 import { ImageLease } from './lease.js';
 import { checkFilters, createdSecs, danglingFilter, labelsMatch, referenceMatches } from './filters.js';
-import type { ImageInUse, ImageLookup, ImageRecord, ImageUser } from './types.js';
+import { parseRef } from './parse-ref.js';
+import { noEvents, type Actions, type EventSink } from '../events/types.js';
+import type { CommitOptions, ImageInUse, ImageLookup, ImageRecord, ImageUser } from './types.js';
 
-export type DeleteRecord = { Untagged: string } | { Deleted: string };
-
-export interface CommitOptions {
-  /** The exact config bytes (the image ID is their digest). */
-  config: Buffer;
-  parent?: string;
-  /** Per diffID, the blob (in the content store) the layer came in. */
-  layerBlobs?: Record<string, LayerBlob>;
-  /** References to point at the image (any form `parseNormalizedNamed` takes, or parsed). */
-  refs?: (string | Reference)[];
-}
-
-/** Wrap reference parse errors as InvalidArgument (400) with Docker's message. */
-export function parseRef<T>(fn: () => T): T {
-  try { return fn(); } catch (e) {
-    if (e instanceof ReferenceError) throw new InvalidArgument(e.message);
-    throw e;
-  }
-}
+export type DeleteRecord = ImageDeleteResponseItem & ({ Untagged: string } | { Deleted: string });
+export type { CommitOptions } from './types.js';
+export { parseRef } from './parse-ref.js';
 
 const mediaTypes = {
   tar: 'application/vnd.oci.image.layer.v1.tar',
@@ -68,13 +56,13 @@ export function compressionOf(head: Buffer): 'gzip' | 'zstd' | 'tar' {
 }
 
 export class ImageService implements ImageLookup {
-  readonly content: ContentStore;
-  readonly layers: LayerStore;
-  readonly images: ImageStore;
-  readonly refs: ReferenceStore;
+  private readonly content: ContentStore;
+  private readonly layers: LayerStore;
+  private readonly images: ImageStore;
+  private readonly refs: ReferenceStore;
   private inUse: ImageInUse = () => [];
 
-  private constructor(readonly root: string, snapshots: Snapshotter) {
+  private constructor(readonly root: string, snapshots: Snapshotter, private readonly events: EventSink) {
     fs.mkdirSync(root, { recursive: true, mode: 0o700 });
     this.content = new ContentStore(root);
     this.layers = new LayerStore(snapshots);
@@ -83,12 +71,64 @@ export class ImageService implements ImageLookup {
   }
 
   /** The image stores under `root`; layers are `snapshots`' committed ones named by chainID. */
-  static async open(root: string, snapshots: Snapshotter): Promise<ImageService> {
-    const s = new ImageService(root, snapshots);
+  static async open(root: string, snapshots: Snapshotter, events: EventSink = noEvents): Promise<ImageService> {
+    const s = new ImageService(root, snapshots, events);
     await s.layers.load();
     await s.refs.retain((id) => !!s.images.get(id));
     await s.collectGarbage();
     return s;
+  }
+
+  /**
+   * Log an image event as dockerd's LogImageEvent does: the image's labels (while it still
+   * exists) and `name`. `id` is the image ID, or the reference for pull and push.
+   */
+  logEvent(action: Actions['image'], id: string, name: string): void {
+    let labels: Record<string, string> = {};
+    try { labels = { ...(this.resolve(id).config.config?.Labels ?? {}) }; } catch { /* deleted */ }
+    this.events.emit('image', action, id, { ...labels, name });
+  }
+
+  // ---- the stores, for the image side's own modules (archive, distribution adapter, df, build cache) ----
+
+  hasBlob(digest: string): boolean { return this.content.has(digest); }
+  blobPath(digest: string): string { return this.content.path(digest); }
+  blobSize(digest: string): number { return this.content.size(digest); }
+  readBlob(digest: string): Promise<Buffer> { return this.content.read(digest); }
+  openBlob(digest: string): Readable { return this.content.createReadStream(digest); }
+  /** A layer by chainID (its size and the blobs it came in). */
+  layer(chainID: string): LayerRecord | undefined { return this.layers.get(chainID); }
+  /** Every committed image. */
+  storedImages(): StoredImage[] { return this.images.list(); }
+  /** The image of an ID, or undefined. */
+  stored(id: string): StoredImage | undefined { return this.images.get(id); }
+  /** The references (stored form) pointing at an image. */
+  referencesOf(id: string): string[] { return this.refs.refsOf(id); }
+  /** Every reference and its image, [stored reference, id]. */
+  allReferences(): [string, string][] { return this.refs.all(); }
+  /** The image a stored reference names, when it exists. */
+  referenced(ref: string): string | undefined {
+    const id = this.refs.get(ref);
+    return id && this.images.get(id) ? id : undefined;
+  }
+
+  /** Point a reference at an image without an event (a pull's or a load's). */
+  async setReference(ref: Reference, id: string): Promise<void> {
+    await this.refs.set(ref, id);
+    if (ref.tag) await this.images.setLastTagTime(id);
+  }
+
+  /** Tag an image (a build's -t): a `tag` event. */
+  async tagImage(id: string, ref: Reference): Promise<void> {
+    await this.setReference(ref, id);
+    this.logEvent('tag', id, familiarString(ref));
+  }
+
+  /** Drop an image that an operation made and gave up on (its references and config blob with it). */
+  async discardImage(id: string): Promise<void> {
+    for (const r of this.refs.refsOf(id)) await this.refs.delete(r);
+    if (this.images.get(id)) await this.images.delete(id);
+    await this.discardBlobs([id]);
   }
 
   /** Set by the containers side: which containers use an image (rmi conflicts, prune). */
@@ -143,13 +183,13 @@ export class ImageService implements ImageLookup {
 
   // ---- list / inspect / history --------------------------------------------------------------
 
-  list(opts: { all?: boolean; filters?: Map<string, string[]>; version: string }): Record<string, unknown>[] {
+  list(opts: { all?: boolean; filters?: Map<string, string[]>; version: string }): ImageSummary[] {
     const filters: Map<string, string[]> = opts.filters ?? new Map();
     checkFilters(filters, ['dangling', 'label', 'reference', 'before', 'since', 'until']);
     const dangling = danglingFilter(filters);
     const before = filters.get('before')?.map((r) => createdSecs(this.record(this.resolve(r))));
     const since = filters.get('since')?.map((r) => createdSecs(this.record(this.resolve(r))));
-    const out: { created: number; s: Record<string, unknown> }[] = [];
+    const out: { created: number; s: ImageSummary }[] = [];
     for (const img of this.images.list()) {
       const hasChildren = this.images.children(img.id).length > 0;
       if (dangling && hasChildren) continue;
@@ -173,7 +213,7 @@ export class ImageService implements ImageLookup {
     return out.sort((a, b) => b.created - a.created).map((x) => x.s);
   }
 
-  async inspect(ref: string, version: string): Promise<Record<string, unknown>> {
+  async inspect(ref: string, version: string): Promise<ImageInspect> {
     const img = this.resolve(ref);
     return imageInspect(this.record(img), await this.layerDirs(img.id), img.meta.lastTagTime, version);
   }
@@ -192,8 +232,7 @@ export class ImageService implements ImageLookup {
   async tag(source: string, repo: string, tag?: string): Promise<void> {
     const img = this.resolve(source);
     const ref = parseRef(() => withTag(repo, tag));
-    await this.refs.set(ref, img.id);
-    await this.images.setLastTagTime(img.id);
+    await this.tagImage(img.id, ref);
   }
 
   private users(id: string): ImageUser[] {
@@ -217,14 +256,14 @@ export class ImageService implements ImageLookup {
       const key = formatReference(parsed);
       if (this.refs.get(key) !== id) throw new NotFound(`No such image: ${familiarString(parsed)}`);
       await this.refs.delete(key);
-      records.push({ Untagged: familiarString(parsed) });
+      this.untagged(records, id, familiarString(parsed));
       refs = this.refs.refsOf(id).map(parseStored);
       if (!parsed.digest && !refs.some((r) => !r.digest && r.name === parsed.name)) {
         const remaining: Reference[] = [];
         for (const r of refs) {
           if (r.digest && r.name === parsed.name) {
             await this.refs.delete(r);
-            records.push({ Untagged: familiarString(r) });
+            this.untagged(records, id, familiarString(r));
           } else remaining.push(r);
         }
         refs = remaining;
@@ -237,11 +276,17 @@ export class ImageService implements ImageLookup {
       this.checkConflict(id, { hard: true, soft: !opts.force, activeRefs: false });
       for (const r of refs) {
         await this.refs.delete(r);
-        records.push({ Untagged: familiarString(r) });
+        this.untagged(records, id, familiarString(r));
       }
     }
     await this.deleteHelper(id, records, !!opts.force, !opts.noprune, false);
     return records;
+  }
+
+  /** moby logs an untag with the image's ID as its name. */
+  private untagged(records: DeleteRecord[], id: string, ref: string): void {
+    records.push({ Untagged: ref });
+    this.logEvent('untag', id, id);
   }
 
   private checkConflict(id: string, mask: { hard: boolean; soft: boolean; activeRefs?: boolean }): { message: string; used: boolean } | undefined {
@@ -268,9 +313,10 @@ export class ImageService implements ImageLookup {
     const parent = img.meta.parent;
     for (const r of this.refs.refsOf(id)) {
       await this.refs.delete(r);
-      records.push({ Untagged: familiarize(r) });
+      this.untagged(records, id, familiarize(r));
     }
     await this.images.delete(id);
+    this.logEvent('delete', id, id);
     records.push({ Deleted: id });
     const removed = await this.layers.prune(this.referencedLayers());
     const depth = (chainID: string) => img.chainIDs.indexOf(chainID);
@@ -286,7 +332,7 @@ export class ImageService implements ImageLookup {
   }
 
   /** POST /images/prune: dangling images (all unused ones with dangling=false). */
-  async prune(filters: Map<string, string[]>): Promise<{ ImagesDeleted: DeleteRecord[] | null; SpaceReclaimed: number }> {
+  async prune(filters: Map<string, string[]>): Promise<ImagePruneResponse> {
     checkFilters(filters, ['dangling', 'label', 'label!', 'until']);
     const danglingOnly = danglingFilter(filters) ?? true;
     const until = filters.get('until')?.map(parseUntil);
@@ -316,7 +362,8 @@ export class ImageService implements ImageLookup {
       }
     }
     let space = 0;
-    for (const d of deleted) if ('Deleted' in d) space += sizes.get(d.Deleted) ?? 0;
+    for (const d of deleted) if (d.Deleted) space += sizes.get(d.Deleted) ?? 0;
+    this.events.emit('image', 'prune', '', { reclaimed: String(space) });
     return { ImagesDeleted: deleted.length ? deleted : null, SpaceReclaimed: space };
   }
 
@@ -329,7 +376,15 @@ export class ImageService implements ImageLookup {
 
   /** A lease for one operation that adds to the stores (images/lease.ts). */
   lease(): ImageLease {
-    return new ImageLease(this);
+    return new ImageLease({
+      leaseBlob: (d) => this.content.lease(d),
+      ingest: (src, opts) => this.content.ingest(src, opts),
+      chainID: (parent, diffID) => this.chainID(parent, diffID),
+      hold: (chainIDs) => this.hold(chainIDs),
+      hasLayer: (chainID) => this.layers.has(chainID),
+      applyLayerBlob: (parent, diffID, blob) => this.applyLayerBlob(parent, diffID, blob),
+      discard: (created) => this.discard(created),
+    });
   }
 
   chainID(parent: string | null, diffID: string): string {
@@ -363,6 +418,7 @@ export class ImageService implements ImageLookup {
     if (opts.parent) meta.parent = opts.parent;
     const existed = !!this.images.get(ImageStore.idOf(opts.config));
     const image = await this.images.create(opts.config, meta);
+    if (opts.log === 'create') this.logEvent('create', image.id, image.id);
     const moved: { ref: string; oldId: string }[] = [];
     const set: Reference[] = [];
     try {
@@ -374,6 +430,8 @@ export class ImageService implements ImageLookup {
         if (old && old !== image.id) moved.push({ ref: familiarString(ref), oldId: old });
       }
       if (opts.refs?.length) await this.images.setLastTagTime(image.id);
+      if (opts.log === 'create' || opts.log === 'import') for (const ref of set) this.logEvent('tag', image.id, familiarString(ref));
+      if (opts.log === 'import' || opts.log === 'load') this.logEvent(opts.log, image.id, image.id);
     } catch (e) {
       // Half a commit is none: an image this commit made goes again (its tags with it).
       if (!existed) {

@@ -7,10 +7,15 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { ContentStore } from './content-store.js';
 import { ImageService } from './service.js';
+import type { LayerStore } from './layer-store.js';
+import type { ReferenceStore } from './reference-store.js';
 import { sha256, chainIDs } from './fsutil.js';
 import { makeTar } from './test-tar.js';
 import { withLease } from './lease.js';
 import { Snapshotter } from '../storage/snapshots.js';
+
+/** The service's private stores, which this test inspects directly. */
+const stores = (svc: ImageService) => svc as unknown as { content: ContentStore; layers: LayerStore; refs: ReferenceStore };
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-stores-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -51,7 +56,7 @@ async function imageWith(svc: ImageService, layers: Buffer[], refs: string[], ta
   let parent: string | null = null;
   const layerBlobs: Record<string, { digest: string; mediaType: string; size: number }> = {};
   for (const [i, l] of layers.entries()) {
-    const { digest } = await svc.content.put(l);
+    const { digest } = await stores(svc).content.put(l);
     const r = await svc.applyLayerBlob(parent, diffIDs[i]!, digest);
     parent = r.chainID;
     layerBlobs[diffIDs[i]!] = r.blob;
@@ -69,34 +74,34 @@ test('layer store: shared layers stored once, removed with the last image that u
   const one = await imageWith(svc, [base, top1], ['one'], 'one');
   const two = await imageWith(svc, [base, top2], ['two'], 'two');
   const [baseChain] = chainIDs([sha256(base)]);
-  assert.equal(svc.layers.list().length, 3, 'base layer extracted once');
-  assert.deepEqual(await svc.layerDirs(one.id), [svc.layers.diffDir(one.chainIDs[1]!), svc.layers.diffDir(baseChain!)]);
-  assert.equal(fs.readFileSync(path.join(svc.layers.diffDir(baseChain!), 'bin/sh'), 'utf8'), 'shell');
+  assert.equal(stores(svc).layers.list().length, 3, 'base layer extracted once');
+  assert.deepEqual(await svc.layerDirs(one.id), [stores(svc).layers.diffDir(one.chainIDs[1]!), stores(svc).layers.diffDir(baseChain!)]);
+  assert.equal(fs.readFileSync(path.join(stores(svc).layers.diffDir(baseChain!), 'bin/sh'), 'utf8'), 'shell');
   assert.equal((await svc.get('one')).size, 6);
   let rec = await svc.remove('one');
   assert.deepEqual(rec, [{ Untagged: 'one:latest' }, { Deleted: one.id }, { Deleted: one.chainIDs[1] }]);
-  assert.ok(fs.existsSync(svc.layers.diffDir(baseChain!)), 'base kept for two');
+  assert.ok(fs.existsSync(stores(svc).layers.diffDir(baseChain!)), 'base kept for two');
   rec = await svc.remove('two');
   assert.deepEqual(rec.map((r) => Object.keys(r)[0]), ['Untagged', 'Deleted', 'Deleted', 'Deleted']);
-  assert.equal(svc.layers.list().length, 0);
-  assert.deepEqual(svc.content.list(), [], 'configs and layer blobs gone');
+  assert.equal(stores(svc).layers.list().length, 0);
+  assert.deepEqual(stores(svc).content.list(), [], 'configs and layer blobs gone');
   // A held layer (pull in flight) survives pruning.
   const release = svc.hold([baseChain!]);
-  const { digest } = await svc.content.put(base);
+  const { digest } = await stores(svc).content.put(base);
   await svc.applyLayerBlob(null, sha256(base), digest);
   await svc.collectGarbage();
-  assert.ok(svc.layers.get(baseChain!));
+  assert.ok(stores(svc).layers.get(baseChain!));
   release();
   await svc.collectGarbage();
-  assert.equal(svc.layers.get(baseChain!), undefined);
+  assert.equal(stores(svc).layers.get(baseChain!), undefined);
 });
 
 test('a layer whose content does not match its diffID is refused', async () => {
   const svc = await open(fresh());
   const tar = await makeTar([{ name: 'f', content: 'x' }]);
-  const { digest } = await svc.content.put(tar);
+  const { digest } = await stores(svc).content.put(tar);
   await assert.rejects(svc.applyLayerBlob(null, sha256('something else'), digest), /does not match the config's diffID/);
-  assert.equal(svc.layers.list().length, 0);
+  assert.equal(stores(svc).layers.list().length, 0);
 });
 
 test('restart: images and tags survive; half-done work is cleaned', async () => {
@@ -106,16 +111,16 @@ test('restart: images and tags survive; half-done work is cleaned', async () => 
   // Crash leftovers: an extraction in flight, a layer without its image, a stray blob, a dangling tag.
   fs.mkdirSync(path.join(dir, 'layers/.tmp-abc-1-2/diff'), { recursive: true });
   const orphan = await makeTar([{ name: 'o', content: 'o' }]);
-  const { digest } = await svc.content.put(orphan);
+  const { digest } = await stores(svc).content.put(orphan);
   await svc.applyLayerBlob(null, sha256(orphan), digest);
-  await svc.refs.set({ name: 'docker.io/library/ghost', domain: 'docker.io', path: 'library/ghost', tag: 'latest' }, `sha256:${'0'.repeat(64)}`);
+  await stores(svc).refs.set({ name: 'docker.io/library/ghost', domain: 'docker.io', path: 'library/ghost', tag: 'latest' }, `sha256:${'0'.repeat(64)}`);
   svc = await open(dir);
   assert.equal((await svc.get('keep:v1')).id, img.id);
   assert.equal(svc.count(), 1);
-  assert.equal(svc.layers.list().length, 1);
-  assert.ok(!svc.content.has(digest));
+  assert.equal(stores(svc).layers.list().length, 1);
+  assert.ok(!stores(svc).content.has(digest));
   assert.ok(!fs.existsSync(path.join(dir, 'layers/.tmp-abc-1-2')));
-  assert.equal(svc.refs.get('docker.io/library/ghost:latest'), undefined);
+  assert.equal(stores(svc).refs.get('docker.io/library/ghost:latest'), undefined);
   await assert.rejects(svc.get('ghost'), { message: 'No such image: ghost:latest' });
 });
 
@@ -142,12 +147,12 @@ test('leases: what an operation adds is kept from garbage collection while it ru
   const { digest } = await lease.ingest(Readable.from([tar]));
   const { chainID } = await lease.applyLayerBlob(null, diffID, digest);
   await svc.collectGarbage();
-  assert.ok(svc.content.has(digest));
-  assert.ok(svc.layers.get(chainID));
+  assert.ok(stores(svc).content.has(digest));
+  assert.ok(stores(svc).layers.get(chainID));
   // Given up: both go at once, not at the next start.
   await lease.end();
-  assert.ok(!svc.content.has(digest));
-  assert.equal(svc.layers.get(chainID), undefined);
+  assert.ok(!stores(svc).content.has(digest));
+  assert.equal(stores(svc).layers.get(chainID), undefined);
   assert.deepEqual(fs.readdirSync(path.join(svc.root, 'layers')), []);
   // Committed: kept. A blob that was there before a failed operation stays too.
   const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [diffID] } }));
@@ -156,26 +161,26 @@ test('leases: what an operation adds is kept from garbage collection while it ru
     const r = await l.applyLayerBlob(null, diffID, b.digest);
     return (await svc.commit({ config, layerBlobs: { [diffID]: r.blob }, refs: ['kept'] })).image;
   });
-  assert.ok(svc.content.has(digest));
+  assert.ok(stores(svc).content.has(digest));
   await assert.rejects(withLease(svc, async (l) => {
     await l.ingest(Readable.from([tar]));
     await l.ingest(Readable.from([Buffer.from('new and unused')]));
     throw new Error('failed later');
   }), /failed later/);
-  assert.ok(svc.content.has(digest), 'a blob the failed operation did not create stays');
-  assert.deepEqual(svc.content.list().sort(), [digest, img.id].sort(), 'the blob it created is gone');
+  assert.ok(stores(svc).content.has(digest), 'a blob the failed operation did not create stays');
+  assert.deepEqual(stores(svc).content.list().sort(), [digest, img.id].sort(), 'the blob it created is gone');
 });
 
 test('a commit whose tag cannot be written leaves no image', async () => {
   const svc = await open(fresh());
   const tar = await makeTar([{ name: 'f', content: 'z' }]);
-  const { digest } = await svc.content.put(tar);
+  const { digest } = await stores(svc).content.put(tar);
   const { blob } = await svc.applyLayerBlob(null, sha256(tar), digest);
   const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [sha256(tar)] } }));
-  const set = svc.refs.set.bind(svc.refs);
-  svc.refs.set = async () => { throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28 }); };
+  const set = stores(svc).refs.set.bind(stores(svc).refs);
+  stores(svc).refs.set = async () => { throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28 }); };
   await assert.rejects(svc.commit({ config, layerBlobs: { [sha256(tar)]: blob }, refs: ['full:disk'] }), /no space left/);
-  svc.refs.set = set;
+  stores(svc).refs.set = set;
   assert.equal(svc.count(), 0);
-  assert.ok(!svc.content.has(sha256(config)), 'the config blob went with it');
+  assert.ok(!stores(svc).content.has(sha256(config)), 'the config blob went with it');
 });

@@ -2,6 +2,9 @@
  * The image side's contract with the rest of the engine (containers, build, distribution).
  * Wire types keep Docker's field names.
  */
+import type { Reference } from '@berth/shared/reference';
+import type { LayerBlob } from './layer-store.js';
+
 
 /** Docker image config JSON (application/vnd.docker.container.image.v1+json / OCI image config). */
 export interface ImageConfig {
@@ -53,6 +56,22 @@ export interface ImageRecord {
   parent: string;
   /** chainIDs of the layers, bottom first. */
   chainIDs: string[];
+}
+
+/** ImageService.commit: an image whose config and layers are in place, and its references. */
+export interface CommitOptions {
+  /** The exact config bytes (the image ID is their digest). */
+  config: Buffer;
+  parent?: string;
+  /** Per diffID, the blob (in the content store) the layer came in. */
+  layerBlobs?: Record<string, LayerBlob>;
+  /** References to point at the image (any form `parseNormalizedNamed` takes, or parsed). */
+  refs?: (string | Reference)[];
+  /**
+   * The image event the commit is (Docker's): `create` (commit, build steps; then a `tag` per
+   * reference), `import` (a `tag` per reference first), `load` (references set silently).
+   */
+  log?: 'create' | 'import' | 'load';
 }
 
 /** What the container side needs from images. */

@@ -1,13 +1,14 @@
 /** Docker's wire shapes for images: ImageSummary, ImageInspect, HistoryResponseItem. */
 import path from 'node:path';
 import { compareVersions } from '@berth/shared';
+import type { DriverData, ImageHistoryItem, ImageInspect, ImageSummary } from '@berth/shared/api/types';
 import type { ImageRecord } from './types.js';
 
 const unix = (iso?: string): number => (iso ? Math.floor(Date.parse(iso) / 1000) || 0 : 0);
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
-export function imageSummary(img: ImageRecord, version: string): Record<string, unknown> {
-  const s: Record<string, unknown> = {
+export function imageSummary(img: ImageRecord, version: string): ImageSummary {
+  const s: ImageSummary = {
     Containers: -1,
     Created: unix(img.config.created),
     Id: img.id,
@@ -26,7 +27,7 @@ export function imageSummary(img: ImageRecord, version: string): Record<string, 
 }
 
 /** GraphDriver data as overlay2 shows it: the top layer as UpperDir, the others as LowerDir. */
-export function graphDriver(layerDirs: string[]): { Name: string; Data: Record<string, string> | null } {
+export function graphDriver(layerDirs: string[]): DriverData {
   if (!layerDirs.length) return { Name: 'overlay2', Data: null };
   const top = path.dirname(layerDirs[0]!);
   const data: Record<string, string> = {};
@@ -37,9 +38,9 @@ export function graphDriver(layerDirs: string[]): { Name: string; Data: Record<s
   return { Name: 'overlay2', Data: data };
 }
 
-export function imageInspect(img: ImageRecord, layerDirs: string[], lastTagTime: string | undefined, version: string): Record<string, unknown> {
+export function imageInspect(img: ImageRecord, layerDirs: string[], lastTagTime: string | undefined, version: string): ImageInspect {
   const c = img.config;
-  const doc: Record<string, unknown> = {
+  const doc: ImageInspect = {
     Id: img.id,
     RepoTags: img.repoTags,
     RepoDigests: img.repoDigests,
@@ -65,7 +66,7 @@ export function imageInspect(img: ImageRecord, layerDirs: string[], lastTagTime:
   return doc;
 }
 
-export interface HistoryItem { Id: string; Created: number; CreatedBy: string; Tags: string[] | null; Size: number; Comment: string }
+export type HistoryItem = ImageHistoryItem;
 
 /**
  * Newest first; entries get "<missing>" as ID except those matching this image and its parents

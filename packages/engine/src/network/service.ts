@@ -24,6 +24,8 @@ import { bindHostPort, joinHostPort } from './host-ports.js';
 import type { PortForward } from '../runtime/monitor.js';
 import { writeAtomicSync } from '../storage/atomic.js';
 import type { ContainerLookup, EndpointSettings, NetworkRecord, NetworkSettings } from './types.js';
+import { noEvents, type Actions, type Attributes, type EventSink } from '../events/types.js';
+import type { Network, NetworkContainer, NetworkCreateResponse, NetworkPruneResponse } from '@berth/shared/api/types';
 
 export const DEFAULT_BRIDGE = 'berth0';
 const PREDEFINED = new Set(['bridge', 'host', 'none']);
@@ -52,13 +54,18 @@ export class NetworkService {
   private readonly netnsDir: string;
   private lookup?: ContainerLookup;
 
-  constructor(private readonly config: DaemonConfig) {
+  constructor(private readonly config: DaemonConfig, private readonly events: EventSink = noEvents) {
     this.store = new NetworkStore(path.join(config.dataRoot, 'network'));
     this.ipt = new Iptables(config.iptables);
     this.netnsDir = path.join(config.execRoot, 'netns');
   }
 
   setContainerLookup(l: ContainerLookup): void { this.lookup = l; }
+
+  /** moby's LogNetworkEventWithAttributes: the network's name and driver type. */
+  private log(action: Actions['network'], n: NetworkRecord, extra: Attributes = {}): void {
+    this.events.emit('network', action, n.Id, { ...extra, name: n.Name, type: n.Driver });
+  }
 
   // ── start / stop ──────────────────────────────────────────────────────────
   async init(): Promise<void> {
@@ -252,7 +259,7 @@ export class NetworkService {
   }
 
   // ── the networks API ──────────────────────────────────────────────────────
-  list(filters: Map<string, string[]> = new Map()): Record<string, unknown>[] {
+  list(filters: Map<string, string[]> = new Map()): Network[] {
     const known = new Set(['driver', 'id', 'label', 'name', 'scope', 'type', 'dangling']);
     for (const k of filters.keys()) if (!known.has(k)) throw new InvalidArgument(`invalid filter '${k}'`);
     const match = (key: string, pred: (v: string) => boolean) => !filters.has(key) || filters.get(key)!.some(pred);
@@ -269,9 +276,9 @@ export class NetworkService {
     ).sort((a, b) => a.Created.localeCompare(b.Created)).map((n) => ({ ...n, Containers: {} }));
   }
 
-  inspect(ref: string): Record<string, unknown> {
+  inspect(ref: string): Network {
     const n = this.find(ref);
-    const containers: Record<string, unknown> = {};
+    const containers: Record<string, NetworkContainer> = {};
     for (const c of this.ctrs.values()) {
       const ep = c.endpoints?.[n.Id];
       if (!ep) continue;
@@ -288,7 +295,7 @@ export class NetworkService {
     return [...this.ctrs.values()].filter((c) => c.endpoints?.[netId]);
   }
 
-  async create(body: CreateNetworkBody): Promise<{ Id: string; Warning: string }> {
+  async create(body: CreateNetworkBody): Promise<NetworkCreateResponse> {
     const name = body.Name ?? '';
     if (!name) throw new InvalidArgument('network name is required');
     const driver = body.Driver || 'bridge';
@@ -329,6 +336,7 @@ export class NetworkService {
       await this.applyRules().catch(() => undefined);
       throw e;
     }
+    this.log('create', rec);
     return { Id: rec.Id, Warning: '' };
   }
 
@@ -342,9 +350,10 @@ export class NetworkService {
     this.store.deleteNetwork(n.Id);
     deleteLink(this.bridgeOf(n));
     await this.applyRules();
+    this.log('destroy', n);
   }
 
-  async prune(filters: Map<string, string[]> = new Map()): Promise<{ NetworksDeleted: string[] }> {
+  async prune(filters: Map<string, string[]> = new Map()): Promise<NetworkPruneResponse> {
     for (const k of filters.keys()) if (k !== 'until' && k !== 'label' && k !== 'label!') throw new InvalidArgument(`invalid filter '${k}'`);
     const until = filters.get('until')?.[0];
     const untilMs = until ? (/^\d+(\.\d+)?$/.test(until) ? Number(until) * 1000 : Date.parse(until)) : undefined;
@@ -358,6 +367,7 @@ export class NetworkService {
       await this.remove(n.Id);
       deleted.push(n.Name);
     }
+    this.events.emit('network', 'prune', '', { reclaimed: '0' });
     return { NetworksDeleted: deleted };
   }
 
@@ -380,6 +390,7 @@ export class NetworkService {
         delete st.networks[n.Id];
         throw e;
       }
+      this.log('connect', n, { container: c.rec.Id });
     }
     this.store.saveContainer(st);
     await this.applyRules();
@@ -399,6 +410,7 @@ export class NetworkService {
     delete st.networks[n.Id];
     this.store.saveContainer(st);
     await this.applyRules();
+    this.log('disconnect', n, { container: c.rec.Id });
   }
 
   // ── the NetworkAttacher seam ──────────────────────────────────────────────
@@ -518,9 +530,10 @@ export class NetworkService {
       await this.applyRules();
     } catch (e) {
       closeForwards(forwards);
-      await this.teardown(st);
+      await this.teardown(st, false);
       throw e;
     }
+    for (const netId of Object.keys(st.endpoints)) this.log('connect', this.nets.get(netId)!, { container: c.rec.Id });
     return { netnsPath, forwards };
   }
 
@@ -638,7 +651,9 @@ export class NetworkService {
     await this.teardown(st);
   }
 
-  private async teardown(st: ContainerNet): Promise<void> {
+  /** Remove the container's endpoints and netns; `connected`: its endpoints were announced (disconnect events). */
+  private async teardown(st: ContainerNet, connected = true): Promise<void> {
+    const left = Object.keys(st.endpoints ?? {}).map((id) => this.nets.get(id)).filter((n): n is NetworkRecord => !!n);
     for (const ep of Object.values(st.endpoints ?? {})) if (ep.hostVeth) deleteLink(ep.hostVeth);
     if (st.netnsPath) { try { netlink().netnsDelete(st.netnsPath); } catch (e) { log.warn('netns removal failed', { error: String(e) }); } }
     this.clearRuntime(st);
@@ -649,6 +664,7 @@ export class NetworkService {
       log.warn('network state of a stopped container not saved', { id: st.id, error: String(e) });
     }
     await this.applyRules();
+    if (connected) for (const n of left) this.log('disconnect', n, { container: st.id });
   }
 
   private clearRuntime(st: ContainerNet): void {

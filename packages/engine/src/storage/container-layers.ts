@@ -33,6 +33,9 @@ export interface ContainerLayerPaths {
   lowers: string[];
 }
 
+/** What the container side uses of its layers (ContainerLayers; the state-machine tests fake it). */
+export type ContainerLayerStore = Pick<ContainerLayers, 'create' | 'remove' | 'retain' | 'mounts' | 'paths' | 'hasInitLayer' | 'mountRootfs'>;
+
 const INIT = /^init-([a-f0-9]{64}|scratch)$/;
 const initName = (imageChain: string | null) => `init-${imageChain ? imageChain.slice('sha256:'.length) : 'scratch'}`;
 const CONTAINER = /^[a-f0-9]{64}$/;

@@ -17,7 +17,7 @@ async function list(src: NodeJS.ReadableStream): Promise<Map<string, { type: str
   const ex = tar.extract();
   const out = new Map<string, { type: string; size: number; linkname?: string | null }>();
   ex.on('entry', (h, s, next) => { out.set(h.name, { type: h.type ?? '', size: h.size ?? 0, linkname: h.linkname }); s.on('end', next); s.resume(); });
-  const done = new Promise((r, j) => { ex.on('finish', r); ex.on('error', j); });
+  const done = new Promise<void>((r, j) => { ex.on('finish', () => r()); ex.on('error', j); });
   src.pipe(ex);
   await done;
   return out;

@@ -5,24 +5,25 @@
  */
 import { InvalidArgument } from '@berth/shared';
 import type { ImageService } from '../images/service.js';
-import type { ContainerService } from '../containers/service.js';
+import type { ListSource } from '../containers/list.js';
 import type { VolumeService } from '../volumes/service.js';
 import { listContainers } from '../containers/list.js';
+import type { SystemDataUsage } from '@berth/shared/api/types';
 
-export interface DfSources { containers: ContainerService; images: ImageService; volumes: VolumeService }
+export interface DfSources { containers: ListSource; images: ImageService; volumes: VolumeService }
 
 const TYPES = ['container', 'image', 'volume', 'build-cache'];
 
-export async function diskUsage(src: DfSources, types: string[], version: string): Promise<Record<string, unknown>> {
+export async function diskUsage(src: DfSources, types: string[], version: string): Promise<SystemDataUsage> {
   for (const t of types) if (!TYPES.includes(t)) throw new InvalidArgument(`unknown object type: ${t}`);
   const want = (t: string) => types.length === 0 || types.includes(t);
-  const out: Record<string, unknown> = {};
+  const out: SystemDataUsage = {};
   const all = src.containers.all();
   if (want('image')) {
-    const stored = src.images.images.list();
+    const stored = src.images.storedImages();
     const users = new Map<string, number>();
     for (const img of stored) for (const c of img.chainIDs) users.set(c, (users.get(c) ?? 0) + 1);
-    const layerSize = (c: string) => src.images.layers.get(c)?.size ?? 0;
+    const layerSize = (c: string) => src.images.layer(c)?.size ?? 0;
     out.LayersSize = [...users.keys()].reduce((n, c) => n + layerSize(c), 0);
     const byId = new Map(stored.map((i) => [i.id, i]));
     out.Images = src.images.list({ version }).map((s) => {

@@ -5,6 +5,7 @@ import { API_VERSION, MIN_API_VERSION } from '@berth/shared';
 import { BERTH_VERSION, GIT_COMMIT } from '../version.js';
 import { cgroupVersion, goArch, kernelVersion, osRelease, platformArch } from './host.js';
 import type { DaemonConfig } from '../config.js';
+import type { SystemInfo, SystemVersion } from '@berth/shared/api/types';
 
 export interface ContainerCounts { total: number; running: number; paused: number; stopped: number }
 
@@ -17,8 +18,8 @@ export interface InfoSources {
   storageDriver(): { name: string; status: [string, string][] };
 }
 
-export function versionDoc() {
-  const components = [
+export function versionDoc(): SystemVersion {
+  const components: NonNullable<SystemVersion['Components']> = [
     { Name: 'Engine', Version: BERTH_VERSION, Details: {
       ApiVersion: API_VERSION, Arch: platformArch(), BuildTime: '', Experimental: 'false', GitCommit: GIT_COMMIT,
       GoVersion: `node${process.versions.node}`, KernelVersion: kernelVersion(), MinAPIVersion: MIN_API_VERSION, Os: 'linux',
@@ -48,7 +49,7 @@ function v1Has(file: string): boolean {
   return fs.existsSync(`/sys/fs/cgroup/${file}`);
 }
 
-export function infoDoc(src: InfoSources) {
+export function infoDoc(src: InfoSources): SystemInfo {
   const rel = osRelease();
   const counts = src.containerCounts();
   const cg = cgroupVersion();

@@ -39,7 +39,7 @@ export interface MountPoint {
 
 /** Inspect's `Mounts` entry. */
 export interface DockerMount {
-  Type: string;
+  Type: MountPoint['Type'];
   Name?: string;
   Source: string;
   Destination: string;
@@ -176,7 +176,7 @@ export class MountResolver {
   /** Before start: mount volumes backed by a device; bind sources must still exist. */
   async activate(id: string, points: MountPoint[]): Promise<void> {
     for (const m of points) {
-      if (m.Type === 'volume') await this.volumes.activate(m.Name, id);
+      if (m.Type === 'volume') await this.volumes.activate(m.Name, id, { destination: m.Destination, rw: m.RW, propagation: m.Propagation });
     }
   }
 

@@ -7,14 +7,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Conflict, InvalidArgument, NotFound, SystemError, generateId, errorMessage } from '@berth/shared';
 import { validateVolumeName } from '@berth/shared/mounts';
+import type { Volume, VolumePruneResponse } from '@berth/shared/api/types';
 import { VolumeStore, rfc3339Local, type VolumeMeta } from './store.js';
 import { mount, unmount } from '../storage/mount.js';
+import { noEvents, type EventSink } from '../events/types.js';
 
 export const ANONYMOUS_LABEL = 'com.docker.volume.anonymous';
 const DRIVERS = ['local'];
 const LOCAL_OPTS = ['type', 'device', 'o', 'size'];
 
-export interface VolumeInfo {
+export interface VolumeInfo extends Volume {
   CreatedAt: string;
   Driver: string;
   Labels: Record<string, string> | null;
@@ -39,13 +41,16 @@ function opError<E extends Error>(Cls: new (m: string) => E, op: string, name: s
   return new Cls(`${op}${name ? ` ${name}` : ''}: ${msg}${refs?.length ? ` - [${refs.join(', ')}]` : ''}`);
 }
 
+/** Where a container mounts a volume (the `mount` event's attributes). */
+export interface VolumeMountTarget { destination: string; rw: boolean; propagation: string }
+
 export class VolumeService {
-  readonly store: VolumeStore;
+  private readonly store: VolumeStore;
   private readonly refs = new Map<string, Set<string>>();
   /** Containers running on each mounted (`-o device=…`) volume. */
   private readonly active = new Map<string, Set<string>>();
 
-  constructor(dataRoot: string) {
+  constructor(dataRoot: string, private readonly events: EventSink = noEvents) {
     this.store = new VolumeStore(dataRoot);
   }
 
@@ -60,6 +65,7 @@ export class VolumeService {
     if (existing) {
       if (existing.Driver !== driver) throw opError(Conflict, 'create', name, `volume name must be unique`);
       if (opts.ref) this.ref(name, opts.ref);
+      this.events.emit('volume', 'create', name, { driver }); // dockerd logs every create, a get-or-create too
       return this.info(existing);
     }
     try {
@@ -74,6 +80,7 @@ export class VolumeService {
     };
     this.store.create(meta);
     if (opts.ref) this.ref(name, opts.ref);
+    this.events.emit('volume', 'create', name, { driver });
     return this.info(meta);
   }
 
@@ -127,10 +134,11 @@ export class VolumeService {
     const users = [...(this.refs.get(name) ?? [])];
     if (users.length) throw opError(Conflict, 'remove', name, 'volume is in use', users);
     this.store.remove(name);
+    this.events.emit('volume', 'destroy', name, { driver: meta.Driver });
   }
 
   /** Unused volumes: anonymous ones, or every one with `all=true`; `label`/`label!` narrow it. */
-  prune(filters: Map<string, string[]> = new Map()): { VolumesDeleted: string[] | null; SpaceReclaimed: number } {
+  prune(filters: Map<string, string[]> = new Map()): VolumePruneResponse {
     for (const key of filters.keys()) {
       if (!['label', 'label!', 'all'].includes(key)) throw new InvalidArgument(`invalid filter '${key}'`);
     }
@@ -149,9 +157,11 @@ export class VolumeService {
       if ((filters.get('label!') ?? []).some((l) => matchLabel(meta.Labels, l))) continue;
       const size = dirSize(this.store.dataDir(meta.Name));
       this.store.remove(meta.Name);
+      this.events.emit('volume', 'destroy', meta.Name, { driver: meta.Driver });
       deleted.push(meta.Name);
       reclaimed += size;
     }
+    this.events.emit('volume', 'prune', '', { reclaimed: String(reclaimed) });
     return { VolumesDeleted: deleted.length ? deleted : null, SpaceReclaimed: reclaimed };
   }
 
@@ -176,11 +186,17 @@ export class VolumeService {
    * _data, as moby's local driver does: mount(2) of the device with `o` split into mount flags
    * and the filesystem's data (storage/mount.ts), a password in the data never shown.
    */
-  async activate(name: string, containerId: string): Promise<string> {
+  async activate(name: string, containerId: string, target: VolumeMountTarget): Promise<string> {
     const meta = this.get(name);
     const dir = this.store.dataDir(name);
     const o = meta.Options ?? {};
-    if (!o.type && !o.device) return dir;
+    const mounted = () => {
+      this.events.emit('volume', 'mount', name, {
+        driver: meta.Driver, container: containerId, destination: target.destination, 'read/write': String(target.rw), propagation: target.propagation,
+      });
+      return dir;
+    };
+    if (!o.type && !o.device) return mounted();
     let users = this.active.get(name);
     if (!users) {
       try {
@@ -194,11 +210,12 @@ export class VolumeService {
       this.active.set(name, (users = new Set()));
     }
     users.add(containerId);
-    return dir;
+    return mounted();
   }
 
   /** After a container stops: unmount such a volume when its last user is gone. */
   async deactivate(name: string, containerId: string): Promise<void> {
+    this.events.emit('volume', 'unmount', name, { driver: this.store.get(name)?.Driver ?? 'local', container: containerId });
     const users = this.active.get(name);
     if (!users) return;
     users.delete(containerId);

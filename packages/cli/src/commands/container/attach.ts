@@ -4,15 +4,13 @@ import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
 import { holdSession, openAttach, registerWait } from './session.js';
 
-interface Info { Id: string; State: { Running: boolean; Paused: boolean; Restarting: boolean }; Config: { Tty: boolean; OpenStdin: boolean } }
-
 export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
   const docker = ctx.docker();
-  const info = await docker.getContainer(argv._[0]!).inspect<Info>();
-  if (!info.State.Running) throw new StatusError(1, 'You cannot attach to a stopped container, start it first');
+  const info = await docker.getContainer(argv._[0]!).inspect();
+  if (!info.State?.Running) throw new StatusError(1, 'You cannot attach to a stopped container, start it first');
   if (info.State.Paused) throw new StatusError(1, 'You cannot attach to a paused container, unpause it first');
-  const c = docker.getContainer(info.Id);
-  const o = { tty: info.Config.Tty, stdin: !argv['no-stdin'] && info.Config.OpenStdin, stdout: true, stderr: true,
+  const c = docker.getContainer(info.Id ?? argv._[0]!);
+  const o = { tty: !!info.Config?.Tty, stdin: !argv['no-stdin'] && !!info.Config?.OpenStdin, stdout: true, stderr: true,
     detachKeys: (argv['detach-keys'] as string) || undefined, sigProxy: argv['sig-proxy'] !== false };
   const sock = await openAttach(c, o);
   const exit = (await registerWait(c, 'not-running')).result;

@@ -10,7 +10,7 @@ export default async function (argv: Argv, ctx: CommandContext): Promise<number>
   if (argv.message) q.comment = String(argv.message);
   if (argv.author) q.author = String(argv.author);
   if (changes.length) q.changes = changes;
-  const r = await ctx.docker().getContainer(name!).commit<{ Id: string }>(q);
+  const r = await ctx.docker().getContainer(name!).commit(q);
   ctx.stdout.write(`${r.Id}\n`);
   return 0;
 }

@@ -59,7 +59,7 @@ function daemonError(e: unknown): StatusError {
 }
 
 async function statOrUndefined(ctx: CommandContext, ctr: string, p: string): Promise<PathStat | undefined> {
-  try { return await ctx.docker().getContainer(ctr).statPath<PathStat>({ path: p }); } catch (e) {
+  try { return await ctx.docker().getContainer(ctr).statPath({ path: p }); } catch (e) {
     if (isApiError(e) && e.statusCode === 404) {
       // a missing container is an error; a missing path is not
       try { await ctx.docker().getContainer(ctr).inspect(); } catch (e2) { throw daemonError(e2); }
@@ -99,7 +99,7 @@ async function copyFromContainer(ctx: CommandContext, ctr: string, srcPath: stri
     }
   }
   let res: { stat: PathStat; stream: Readable };
-  try { res = await ctx.docker().getContainer(ctr).getArchiveWithStat<PathStat>({ path: srcPath }); } catch (e) { throw daemonError(e); }
+  try { res = await ctx.docker().getContainer(ctr).getArchiveWithStat({ path: srcPath }); } catch (e) { throw daemonError(e); }
   if (dstPath === '-') { await pipeline(res.stream, ctx.stdout); return; }
   const count = counter();
   const src = res.stream.pipe(count);

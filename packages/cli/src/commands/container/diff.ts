@@ -5,7 +5,7 @@ import type { CommandContext } from '../../cli/context.js';
 const KIND = ['C', 'A', 'D'];
 
 export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
-  const changes = await ctx.docker().getContainer(argv._[0]!).changes<{ Path: string; Kind: number }[] | null>();
+  const changes = await ctx.docker().getContainer(argv._[0]!).changes();
   ctx.stdout.write((changes ?? []).map((c) => `${KIND[c.Kind] ?? '?'} ${c.Path}\n`).join(''));
   return 0;
 }

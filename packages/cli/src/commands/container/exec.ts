@@ -17,13 +17,14 @@ function envFiles(files: string[]): string[] {
 export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
   const docker = ctx.docker();
   const [name, ...cmd] = argv._;
-  const info = await docker.getContainer(name!).inspect<{ Id: string; State: { Running: boolean; Paused: boolean } }>();
-  if (!info.State.Running) throw new StatusError(1, `Error response from daemon: container ${info.Id} is not running`);
+  const info = await docker.getContainer(name!).inspect();
+  const id = info.Id ?? name!;
+  if (!info.State?.Running) throw new StatusError(1, `Error response from daemon: container ${info.Id} is not running`);
   const tty = !!argv.tty;
   const interactive = !!argv.interactive;
   const detach = !!argv.detach;
   const env = [...envFiles((argv['env-file'] as string[]) ?? []), ...((argv.env as string[]) ?? [])];
-  const exec = await docker.getContainer(info.Id).exec({
+  const exec = await docker.getContainer(id).exec({
     User: (argv.user as string) || '', Privileged: !!argv.privileged, Tty: tty, ConsoleSize: tty ? consoleSize(ctx.stdout) : null,
     AttachStdin: interactive && !detach, AttachStderr: !detach, AttachStdout: !detach, Detach: detach,
     DetachKeys: (argv['detach-keys'] as string) || '', Env: env.length ? env : null, WorkingDir: (argv.workdir as string) || '', Cmd: cmd,
@@ -48,6 +49,6 @@ export default async function (argv: Argv, ctx: CommandContext): Promise<number>
     restore();
     stopResize();
   }
-  const r = await exec.inspect<{ ExitCode: number | null; Running: boolean }>();
+  const r = await exec.inspect();
   return r.ExitCode ?? 0;
 }

@@ -5,6 +5,7 @@
  */
 import type { Argv } from '../../cli/args.js';
 import { StatusError } from '../../cli/errors.js';
+import type { ContainerCreateRequest } from '@berth/shared/api/types';
 
 const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
 
@@ -32,7 +33,7 @@ function duration(argv: Argv, flag: string): number {
 }
 
 /** Sets body.Healthcheck when any health flag is given; Docker's conflicts and range errors exit 125. */
-export function applyHealthFlags(body: Record<string, unknown>, argv: Argv): void {
+export function applyHealthFlags(body: Pick<ContainerCreateRequest, 'Healthcheck'>, argv: Argv): void {
   const cmd = argv['health-cmd'];
   const interval = duration(argv, 'health-interval');
   const timeout = duration(argv, 'health-timeout');
@@ -49,7 +50,7 @@ export function applyHealthFlags(body: Record<string, unknown>, argv: Argv): voi
   }
   if (!any) return;
   body.Healthcheck = {
-    Test: given(cmd) ? ['CMD-SHELL', String(cmd)] : null,
+    Test: given(cmd) ? ['CMD-SHELL', String(cmd)] : undefined, // omitted, as Go's omitempty leaves it out
     Interval: interval, Timeout: timeout, StartPeriod: startPeriod, StartInterval: startInterval, Retries: retries,
   };
 }

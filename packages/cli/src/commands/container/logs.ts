@@ -7,7 +7,7 @@ import { parseTimestamp } from './timestamps.js';
 
 export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
   const docker = ctx.docker();
-  const info = await docker.getContainer(argv._[0]!).inspect<{ Id: string; Config: { Tty: boolean } }>();
+  const info = await docker.getContainer(argv._[0]!).inspect();
   const now = Date.now();
   let since: string | undefined;
   let until: string | undefined;
@@ -17,10 +17,10 @@ export default async function (argv: Argv, ctx: CommandContext): Promise<number>
   } catch (e) {
     throw new StatusError(1, (e as Error).message);
   }
-  const stream = await docker.getContainer(info.Id).logs({
+  const stream = await docker.getContainer(info.Id ?? argv._[0]!).logs({
     follow: !!argv.follow, stdout: true, stderr: true, since, until, timestamps: !!argv.timestamps,
     tail: (argv.tail as string) ?? 'all', details: !!argv.details,
   });
-  await holdHijacked(stream as unknown as import('node:stream').Duplex, { tty: info.Config.Tty, stdout: ctx.stdout, stderr: ctx.stderr, detachKeys: [] });
+  await holdHijacked(stream as unknown as import('node:stream').Duplex, { tty: !!info.Config?.Tty, stdout: ctx.stdout, stderr: ctx.stderr, detachKeys: [] });
   return 0;
 }

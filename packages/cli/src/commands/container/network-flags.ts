@@ -5,6 +5,7 @@
  * ExtraHosts) and NetworkingConfig.EndpointsConfig as the docker CLI sends them.
  */
 import type { Argv } from '../../cli/args.js';
+import type { ContainerCreateRequest, EndpointSettings } from '@berth/shared/api/types';
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String).filter((s) => s !== '') : v === undefined || v === '' ? [] : [String(v)]);
 
@@ -81,8 +82,8 @@ export function checkExtraHosts(values: string[]): string[] {
 }
 
 /** Fill the create body's networking parts from argv (body as opts.ts builds it). */
-export function applyNetworkFlags(body: Record<string, any>, argv: Argv): void {
-  const hc = (body.HostConfig ??= {}) as Record<string, unknown>;
+export function applyNetworkFlags(body: ContainerCreateRequest, argv: Argv): void {
+  const hc = (body.HostConfig ??= {});
   const networks = list(argv.network);
   const mode = networks[0] || 'default';
   const ports = parsePublish(list(argv.publish));
@@ -103,7 +104,7 @@ export function applyNetworkFlags(body: Record<string, any>, argv: Argv): void {
   const ip6 = (argv.ip6 as string) || '';
   const aliases = list(argv['network-alias']);
   const mac = (argv['mac-address'] as string) || '';
-  const endpoints: Record<string, Record<string, unknown>> = {};
+  const endpoints: Record<string, EndpointSettings> = {};
   for (const n of networks.length ? networks : []) endpoints[n] = {};
   if (ip || ip6 || aliases.length || mac || links.length) {
     const ep = (endpoints[mode] ??= {});

@@ -12,6 +12,7 @@ import { consoleSize } from '../../tty/resize.js';
 import { mountFlags } from './mount-flags.js';
 import { applyNetworkFlags } from './network-flags.js';
 import { applyHealthFlags } from './health-flags.js';
+import type { ContainerCreateRequest, HostConfig } from '@berth/shared/api/types';
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === '' ? [] : [String(v)]);
 
@@ -76,15 +77,15 @@ function ulimits(path: string, vals: string[]): { Name: string; Soft: number; Ha
   });
 }
 
-function restartPolicy(path: string, v: string): { Name: string; MaximumRetryCount: number } {
+function restartPolicy(path: string, v: string): NonNullable<HostConfig['RestartPolicy']> {
   if (!v || v === 'no') return { Name: 'no', MaximumRetryCount: 0 };
   const [name, count] = v.split(':');
   if (!['always', 'unless-stopped', 'on-failure'].includes(name!)) throw badFlag(path, v, '--restart', `invalid restart policy ${name}`);
   if (count !== undefined && name !== 'on-failure') throw badFlag(path, v, '--restart', `maximum retry count can only be used with 'on-failure'`);
-  return { Name: name!, MaximumRetryCount: count === undefined ? 0 : Number(count) };
+  return { Name: name as 'always' | 'unless-stopped' | 'on-failure', MaximumRetryCount: count === undefined ? 0 : Number(count) };
 }
 
-export interface CreateRequest { name?: string; platform?: string; body: Record<string, unknown> }
+export interface CreateRequest { name?: string; platform?: string; body: ContainerCreateRequest }
 
 export function createRequest(argv: Argv, path: string, detach: boolean, stdinIsTty = false, stdout?: NodeJS.WriteStream): CreateRequest {
   const image = argv._[0]!;
@@ -118,18 +119,20 @@ export function createRequest(argv: Argv, path: string, detach: boolean, stdinIs
   let entrypoint: string[] | undefined;
   if (argv.entrypoint !== undefined && flagGiven(['--entrypoint'])) entrypoint = [String(argv.entrypoint)];
   const network = list(argv.network)[0];
-  const hostConfig: Record<string, unknown> = {
-    Binds: mounts.Binds, Mounts: mounts.Mounts, Tmpfs: mounts.Tmpfs, VolumesFrom: mounts.VolumesFrom, VolumeDriver: mounts.VolumeDriver,
+  const str = (v: unknown) => (v ? String(v) : '');
+  const hostConfig: HostConfig = {
+    // --mount type=… goes as given: the daemon refuses an unknown type.
+    Binds: mounts.Binds, Mounts: mounts.Mounts as HostConfig['Mounts'], Tmpfs: mounts.Tmpfs, VolumesFrom: mounts.VolumesFrom, VolumeDriver: mounts.VolumeDriver,
     AutoRemove: !!argv.rm, Privileged: !!argv.privileged, ReadonlyRootfs: !!argv['read-only'],
     CapAdd: list(argv['cap-add']).length ? list(argv['cap-add']) : null, CapDrop: list(argv['cap-drop']).length ? list(argv['cap-drop']) : null,
     SecurityOpt: list(argv['security-opt']).length ? list(argv['security-opt']) : null,
     Ulimits: ulimits(path, list(argv.ulimit)),
-    PidMode: argv.pid || '', IpcMode: argv.ipc || '', UTSMode: argv.uts || '', CgroupnsMode: argv.cgroupns || '',
+    PidMode: str(argv.pid), IpcMode: str(argv.ipc), UTSMode: str(argv.uts), CgroupnsMode: str(argv.cgroupns) as HostConfig['CgroupnsMode'],
     NetworkMode: network || 'default',
     RestartPolicy: restartPolicy(path, String(argv.restart ?? 'no')),
     Memory: memory ?? 0, MemorySwap: swap ?? 0, MemoryReservation: bytes(path, argv['memory-reservation'], '--memory-reservation') ?? 0,
-    CpuShares: num(argv['cpu-shares'], '-c, --cpu-shares') ?? 0, NanoCpus: nanoCpus ?? 0, CpusetCpus: argv['cpuset-cpus'] ?? '',
-    CpusetMems: argv['cpuset-mems'] ?? '', CpuPeriod: num(argv['cpu-period'], '--cpu-period') ?? 0, CpuQuota: num(argv['cpu-quota'], '--cpu-quota') ?? 0,
+    CpuShares: num(argv['cpu-shares'], '-c, --cpu-shares') ?? 0, NanoCpus: nanoCpus ?? 0, CpusetCpus: str(argv['cpuset-cpus']),
+    CpusetMems: str(argv['cpuset-mems']), CpuPeriod: num(argv['cpu-period'], '--cpu-period') ?? 0, CpuQuota: num(argv['cpu-quota'], '--cpu-quota') ?? 0,
     PidsLimit: flagGiven(['--pids-limit']) ? num(argv['pids-limit'], '--pids-limit') : undefined,
     OomKillDisable: !!argv['oom-kill-disable'], OomScoreAdj: num(argv['oom-score-adj'], '--oom-score-adj') ?? 0,
     ShmSize: bytes(path, argv['shm-size'], '--shm-size') ?? 0,
@@ -138,21 +141,21 @@ export function createRequest(argv: Argv, path: string, detach: boolean, stdinIs
     GroupAdd: list(argv['group-add']).length ? list(argv['group-add']) : null,
     Init: argv.init ? true : null,
     ConsoleSize: tty && stdout ? consoleSize(stdout) : [0, 0],
-    LogConfig: { Type: argv['log-driver'] || '', Config: Object.fromEntries(list(argv['log-opt']).map((o) => [o.slice(0, o.indexOf('=')), o.slice(o.indexOf('=') + 1)])) },
+    LogConfig: { Type: str(argv['log-driver']), Config: Object.fromEntries(list(argv['log-opt']).map((o) => [o.slice(0, o.indexOf('=')), o.slice(o.indexOf('=') + 1)])) },
   };
-  const body: Record<string, unknown> = {
-    Hostname: argv.hostname || '', Domainname: argv.domainname || '', User: argv.user || '',
+  const body: ContainerCreateRequest = {
+    Hostname: str(argv.hostname), Domainname: str(argv.domainname), User: str(argv.user),
     AttachStdin: attachStdin, AttachStdout: attachStdout, AttachStderr: attachStderr,
     Tty: tty, OpenStdin: interactive, StdinOnce: interactive && attachStdin,
     Env: envList(argv), Cmd: cmd.length ? cmd : null, Image: image,
-    Volumes: mounts.Volumes ?? null, WorkingDir: argv.workdir || '', Entrypoint: entrypoint ?? null,
+    Volumes: mounts.Volumes ?? null, WorkingDir: str(argv.workdir), Entrypoint: entrypoint ?? null,
     Labels: labels(argv),
     HostConfig: hostConfig,
     NetworkingConfig: { EndpointsConfig: {} },
   };
   applyNetworkFlags(body, argv); // networking: -p/-P/--expose/--network/--ip/--network-alias/--mac-address/--link/--dns*/--add-host
   applyHealthFlags(body, argv); // health-flags.ts: --health-*, --no-healthcheck
-  if (argv['stop-signal']) body.StopSignal = argv['stop-signal'];
+  if (argv['stop-signal']) body.StopSignal = String(argv['stop-signal']);
   if (flagGiven(['--stop-timeout'])) body.StopTimeout = num(argv['stop-timeout'], '--stop-timeout');
   void stdinIsTty;
   return { name: (argv.name as string) || undefined, platform: (argv.platform as string) || undefined, body };

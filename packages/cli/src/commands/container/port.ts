@@ -2,11 +2,11 @@
 import type { Argv } from '../../cli/args.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
-import { renderPortList, renderPortLookup, type PortMap } from '../../render/networks.js';
+import { renderPortList, renderPortLookup } from '../../render/networks.js';
 
 export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
   const [name, spec] = argv._ as [string, string | undefined];
-  const info = await ctx.docker().getContainer(name).inspect<{ NetworkSettings?: { Ports?: PortMap | null } }>();
+  const info = await ctx.docker().getContainer(name).inspect();
   const ports = info.NetworkSettings?.Ports ?? {};
   if (spec === undefined) {
     ctx.stdout.write(renderPortList(ports));

@@ -12,8 +12,8 @@ export default async function (argv: Argv, ctx: CommandContext): Promise<number>
     if (!/^y(es)?$/i.test(answer.trim())) return 0;
   }
   const filters = filterMap((argv.filter as string[]) ?? []);
-  const r = await ctx.docker().pruneContainers<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }>({ filters });
+  const r = await ctx.docker().pruneContainers({ filters });
   if (r.ContainersDeleted?.length) ctx.stdout.write(`Deleted Containers:\n${r.ContainersDeleted.join('\n')}\n\n`);
-  ctx.stdout.write(`Total reclaimed space: ${humanSize(r.SpaceReclaimed)}\n`);
+  ctx.stdout.write(`Total reclaimed space: ${humanSize(r.SpaceReclaimed ?? 0)}\n`);
   return 0;
 }

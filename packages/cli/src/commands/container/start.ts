@@ -12,9 +12,9 @@ export default async function (argv: Argv, ctx: CommandContext): Promise<number>
   if (argv.attach || argv.interactive) {
     if (names.length > 1) throw new StatusError(1, 'you cannot start and attach multiple containers at once');
     const c = docker.getContainer(names[0]!);
-    const info = await c.inspect<{ Id: string; Config: { Tty: boolean; OpenStdin: boolean } }>();
-    const real = docker.getContainer(info.Id);
-    const o = { tty: info.Config.Tty, stdin: !!argv.interactive && info.Config.OpenStdin, stdout: true, stderr: true,
+    const info = await c.inspect();
+    const real = docker.getContainer(info.Id ?? names[0]!);
+    const o = { tty: !!info.Config?.Tty, stdin: !!argv.interactive && !!info.Config?.OpenStdin, stdout: true, stderr: true,
       detachKeys: (argv['detach-keys'] as string) || undefined, sigProxy: true };
     const sock = await openAttach(real, o);
     const exit = (await registerWait(real, 'next-exit')).result;

@@ -29,8 +29,8 @@ export default async function (argv: Argv, ctx: CommandContext): Promise<number>
   const opts = { format: argv.format as string | undefined, noTrunc: !!argv['no-trunc'] };
   let targets: string[] = argv._;
   if (!targets.length) {
-    const list = await docker.listContainers<{ Id: string }[]>({ all: !!argv.all });
-    targets = list.map((c) => c.Id);
+    const list = await docker.listContainers({ all: !!argv.all });
+    targets = list.flatMap((c) => (c.Id ? [c.Id] : []));
   }
   const errors: string[] = [];
   if (argv['no-stream']) {

@@ -5,6 +5,7 @@ import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
 import { usageLine } from '../../cli/spec.js';
 import { forEach } from './each.js';
+import type { ContainerUpdateRequest } from '@berth/shared/api/types';
 
 function bad(path: string, value: string, flag: string, why: string): StatusError {
   return new StatusError(125, `invalid argument "${value}" for "${flag}" flag: ${why}\n\nUsage:  ${usageLine(path)}\n\nRun 'berth ${path} --help' for more information`);
@@ -18,9 +19,9 @@ function bytes(path: string, v: unknown, flag: string, minusOne = false): number
 }
 
 /** The update body from the flags (only what was given), as docker's runUpdate builds it. */
-export function updateBody(argv: Argv, path: string): Record<string, unknown> {
-  const r: Record<string, unknown> = {};
-  const set = (k: string, v: unknown) => { if (v !== undefined && v !== 0 && v !== '') r[k] = v; };
+export function updateBody(argv: Argv, path: string): ContainerUpdateRequest {
+  const r: ContainerUpdateRequest = {};
+  const set = <K extends keyof ContainerUpdateRequest>(k: K, v: unknown) => { if (v !== undefined && v !== 0 && v !== '') r[k] = v as ContainerUpdateRequest[K]; };
   set('Memory', bytes(path, argv.memory, '-m, --memory'));
   set('MemorySwap', bytes(path, argv['memory-swap'], '--memory-swap', true));
   set('MemoryReservation', bytes(path, argv['memory-reservation'], '--memory-reservation'));
@@ -39,7 +40,9 @@ export function updateBody(argv: Argv, path: string): Record<string, unknown> {
   const restart = argv.restart as string | undefined;
   if (restart) {
     const [name, count] = restart.split(':');
-    r.RestartPolicy = { Name: name, MaximumRetryCount: count === undefined ? 0 : Number(count) };
+    // The daemon checks the name ("invalid restart policy").
+    // The daemon checks the name ("invalid restart policy").
+    r.RestartPolicy = { Name: name as NonNullable<ContainerUpdateRequest['RestartPolicy']>['Name'], MaximumRetryCount: count === undefined ? 0 : Number(count) };
   }
   return r;
 }
@@ -48,7 +51,7 @@ export default async function (argv: Argv, ctx: CommandContext): Promise<number>
   const body = updateBody(argv, ctx.path);
   if (!Object.keys(body).length) throw new StatusError(1, 'you must provide one or more flags when using this command');
   return forEach(ctx, argv._, async (name) => {
-    const r = await ctx.docker().getContainer(name).update<{ Warnings?: string[] | null }>(body);
+    const r = await ctx.docker().getContainer(name).update(body);
     for (const w of r?.Warnings ?? []) ctx.stderr.write(`${w}\n`);
   });
 }

@@ -16,6 +16,7 @@ import { parseNormalizedNamed } from '@berth/shared/reference';
 import { buildEvents, renderBuildEvent, type BuildOutcome } from '../../render/build.js';
 import { packContext } from './build-context.js';
 import { loadView } from '../../ui/load.js';
+import type { QueryValue } from '../../client/index.js';
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === '' ? [] : [String(v)]);
 
@@ -99,7 +100,7 @@ export default async function (argv: Argv, ctx: CommandContext): Promise<number>
   const bytes = (k: string) => (argv[k] ? ramInBytes(String(argv[k])) : undefined);
   const labels: Record<string, string> = {};
   for (const l of list(argv.label)) { const eq = l.indexOf('='); labels[eq < 0 ? l : l.slice(0, eq)] = eq < 0 ? '' : l.slice(eq + 1); }
-  const query: Record<string, unknown> = {
+  const query: Record<string, QueryValue> = {
     t: list(argv.tag), dockerfile, q: quiet ? 1 : undefined, nocache: argv['no-cache'] ? 1 : undefined, pull: argv.pull ? 1 : undefined,
     rm: argv.rm === false ? 0 : 1, forcerm: argv['force-rm'] ? 1 : undefined, target: argv.target || undefined,
     buildargs: JSON.stringify(buildArgsOf(list(argv['build-arg']))), labels: JSON.stringify(labels),

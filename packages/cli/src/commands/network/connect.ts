@@ -2,6 +2,7 @@
 import type { Argv } from '../../cli/args.js';
 import type { CommandContext } from '../../cli/context.js';
 import { kvMap } from '../../cli/flag-values.js';
+import type { NetworkConnectRequest } from '@berth/shared/api/types';
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v ? [String(v)] : []);
 
@@ -10,7 +11,7 @@ export default async function (argv: Argv, ctx: CommandContext): Promise<number>
   const ip = (argv.ip as string) || undefined;
   const ip6 = (argv.ip6 as string) || undefined;
   const linkLocal = list(argv['link-local-ip']);
-  const EndpointConfig: Record<string, unknown> = {
+  const EndpointConfig: NetworkConnectRequest['EndpointConfig'] = {
     IPAMConfig: ip || ip6 || linkLocal.length ? { IPv4Address: ip, IPv6Address: ip6, LinkLocalIPs: linkLocal.length ? linkLocal : undefined } : undefined,
     Links: list(argv.link).length ? list(argv.link) : undefined,
     Aliases: list(argv.alias).length ? list(argv.alias) : undefined,

@@ -3,6 +3,7 @@ import type { Argv } from '../../cli/args.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
 import { kvMap } from '../../cli/flag-values.js';
+import type { IpamConfig, NetworkCreateRequest } from '@berth/shared/api/types';
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String).filter(Boolean) : v ? [String(v)] : []);
 
@@ -17,11 +18,11 @@ function cidrContains(subnet: string, ip: string): boolean {
 }
 
 /** docker/cli's consolidateIpam: every gateway and ip-range belongs to exactly one given subnet. */
-export function ipamConfig(subnets: string[], ranges: string[], gateways: string[], aux: Record<string, string>): Record<string, unknown>[] {
+export function ipamConfig(subnets: string[], ranges: string[], gateways: string[], aux: Record<string, string>): (IpamConfig & { Subnet: string })[] {
   if (subnets.length < ranges.length || subnets.length < gateways.length) {
     throw new StatusError(1, 'every ip-range or gateway must have a corresponding subnet');
   }
-  const cfgs = subnets.map((s) => ({ Subnet: s } as Record<string, unknown>));
+  const cfgs: (IpamConfig & { Subnet: string })[] = subnets.map((s) => ({ Subnet: s }));
   for (let i = 0; i < subnets.length; i++) {
     for (let j = i + 1; j < subnets.length; j++) {
       if (cidrContains(subnets[i]!, subnets[j]!.split('/')[0]!) || cidrContains(subnets[j]!, subnets[i]!.split('/')[0]!)) {
@@ -30,21 +31,21 @@ export function ipamConfig(subnets: string[], ranges: string[], gateways: string
     }
   }
   for (const r of ranges) {
-    const c = cfgs.find((c) => cidrContains(c.Subnet as string, r));
+    const c = cfgs.find((c) => cidrContains(c.Subnet, r));
     if (!c) throw new StatusError(1, `no matching subnet for range ${r}`);
     if (c.IPRange) throw new StatusError(1, `cannot configure multiple ranges (${r}, ${c.IPRange}) on the same subnet (${c.Subnet})`);
     c.IPRange = r;
   }
   for (const g of gateways) {
-    const c = cfgs.find((c) => cidrContains(c.Subnet as string, g));
+    const c = cfgs.find((c) => cidrContains(c.Subnet, g));
     if (!c) throw new StatusError(1, `no matching subnet for gateway ${g}`);
     if (c.Gateway) throw new StatusError(1, `cannot configure multiple gateways (${g}, ${c.Gateway}) for the same subnet (${c.Subnet})`);
     c.Gateway = g;
   }
   for (const [name, ip] of Object.entries(aux)) {
-    const c = cfgs.find((c) => cidrContains(c.Subnet as string, ip));
+    const c = cfgs.find((c) => cidrContains(c.Subnet, ip));
     if (!c) throw new StatusError(1, `no matching subnet for aux-address ${ip}`);
-    ((c.AuxiliaryAddresses ??= {}) as Record<string, string>)[name] = ip;
+    (c.AuxiliaryAddresses ??= {})[name] = ip;
   }
   return cfgs;
 }
@@ -52,7 +53,7 @@ export function ipamConfig(subnets: string[], ranges: string[], gateways: string
 export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
   const name = argv._[0]!;
   const config = ipamConfig(list(argv.subnet), list(argv['ip-range']), list(argv.gateway), kvMap(list(argv['aux-address'])));
-  const body: Record<string, unknown> = {
+  const body: NetworkCreateRequest = {
     Name: name,
     Driver: (argv.driver as string) || 'bridge',
     Options: kvMap(list(argv.opt)),
@@ -64,8 +65,8 @@ export default async function (argv: Argv, ctx: CommandContext): Promise<number>
     Labels: kvMap(list(argv.label)),
   };
   if (argv.ipv6) body.EnableIPv6 = true;
-  if (argv['config-from']) body.ConfigFrom = { Network: argv['config-from'] };
-  if (argv.scope) body.Scope = argv.scope;
+  if (argv['config-from']) body.ConfigFrom = { Network: String(argv['config-from']) };
+  if (argv.scope) body.Scope = String(argv.scope);
   const net = await ctx.docker().createNetwork(body);
   ctx.stdout.write(net.id + '\n');
   return 0;

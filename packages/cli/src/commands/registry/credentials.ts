@@ -5,6 +5,7 @@
  */
 import { parseNormalizedNamed } from '@berth/shared/reference';
 import { configDir, readUserConfig, writeUserConfig, type CommandContext } from '../../cli/context.js';
+import type { AuthConfig } from '@berth/shared/api/types';
 
 export const INDEX_SERVER = 'https://index.docker.io/v1/';
 
@@ -45,7 +46,7 @@ export function loadAuth(ctx: CommandContext, key: string): StoredAuth | undefin
 }
 
 /** The X-Registry-Auth object for pulling/pushing an image ({} when not logged in). */
-export function authForImage(ctx: CommandContext, name: string): Record<string, unknown> {
+export function authForImage(ctx: CommandContext, name: string): AuthConfig {
   const a = loadAuth(ctx, keyForImage(name));
   return a ? { ...a } : {};
 }

@@ -47,7 +47,7 @@ export default async function (argv: Argv, ctx: CommandContext): Promise<number>
     password = await prompt(ctx, 'Password: ', true);
     if (!password) throw new StatusError(1, 'Error: Password Required');
   }
-  const res = await ctx.docker().checkAuth<{ Status: string; IdentityToken?: string }>({ username, password, serveraddress: key });
+  const res = await ctx.docker().checkAuth({ username, password, serveraddress: key });
   saveAuth(ctx, key, username, password, res?.IdentityToken || undefined);
   ctx.stderr.write(`WARNING! Your credentials are stored unencrypted in '${path.join(configDir(ctx.globals), 'config.json')}'.\nConfigure a credential helper to remove this warning. See\nhttps://docs.docker.com/go/credential-store/\n\n`);
   ctx.stdout.write(`${res?.Status || 'Login Succeeded'}\n`);

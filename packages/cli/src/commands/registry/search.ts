@@ -2,13 +2,13 @@
 import type { Argv } from '../../cli/args.js';
 import type { CommandContext } from '../../cli/context.js';
 import { filterMap } from '../../cli/flag-values.js';
-import { renderSearch, type SearchResult } from '../../render/search.js';
+import { renderSearch } from '../../render/search.js';
 import { authForImage } from './credentials.js';
 
 export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
   const term = argv._[0]!;
   const limit = argv.limit as number | undefined;
-  const results = await ctx.docker().searchImages<SearchResult[]>({
+  const results = await ctx.docker().searchImages({
     term, limit: limit || undefined, filters: filterMap((argv.filter as string[]) ?? []), authconfig: authForImage(ctx, term.includes('/') ? term : 'docker.io/x'),
   });
   ctx.stdout.write(renderSearch(results ?? [], { noTrunc: !!argv['no-trunc'], format: (argv.format as string) ?? '' }));

@@ -4,8 +4,9 @@ import type { CommandContext } from '../../cli/context.js';
 import { bytesSize } from '@berth/shared';
 import { CLI_VERSION } from '../../version.js';
 import { formatOne } from '../../render/format.js';
+import type { SystemInfo } from '@berth/shared/api/types';
 
-export function renderServerInfo(i: any): string {
+export function renderServerInfo(i: SystemInfo): string {
   const out: string[] = [];
   const p = (s: string) => out.push(s);
   p(`Server:`);
@@ -29,7 +30,7 @@ export function renderServerInfo(i: any): string {
   p(` Runtimes: ${Object.keys(i.Runtimes ?? {}).sort().join(' ')}`);
   p(` Default Runtime: ${i.DefaultRuntime}`);
   p(` Init Binary: ${i.InitBinary}`);
-  const opts: string[] = i.SecurityOptions ?? [];
+  const opts = i.SecurityOptions ?? [];
   if (opts.length) {
     p(` Security Options:`);
     for (const o of opts) {
@@ -43,7 +44,7 @@ export function renderServerInfo(i: any): string {
   p(` OSType: ${i.OSType}`);
   p(` Architecture: ${i.Architecture}`);
   p(` CPUs: ${i.NCPU}`);
-  p(` Total Memory: ${bytesSize(i.MemTotal)}`);
+  p(` Total Memory: ${bytesSize(i.MemTotal ?? 0)}`);
   p(` Name: ${i.Name}`);
   p(` ID: ${i.ID}`);
   p(` Docker Root Dir: ${i.DockerRootDir}`);
@@ -61,7 +62,7 @@ export function renderServerInfo(i: any): string {
   p(` Experimental: ${i.ExperimentalBuild}`);
   const reg = i.RegistryConfig ?? {};
   const insecure = [...(reg.InsecureRegistryCIDRs ?? []),
-    ...Object.values(reg.IndexConfigs ?? {}).filter((c: any) => !c.Secure).map((c: any) => c.Name)];
+    ...Object.values(reg.IndexConfigs ?? {}).filter((c) => c && !c.Secure).map((c) => c!.Name)];
   if (insecure.length) { p(` Insecure Registries:`); for (const r of insecure) p(`  ${r}`); }
   if (reg.Mirrors?.length) { p(` Registry Mirrors:`); for (const m of reg.Mirrors) p(`  ${m}`); }
   p(` Live Restore Enabled: ${i.LiveRestoreEnabled}`);
@@ -75,7 +76,7 @@ export function renderServerInfo(i: any): string {
 export default async function info(argv: Argv, ctx: CommandContext) {
   const clientInfo = { Version: CLI_VERSION, Context: ctx.globals.context ?? 'default', Debug: ctx.globals.debug, Plugins: [], Warnings: null };
   const format = argv.format as string | undefined;
-  let server: any;
+  let server: SystemInfo | undefined;
   let failure: unknown;
   try { server = await ctx.docker().info(); } catch (e) { failure = e; }
   if (format) {
@@ -89,7 +90,7 @@ export default async function info(argv: Argv, ctx: CommandContext) {
     ctx.stderr.write(`ERROR: ${(failure as Error).message}\nerrors pretty printing info\n`);
     return 1;
   }
-  ctx.stdout.write(renderServerInfo(server));
-  for (const w of server.Warnings ?? []) ctx.stderr.write(`${w}\n`);
+  ctx.stdout.write(renderServerInfo(server!));
+  for (const w of server!.Warnings ?? []) ctx.stderr.write(`${w}\n`);
   return 0;
 }

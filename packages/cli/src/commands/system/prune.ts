@@ -19,18 +19,18 @@ export default async function (argv: Argv, ctx: CommandContext): Promise<number>
   if (!argv.force && !(await confirm(ctx, pruneWarning({ all: !!argv.all, volumes: !!argv.volumes, filters: shown })))) return 0;
   const docker = ctx.docker();
   let space = 0;
-  const c = await docker.pruneContainers<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }>({ filters });
+  const c = await docker.pruneContainers({ filters });
   space += c.SpaceReclaimed ?? 0;
   if (c.ContainersDeleted?.length) ctx.stdout.write(`Deleted Containers:\n${c.ContainersDeleted.map((x) => `${x}\n`).join('')}\n`);
-  const n = await docker.pruneNetworks<{ NetworksDeleted: string[] | null }>({ filters });
+  const n = await docker.pruneNetworks({ filters });
   if (n.NetworksDeleted?.length) ctx.stdout.write(`Deleted Networks:\n${n.NetworksDeleted.map((x) => `${x}\n`).join('')}\n`);
   if (argv.volumes) {
     const volFilters = Object.fromEntries(Object.entries(filters).filter(([k]) => k !== 'until'));
-    const v = await docker.pruneVolumes<{ VolumesDeleted: string[] | null; SpaceReclaimed: number }>({ filters: volFilters });
+    const v = await docker.pruneVolumes({ filters: volFilters });
     space += v.SpaceReclaimed ?? 0;
     if (v.VolumesDeleted?.length) ctx.stdout.write(`Deleted Volumes:\n${v.VolumesDeleted.map((x) => `${x}\n`).join('')}\n`);
   }
-  const i = await docker.pruneImages<{ ImagesDeleted: ({ Untagged?: string; Deleted?: string })[] | null; SpaceReclaimed: number }>({
+  const i = await docker.pruneImages({
     filters: { ...filters, dangling: [argv.all ? 'false' : 'true'] },
   });
   space += i.SpaceReclaimed ?? 0;

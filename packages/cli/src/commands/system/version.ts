@@ -4,6 +4,13 @@ import type { CommandContext } from '../../cli/context.js';
 import { API_VERSION } from '@berth/shared';
 import { CLI_VERSION } from '../../version.js';
 import { formatOne } from '../../render/format.js';
+import type { SystemVersion } from '@berth/shared/api/types';
+
+/** The Client section: what `docker version` shows of itself. */
+export interface ClientVersion {
+  Platform: { Name: string }; Version: string; ApiVersion: string; DefaultAPIVersion: string; GitCommit: string;
+  GoVersion: string; Os: string; Arch: string; BuildTime: string; Context: string;
+}
 
 function arch(): string {
   return ({ x64: 'amd64', arm64: 'arm64', ia32: '386', arm: 'arm' } as Record<string, string>)[process.arch] ?? process.arch;
@@ -11,7 +18,7 @@ function arch(): string {
 
 const row = (indent: string, key: string, value: unknown, width: number) => `${indent}${(key + ':').padEnd(width)}${value ?? ''}`;
 
-export function renderVersion(data: { Client: any; Server: any | null }): string {
+export function renderVersion(data: { Client: ClientVersion; Server: SystemVersion | null }): string {
   const c = data.Client;
   const lines = [
     'Client:',
@@ -50,7 +57,7 @@ export function renderVersion(data: { Client: any; Server: any | null }): string
 
 export default async function version(argv: Argv, ctx: CommandContext) {
   const docker = ctx.docker();
-  const client = {
+  const client: ClientVersion = {
     Platform: { Name: 'Berth' },
     Version: CLI_VERSION,
     ApiVersion: API_VERSION,
@@ -62,7 +69,7 @@ export default async function version(argv: Argv, ctx: CommandContext) {
     BuildTime: '',
     Context: ctx.globals.context ?? 'default',
   };
-  let server: any = null;
+  let server: SystemVersion | null = null;
   let failure: unknown;
   try {
     server = await docker.version();

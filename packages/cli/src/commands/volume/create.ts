@@ -14,7 +14,7 @@ export default async function (argv: Argv, ctx: CommandContext): Promise<number>
   for (const o of opts) {
     if (!o.includes('=')) throw new StatusError(125, `invalid argument "${o}" for "-o, --opt" flag: invalid key value pair format: ${o}`);
   }
-  const vol = await ctx.docker().createVolume<{ Name: string }>({
+  const vol = await ctx.docker().createVolume({
     Name: positional ?? flagName ?? '',
     Driver: (argv.driver as string) || 'local',
     DriverOpts: kvMap(opts),

@@ -2,11 +2,11 @@
 import type { Argv } from '../../cli/args.js';
 import type { CommandContext } from '../../cli/context.js';
 import { filterMap } from '../../cli/flag-values.js';
-import { renderVolumes, type VolumeSummary } from '../../render/volumes.js';
+import { renderVolumes } from '../../render/volumes.js';
 
 export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
   const filters = filterMap((argv.filter as string[]) ?? []);
-  const res = await ctx.docker().listVolumes<{ Volumes: VolumeSummary[] | null }>({ filters });
+  const res = await ctx.docker().listVolumes({ filters });
   ctx.stdout.write(renderVolumes(res.Volumes ?? [], { quiet: !!argv.quiet, format: (argv.format as string) ?? '' }));
   return 0;
 }

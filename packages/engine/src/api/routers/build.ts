@@ -6,6 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import { InvalidArgument, errorMessage } from '@berth/shared';
+import type { ProgressMessage } from '@berth/shared/api/types';
 import { post, type RequestContext, type Route } from '../router.js';
 import { boolParam, intParam, sendJson, sendStatus } from '../http-util.js';
 import { jsonQueryParam } from '../request-body.js';
@@ -56,7 +57,7 @@ export function buildRouter(svc: BuildService): Route[] {
     const opts = buildRequest(query);
     svc.validate(opts);
     let started = false;
-    const send = (msg: unknown) => {
+    const send = (msg: ProgressMessage) => {
       if (res.destroyed || res.writableEnded) return; // the client went away: the build is being cancelled
       if (!started) { res.writeHead(200, { 'Content-Type': 'application/json' }); started = true; }
       res.write(JSON.stringify(msg) + '\r\n');

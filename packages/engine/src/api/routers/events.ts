@@ -9,6 +9,8 @@ import { filtersParam } from '../http-util.js';
 import { EventFilter } from '../../events/filter.js';
 import { encodeEvent, type EventsService } from '../../events/service.js';
 
+export type EventsBackend = Pick<EventsService, 'subscribe'>;
+
 /** The API's "sec[.nanos]" → nanoseconds (0 when absent). */
 export function timestampParam(q: URLSearchParams, name: string): bigint {
   const v = q.get(name);
@@ -21,7 +23,7 @@ export function timestampParam(q: URLSearchParams, name: string): bigint {
 /** Bytes of unread events a subscriber may have queued before new ones are dropped for it. */
 const BACKLOG_LIMIT = 4 * 1024 * 1024;
 
-export function eventsRouter(events: EventsService): Route[] {
+export function eventsRouter(events: EventsBackend): Route[] {
   return [
     get('/events', async ({ res, query }) => {
       const since = timestampParam(query, 'since');

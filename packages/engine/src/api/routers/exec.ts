@@ -6,6 +6,8 @@ import { intParam, sendJson, sendStatus } from '../http-util.js';
 import { checkForJson, decodeJsonBody, readJsonBody } from '../request-body.js';
 import type { ExecService, ExecConfig } from '../../containers/exec.js';
 
+export type ExecBackend = Pick<ExecService, 'create' | 'start' | 'resize' | 'inspect'>;
+
 interface StartBody { Detach?: boolean; Tty?: boolean; ConsoleSize?: [number, number] | null }
 
 /** The JSON body of a hijacked request: from the request stream, or from the bytes after the upgrade. */
@@ -32,7 +34,7 @@ async function hijackBody(ctx: HijackContext): Promise<{ body: StartBody; consum
   return { body: decodeJsonBody<StartBody>('ExecStart', buf.subarray(0, len), 'error'), consumed: Math.min(len, ctx.head.length) };
 }
 
-export function execRouter(execs: ExecService): Route[] {
+export function execRouter(execs: ExecBackend): Route[] {
   return [
     post('/containers/:id/exec', async ({ req, res, params }) => {
       sendJson(res, 201, execs.create(params.id!, await readJsonBody<ExecConfig>(req, 'ContainerExec')));

@@ -8,6 +8,7 @@
  */
 import type { Readable } from 'node:stream';
 import { InvalidArgument, NotFound, errorMessage } from '@berth/shared';
+import type { ProgressMessage } from '@berth/shared/api/types';
 import { get, post, del, type Handler, type RequestContext, type Route } from '../router.js';
 import { boolParam, filtersParam, intParam, sendJson, sendStatus, startJsonStream } from '../http-util.js';
 import { readJsonBody } from '../request-body.js';
@@ -32,7 +33,7 @@ function splitAction(wild: string): { name: string; action: string } {
 /** Run a progress-producing operation on a lazily started JSON stream; the client going away aborts it. */
 export async function progressStream(ctx: RequestContext, run: (progress: Progress, signal: AbortSignal) => Promise<void>): Promise<void> {
   const { req, res } = ctx;
-  let write: ((m: unknown) => void) | undefined;
+  let write: ((m: ProgressMessage) => void) | undefined;
   const abort = new AbortController();
   const onClose = () => { if (!res.writableFinished) abort.abort(); };
   res.on('close', onClose);

@@ -47,7 +47,7 @@ export async function importImage(svc: ImageService, src: Readable, opts: Import
       os: opts.platform?.os ?? 'linux',
       rootfs: { type: 'layers', diff_ids: [diffID] },
     };
-    const { image } = await svc.commit({ config: Buffer.from(JSON.stringify(config)), layerBlobs: { [diffID]: blob }, refs: ref ? [ref] : [] });
+    const { image } = await svc.commit({ config: Buffer.from(JSON.stringify(config)), layerBlobs: { [diffID]: blob }, refs: ref ? [ref] : [], log: 'import' });
     return image.id;
   });
 }

@@ -46,7 +46,7 @@ function tagRef(s: string): Reference | undefined {
 }
 
 async function dockerArchive(svc: ImageService, files: ArchiveFiles): Promise<ImageToLoad[]> {
-  const read = (d: string) => svc.content.read(d);
+  const read = (d: string) => svc.readBlob(d);
   const manifest = await json<{ Config: string; RepoTags?: string[] | null; Layers: string[] }[]>(files, 'manifest.json', read);
   if (!Array.isArray(manifest)) throw new InvalidArgument('invalid manifest.json');
   const out: ImageToLoad[] = [];
@@ -65,7 +65,7 @@ async function dockerArchive(svc: ImageService, files: ArchiveFiles): Promise<Im
 interface Descriptor { mediaType?: string; digest: string; size?: number; annotations?: Record<string, string>; platform?: { os?: string; architecture?: string } }
 
 async function ociLayout(svc: ImageService, files: ArchiveFiles): Promise<ImageToLoad[]> {
-  const read = (d: string) => svc.content.read(d);
+  const read = (d: string) => svc.readBlob(d);
   const blob = async <T>(d: string): Promise<T> => json<T>(files, `blobs/sha256/${d.replace(/^sha256:/, '')}`, read);
   const index = await json<{ manifests?: Descriptor[] }>(files, 'index.json', read);
   const out: ImageToLoad[] = [];
@@ -122,7 +122,7 @@ export async function loadImages(svc: ImageService, src: Readable, say: (line: s
         parent = chainID;
       }
       signal?.throwIfAborted();
-      const { image, moved } = await svc.commit({ config: img.config, layerBlobs, refs: img.refs });
+      const { image, moved } = await svc.commit({ config: img.config, layerBlobs, refs: img.refs, log: 'load' });
       for (const m of moved) say(`The image ${m.ref} already exists, renaming the old one with ID ${m.oldId} to empty string`);
       if (img.refs.length) for (const r of img.refs) say(`Loaded image: ${familiarString(r)}`);
       else say(`Loaded image ID: ${image.id}`);

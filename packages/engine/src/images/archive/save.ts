@@ -29,7 +29,7 @@ export function resolveForSave(svc: ImageService, names: string[]): SaveItem[] {
     const parsed = parseRef(() => parseAnyReference(name));
     if ('id' in parsed || img.id.slice(7).startsWith(name.replace(/^sha256:/, ''))) continue;
     const ref = parsed.ref;
-    const all = svc.refs.refsOf(img.id).map(parseStored).filter((r) => r.tag && !r.digest);
+    const all = svc.referencesOf(img.id).map(parseStored).filter((r) => r.tag && !r.digest);
     // A bare repository name saves every tag of that repository; name:tag just that tag.
     const picked = ref.tag ? all.filter((r) => r.name === ref.name && r.tag === ref.tag) : ref.digest ? [] : all.filter((r) => r.name === ref.name);
     for (const r of picked) if (!item.refs.some((x) => formatReference(x) === formatReference(r))) item.refs.push(r);
@@ -55,9 +55,9 @@ export async function saveImages(svc: ImageService, items: SaveItem[], out: Writ
   const putBlob = async (digest: string) => {
     if (written.has(digest)) return;
     written.add(digest);
-    const size = svc.content.size(digest);
+    const size = svc.blobSize(digest);
     await new Promise<void>((res, rej) => {
-      const src = svc.content.createReadStream(digest);
+      const src = svc.openBlob(digest);
       const entry = pack.entry({ name: `blobs/sha256/${digest.slice(7)}`, mtime: epoch, mode: 0o644, size }, (e) => (e ? rej(e) : res()));
       src.on('error', (e) => { entry.destroy(e); rej(e); });
       entry.on('error', (e) => { src.destroy(); rej(e); });
@@ -99,4 +99,5 @@ export async function saveImages(svc: ImageService, items: SaveItem[], out: Writ
     pack.destroy(e as Error);
   }
   await sent;
+  for (const { img } of items) svc.logEvent('save', img.id, img.id);
 }

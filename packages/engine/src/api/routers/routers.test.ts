@@ -1,0 +1,175 @@
+/**
+ * The routers in-process: the real API server (api/server.ts) over fake backends. What a route
+ * parses from the request, which backend call it makes, and how errors, 304s and API versions
+ * come back as Docker answers them.
+ */
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Conflict, InvalidArgument, NotFound, NotModified, API_VERSION, MIN_API_VERSION } from '@berth/shared';
+import { createApiServer } from '../server.js';
+import { containersRouter, type ContainersBackend } from './containers.js';
+import { volumesRouter, type VolumesBackend } from './volumes.js';
+import { networksRouter, type NetworksBackend } from './networks.js';
+import { execRouter, type ExecBackend } from './exec.js';
+import { eventsRouter } from './events.js';
+import { EventsService } from '../../events/service.js';
+
+/** Every call a fake backend received, as [method, ...args]. */
+const calls: unknown[][] = [];
+/** Per method, what the fake does instead of recording a success. */
+const behaviour = new Map<string, (...args: unknown[]) => unknown>();
+
+function fake<T extends object>(): T {
+  return new Proxy({} as T, {
+    get: (_t, name: string) => (...args: unknown[]) => {
+      calls.push([name, ...args]);
+      const b = behaviour.get(name);
+      return b ? b(...args) : undefined;
+    },
+  });
+}
+
+const events = new EventsService();
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-routers-'));
+const socketPath = path.join(dir, 'api.sock');
+const server = createApiServer({
+  serverVersion: 'test',
+  routes: [
+    ...containersRouter(fake<ContainersBackend>()),
+    ...volumesRouter(fake<VolumesBackend>()),
+    ...networksRouter(fake<NetworksBackend>()),
+    ...execRouter(fake<ExecBackend>()),
+    ...eventsRouter(events),
+  ],
+});
+before(() => new Promise<void>((r) => server.listen(socketPath, r)));
+after(() => { server.close(); fs.rmSync(dir, { recursive: true, force: true }); });
+beforeEach(() => behaviour.clear());
+
+interface Reply { status: number; body: string; headers: http.IncomingHttpHeaders }
+
+function call(method: string, p: string, body?: unknown): Promise<Reply> {
+  calls.length = 0;
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+    const headers: Record<string, string | number> = data ? { 'Content-Type': 'application/json', 'Content-Length': data.length } : {};
+    const req = http.request({ socketPath, method, path: p, headers, agent: false }, (res) => {
+      let text = '';
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+const message = (r: Reply) => (JSON.parse(r.body) as { message: string }).message;
+
+test('routes parse the request and call the backend: create, start, stop, kill, rm, list', async () => {
+  behaviour.set('create', () => ({ Id: 'abc', Warnings: [] }));
+  let r = await call('POST', '/v1.51/containers/create?name=web', { Image: 'busybox', Cmd: ['true'] });
+  assert.deepEqual([r.status, JSON.parse(r.body)], [201, { Id: 'abc', Warnings: [] }]);
+  const [name, body, cname] = calls[0]!;
+  assert.deepEqual([name, (body as { Image: string }).Image, (body as { Cmd: string[] }).Cmd, cname], ['create', 'busybox', ['true'], 'web']);
+
+  r = await call('POST', '/containers/web/start');
+  assert.deepEqual([r.status, calls], [204, [['start', 'web']]]);
+  r = await call('POST', '/containers/web/stop?t=3&signal=SIGINT');
+  assert.deepEqual([r.status, calls], [204, [['stop', 'web', 3, 'SIGINT']]]);
+  r = await call('POST', '/containers/web/kill?signal=HUP');
+  assert.deepEqual([r.status, calls], [204, [['kill', 'web', 'HUP']]]);
+  r = await call('DELETE', '/containers/web?force=1&v=true');
+  assert.deepEqual([r.status, calls], [204, [['remove', 'web', { force: true, volumes: true }]]]);
+  behaviour.set('list', () => []);
+  r = await call('GET', `/containers/json?all=1&limit=2&filters=${encodeURIComponent('{"status":["exited"]}')}`);
+  assert.equal(r.status, 200);
+  const opts = calls[0]![1] as { all: boolean; limit: number; filters: Map<string, string[]> };
+  assert.deepEqual([opts.all, opts.limit, [...opts.filters]], [true, 2, [['status', ['exited']]]]);
+});
+
+test('errors map to Docker\'s status codes and {"message"}; 304 has no body', async () => {
+  behaviour.set('start', () => { throw new NotModified('container already started'); });
+  let r = await call('POST', '/containers/web/start');
+  assert.deepEqual([r.status, r.body], [304, '']);
+  behaviour.set('inspect', (ref) => { throw new NotFound(`No such container: ${ref as string}`); });
+  r = await call('GET', '/containers/nope/json');
+  assert.deepEqual([r.status, message(r), r.headers['content-type']], [404, 'No such container: nope', 'application/json']);
+  behaviour.set('remove', () => { throw new Conflict('You cannot remove a running container x'); });
+  r = await call('DELETE', '/containers/x');
+  assert.deepEqual([r.status, message(r)], [409, 'You cannot remove a running container x']);
+  behaviour.set('kill', () => { throw new InvalidArgument('Invalid signal: NOPE'); });
+  r = await call('POST', '/containers/x/kill?signal=NOPE');
+  assert.deepEqual([r.status, message(r)], [400, 'Invalid signal: NOPE']);
+  behaviour.set('start', () => { throw new Error('disk on fire'); });
+  r = await call('POST', '/containers/web/start');
+  assert.deepEqual([r.status, message(r)], [500, 'disk on fire']);
+  r = await call('GET', '/nowhere');
+  assert.deepEqual([r.status, message(r)], [404, 'page not found']);
+});
+
+test('bad requests are refused before the backend is called', async () => {
+  let r = await call('POST', '/containers/create', '{"Image": ');
+  assert.equal(r.status, 400);
+  assert.deepEqual(calls, []);
+  r = await call('POST', '/containers/x/resize?h=-1&w=10');
+  assert.deepEqual([r.status, message(r), calls], [400, 'invalid resize dimensions', []]);
+  r = await call('POST', '/containers/x/stop?t=soon');
+  assert.deepEqual([r.status, message(r), calls], [400, 'invalid value for t: soon', []]);
+  r = await call('GET', '/containers/json?filters=notjson');
+  assert.deepEqual([r.status, message(r), calls], [400, "invalid filter 'notjson'", []]);
+});
+
+test('API versions: the prefix is checked against the supported range; the bare path is the newest', async () => {
+  let r = await call('POST', '/v1.12/containers/web/start');
+  assert.deepEqual([r.status, message(r)], [400, `client version 1.12 is too old. Minimum supported API version is ${MIN_API_VERSION}, please upgrade your client to a newer version`]);
+  r = await call('POST', '/v9.99/containers/web/start');
+  assert.deepEqual([r.status, message(r)], [400, `client version 9.99 is too new. Maximum supported API version is ${API_VERSION}`]);
+  assert.deepEqual(calls, []);
+  r = await call('POST', `/v${MIN_API_VERSION}/containers/web/start`);
+  assert.equal(r.status, 204);
+  assert.equal(r.headers['api-version'], API_VERSION);
+});
+
+test('wait streams its result; update, rename, pause, volume and network routes pass their arguments', async () => {
+  behaviour.set('wait', () => ({ result: Promise.resolve({ Error: null, StatusCode: 7 }), cancel() {} }));
+  let r = await call('POST', '/containers/web/wait?condition=removed');
+  assert.deepEqual([r.status, JSON.parse(r.body), calls[0]], [200, { Error: null, StatusCode: 7 }, ['wait', 'web', 'removed']]);
+  behaviour.set('update', () => ({ Warnings: [] }));
+  r = await call('POST', '/containers/web/update', { CpuShares: 512 });
+  assert.deepEqual([r.status, (calls[0]![2] as { CpuShares: number }).CpuShares], [200, 512]);
+  r = await call('POST', '/containers/web/rename?name=db');
+  assert.deepEqual([r.status, calls], [204, [['rename', 'web', 'db']]]);
+  r = await call('POST', '/containers/web/pause');
+  assert.deepEqual([r.status, calls], [204, [['pause', 'web']]]);
+  behaviour.set('create', (b) => ({ Name: (b as { Name: string }).Name }));
+  r = await call('POST', '/volumes/create', { Name: 'data' });
+  assert.deepEqual([r.status, JSON.parse(r.body)], [201, { Name: 'data' }]);
+  r = await call('DELETE', '/volumes/data?force=1');
+  assert.deepEqual([r.status, calls], [204, [['remove', 'data', { force: true }]]]);
+  behaviour.set('remove', () => { throw new Conflict('remove data: volume is in use - [abc]'); });
+  r = await call('DELETE', '/volumes/data');
+  assert.deepEqual([r.status, message(r)], [409, 'remove data: volume is in use - [abc]']);
+  r = await call('POST', '/networks/net1/connect', { Container: 'web' });
+  assert.deepEqual([r.status, calls[0]![0], calls[0]![1], (calls[0]![2] as { Container: string }).Container], [200, 'connect', 'net1', 'web']);
+  behaviour.set('inspect', () => ({ ID: 'e1', Running: false }));
+  r = await call('GET', '/exec/e1/json');
+  assert.deepEqual([r.status, JSON.parse(r.body)], [200, { ID: 'e1', Running: false }]);
+});
+
+test('events: a bounded replay ends the stream; since after until is refused', async () => {
+  events.emit('volume', 'create', 'v1', { driver: 'local' });
+  events.emit('container', 'start', 'c1', { name: 'web', image: 'busybox' });
+  const until = (Date.now() / 1000 + 0.001).toFixed(3);
+  let r = await call('GET', `/events?since=1&until=${until}&filters=${encodeURIComponent('{"type":["container"]}')}`);
+  assert.equal(r.status, 200);
+  const lines = r.body.trim().split('\n').map((l) => JSON.parse(l) as { Type: string; Action: string; Actor: { ID: string } });
+  assert.deepEqual(lines.map((m) => [m.Type, m.Action, m.Actor.ID]), [['container', 'start', 'c1']]);
+  r = await call('GET', '/events?since=20&until=10');
+  assert.deepEqual([r.status, message(r)], [400, '`since` time (20) cannot be after `until` time (10)']);
+  r = await call('GET', `/events?since=1&until=${until}&filters=${encodeURIComponent('{"bogus":["1"]}')}`);
+  assert.deepEqual([r.status, message(r)], [400, "invalid filter 'bogus'"]);
+});
