@@ -104,7 +104,7 @@ export async function createDaemon(config: DaemonConfig): Promise<Daemon> {
     ...networksRouter(network),
     ...buildRouter(builds),
     ...eventsRouter(events),
-    ...disabledRouter(),
+    ...disabledRouter({ liveRestore: () => config.liveRestore }),
   ];
 
   return {

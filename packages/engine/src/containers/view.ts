@@ -77,7 +77,7 @@ export function summaryView(svc: ContainerViewSource, c: Container, size = false
   const out: ContainerSummary = {
     Id: r.Id, Names: [r.Name], Image: r.Config.Image, ImageID: r.Image, Command: commandText(c),
     Created: Math.floor(Date.parse(r.Created) / 1000), Ports: portsList(net.Ports), Labels: r.Config.Labels ?? {},
-    State: r.State.Status, Status: statusText(c), HostConfig: { NetworkMode: c.hc.NetworkMode },
+    State: r.State.Status, Status: statusText(c), HostConfig: { NetworkMode: c.hc.NetworkMode, ...(Object.keys(c.hc.Annotations ?? {}).length ? { Annotations: c.hc.Annotations as Record<string, string> } : {}) },
     NetworkSettings: { Networks: net.Networks }, Mounts: svc.mountsOf(c),
   };
   if (size) {

@@ -1,6 +1,6 @@
 /** Docker's wire shapes for images: ImageSummary, ImageInspect, HistoryResponseItem. */
 import path from 'node:path';
-import { compareVersions } from '@berth/shared';
+import { below } from '../api/versions.js';
 import type { DriverData, ImageHistoryItem, ImageInspect, ImageSummary } from '@berth/shared/api/types';
 import type { ImageRecord } from './types.js';
 
@@ -19,10 +19,10 @@ export function imageSummary(img: ImageRecord, version: string): ImageSummary {
     SharedSize: -1,
     Size: img.size,
   };
-  if (compareVersions(version, '1.43') < 0) {
+  if (below(version, 'imageListNoNone')) {
     if (!img.repoTags.length && !img.repoDigests.length) { s.RepoTags = ['<none>:<none>']; s.RepoDigests = ['<none>@<none>']; }
   }
-  if (compareVersions(version, '1.44') < 0) s.VirtualSize = img.size;
+  if (below(version, 'imageNoVirtualSize')) s.VirtualSize = img.size;
   return s;
 }
 
@@ -58,11 +58,11 @@ export function imageInspect(img: ImageRecord, layerDirs: string[], lastTagTime:
     Metadata: { LastTagTime: lastTagTime ?? ZERO_TIME },
   };
   if (c.variant) doc.Variant = c.variant;
-  if (compareVersions(version, '1.45') < 0) {
+  if (below(version, 'imageNoContainerConfig')) {
     doc.Container = '';
     doc.ContainerConfig = c.container_config ?? null;
   }
-  if (compareVersions(version, '1.44') < 0) doc.VirtualSize = img.size;
+  if (below(version, 'imageNoVirtualSize')) doc.VirtualSize = img.size;
   return doc;
 }
 

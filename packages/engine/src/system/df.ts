@@ -9,12 +9,14 @@ import type { ListSource } from '../containers/list.js';
 import type { VolumeService } from '../volumes/service.js';
 import { listContainers } from '../containers/list.js';
 import type { SystemDataUsage } from '@berth/shared/api/types';
+import { below } from '../api/versions.js';
 
 export interface DfSources { containers: ListSource; images: ImageService; volumes: VolumeService }
 
 const TYPES = ['container', 'image', 'volume', 'build-cache'];
 
-export async function diskUsage(src: DfSources, types: string[], version: string): Promise<SystemDataUsage> {
+export async function diskUsage(src: DfSources, typeParam: string[], version: string): Promise<SystemDataUsage> {
+  const types = below(version, 'dfTypes') ? [] : typeParam;
   for (const t of types) if (!TYPES.includes(t)) throw new InvalidArgument(`unknown object type: ${t}`);
   const want = (t: string) => types.length === 0 || types.includes(t);
   const out: SystemDataUsage = {};

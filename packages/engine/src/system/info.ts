@@ -6,6 +6,7 @@ import { BERTH_VERSION, GIT_COMMIT } from '../version.js';
 import { cgroupVersion, goArch, kernelVersion, osRelease, platformArch } from './host.js';
 import type { DaemonConfig } from '../config.js';
 import type { SystemInfo, SystemVersion } from '@berth/shared/api/types';
+import { below } from '../api/versions.js';
 
 export interface ContainerCounts { total: number; running: number; paused: number; stopped: number }
 
@@ -49,7 +50,8 @@ function v1Has(file: string): boolean {
   return fs.existsSync(`/sys/fs/cgroup/${file}`);
 }
 
-export function infoDoc(src: InfoSources): SystemInfo {
+/** /info for a request at API `version`: the fields each version had (api/versions.ts). */
+export function infoDoc(src: InfoSources, version: string): SystemInfo {
   const rel = osRelease();
   const counts = src.containerCounts();
   const cg = cgroupVersion();
@@ -61,7 +63,7 @@ export function infoDoc(src: InfoSources): SystemInfo {
   const storage = src.storageDriver();
   let ipForward = false;
   try { ipForward = fs.readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim() === '1'; } catch { /* not readable */ }
-  return {
+  const doc: SystemInfo = {
     ID: src.daemonId,
     Containers: counts.total,
     ContainersRunning: counts.running,
@@ -102,8 +104,6 @@ export function infoDoc(src: InfoSources): SystemInfo {
     Architecture: goArch(),
     IndexServerAddress: 'https://index.docker.io/v1/',
     RegistryConfig: {
-      AllowNondistributableArtifactsCIDRs: null,
-      AllowNondistributableArtifactsHostnames: null,
       InsecureRegistryCIDRs: ['::1/128', '127.0.0.0/8', ...cfg.insecureRegistries.filter((r) => r.includes('/'))],
       IndexConfigs: Object.fromEntries([
         ['docker.io', { Name: 'docker.io', Mirrors: cfg.registryMirrors, Secure: true, Official: true }],
@@ -134,7 +134,31 @@ export function infoDoc(src: InfoSources): SystemInfo {
     DefaultAddressPools: cfg.defaultAddressPools.map((p) => ({ Base: p.base, Size: p.size })),
     FirewallBackend: { Driver: 'iptables' },
     CDISpecDirs: [],
-    Containerd: null,
     Warnings: warnings,
   };
+  return withLegacyFields(doc, version);
 }
+
+/** What older API versions had in /info and newer ones dropped (moby's system router). */
+function withLegacyFields(doc: SystemInfo, version: string): SystemInfo {
+  const legacy: LegacyInfo = doc;
+  if (below(version, 'infoNoNondistributable')) {
+    legacy.RegistryConfig = { AllowNondistributableArtifactsCIDRs: null, AllowNondistributableArtifactsHostnames: null, ...doc.RegistryConfig };
+  }
+  if (below(version, 'infoFirewallBackend')) {
+    delete legacy.FirewallBackend;
+    for (const k of ['ContainerdCommit', 'RuncCommit', 'InitCommit'] as const) legacy[k] = { ...doc[k], Expected: doc[k]?.ID ?? '' };
+  }
+  if (below(version, 'infoNoBridgeNf')) {
+    legacy.BridgeNfIptables = false;
+    legacy.BridgeNfIp6tables = false;
+  }
+  return legacy as SystemInfo;
+}
+
+type LegacyCommit = { ID?: string; Expected?: string };
+type LegacyInfo = Omit<SystemInfo, 'ContainerdCommit' | 'RuncCommit' | 'InitCommit'> & {
+  ContainerdCommit?: LegacyCommit; RuncCommit?: LegacyCommit; InitCommit?: LegacyCommit;
+  BridgeNfIptables?: boolean;
+  BridgeNfIp6tables?: boolean;
+};

@@ -13,6 +13,8 @@ import type { CreateBody } from '../../containers/create-config.js';
 import type { UpdateBody } from '../../containers/update.js';
 import { requestBody } from '../body-stream.js';
 import { encodeStat } from '../../containers/archive.js';
+import { atLeast, below } from '../versions.js';
+import { adjustCreateForVersion, inspectForVersion, listForVersion } from '../container-version.js';
 
 /** What the container routes call (ContainerService; a fake in the router tests). */
 export type ContainersBackend = Pick<ContainerService,
@@ -21,6 +23,11 @@ export type ContainersBackend = Pick<ContainerService,
   | 'unpause' | 'update' | 'rename'>;
 
 const STAT_HEADER = 'X-Docker-Container-Path-Stat';
+
+/** `signal` of stop and restart, read from API 1.42 on. */
+function signalParam(q: URLSearchParams, version: string): string | undefined {
+  return atLeast(version, 'stopSignal') ? q.get('signal') ?? undefined : undefined;
+}
 
 function tailParam(q: URLSearchParams): number | 'all' {
   const t = q.get('tail');
@@ -31,24 +38,27 @@ function tailParam(q: URLSearchParams): number | 'all' {
 
 export function containersRouter(svc: ContainersBackend): Route[] {
   return [
-    post('/containers/create', async ({ req, res, query }) => {
+    post('/containers/create', async ({ req, res, query, version }) => {
       const body = await readJsonBody<CreateBody>(req, 'ContainerCreate');
+      adjustCreateForVersion(body, version);
       sendJson(res, 201, await svc.create(body, query.get('name')));
     }),
-    get('/containers/json', async ({ res, query }) => {
-      sendJson(res, 200, await svc.list({
+    get('/containers/json', async ({ res, query, version }) => {
+      sendJson(res, 200, listForVersion(await svc.list({
         all: boolParam(query, 'all'), limit: intParam(query, 'limit'), size: boolParam(query, 'size'), filters: filtersParam(query),
-      }));
+      }), version));
     }),
     post('/containers/prune', async ({ res, query }) => sendJson(res, 200, await svc.prune(filtersParam(query)))),
-    get('/containers/:id/json', async ({ res, params, query }) => sendJson(res, 200, await svc.inspect(params.id!, boolParam(query, 'size')))),
+    get('/containers/:id/json', async ({ res, params, query, version }) => {
+      sendJson(res, 200, inspectForVersion(await svc.inspect(params.id!, boolParam(query, 'size')), version));
+    }),
     post('/containers/:id/start', async ({ res, params }) => { await svc.start(params.id!); sendStatus(res, 204); }),
-    post('/containers/:id/stop', async ({ res, params, query }) => {
-      await svc.stop(params.id!, intParam(query, 't') ?? intParam(query, 'timeout'), query.get('signal') ?? undefined);
+    post('/containers/:id/stop', async ({ res, params, query, version }) => {
+      await svc.stop(params.id!, intParam(query, 't') ?? intParam(query, 'timeout'), signalParam(query, version));
       sendStatus(res, 204);
     }),
-    post('/containers/:id/restart', async ({ res, params, query }) => {
-      await svc.restart(params.id!, intParam(query, 't') ?? intParam(query, 'timeout'), query.get('signal') ?? undefined);
+    post('/containers/:id/restart', async ({ res, params, query, version }) => {
+      await svc.restart(params.id!, intParam(query, 't') ?? intParam(query, 'timeout'), signalParam(query, version));
       sendStatus(res, 204);
     }),
     post('/containers/:id/kill', async ({ res, params, query }) => { await svc.kill(params.id!, query.get('signal') ?? undefined); sendStatus(res, 204); }),
@@ -56,8 +66,8 @@ export function containersRouter(svc: ContainersBackend): Route[] {
       await svc.remove(params.id!, { force: boolParam(query, 'force'), volumes: boolParam(query, 'v') });
       sendStatus(res, 204);
     }),
-    post('/containers/:id/wait', async ({ res, params, query }) => {
-      const w = svc.wait(params.id!, query.get('condition') ?? '');
+    post('/containers/:id/wait', async ({ res, params, query, version }) => {
+      const w = svc.wait(params.id!, atLeast(version, 'waitCondition') ? query.get('condition') ?? '' : '');
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.flushHeaders();
       res.on('close', w.cancel);
@@ -124,9 +134,10 @@ export function containersRouter(svc: ContainersBackend): Route[] {
       });
     }),
     get('/containers/:id/top', async ({ res, params, query }) => sendJson(res, 200, await svc.top(params.id!, query.get('ps_args')))),
-    get('/containers/:id/stats', async ({ res, params, query }) => {
+    get('/containers/:id/stats', async ({ res, params, query, version }) => {
       const closed = new Promise<void>((r) => res.on('close', () => r()));
-      await svc.stats(params.id!, { stream: boolParam(query, 'stream', true), oneShot: boolParam(query, 'one-shot') }, () => {
+      const oneShot = atLeast(version, 'statsOneShot') && boolParam(query, 'one-shot');
+      await svc.stats(params.id!, { stream: boolParam(query, 'stream', true), oneShot }, () => {
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.flushHeaders();
         return res;
@@ -135,8 +146,10 @@ export function containersRouter(svc: ContainersBackend): Route[] {
     }),
     post('/containers/:id/pause', async ({ res, params }) => { await svc.pause(params.id!); sendStatus(res, 204); }),
     post('/containers/:id/unpause', async ({ res, params }) => { await svc.unpause(params.id!); sendStatus(res, 204); }),
-    post('/containers/:id/update', async ({ req, res, params }) => {
-      sendJson(res, 200, svc.update(params.id!, await readJsonBody<UpdateBody>(req, 'ContainerUpdate')));
+    post('/containers/:id/update', async ({ req, res, params, version }) => {
+      const body = await readJsonBody<UpdateBody>(req, 'ContainerUpdate');
+      if (below(version, 'updatePidsLimit')) delete body.PidsLimit;
+      sendJson(res, 200, svc.update(params.id!, body));
     }),
     post('/containers/:id/rename', ({ res, params, query }) => { svc.rename(params.id!, query.get('name')); sendStatus(res, 204); }),
   ];

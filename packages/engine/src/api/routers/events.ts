@@ -8,6 +8,7 @@ import { get, type Route } from '../router.js';
 import { filtersParam } from '../http-util.js';
 import { EventFilter } from '../../events/filter.js';
 import { encodeEvent, type EventsService } from '../../events/service.js';
+import { below } from '../versions.js';
 
 export type EventsBackend = Pick<EventsService, 'subscribe'>;
 
@@ -25,7 +26,7 @@ const BACKLOG_LIMIT = 4 * 1024 * 1024;
 
 export function eventsRouter(events: EventsBackend): Route[] {
   return [
-    get('/events', async ({ res, query }) => {
+    get('/events', async ({ res, query, version }) => {
       const since = timestampParam(query, 'since');
       const until = timestampParam(query, 'until');
       if (until !== 0n && until < since) {
@@ -36,8 +37,10 @@ export function eventsRouter(events: EventsBackend): Route[] {
       const onlyPast = until !== 0n && until < nowNs;
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.flushHeaders();
+      const skipImageCreate = below(version, 'eventsImageCreate');
       const write = (m: Parameters<typeof encodeEvent>[0]) => {
         if (res.destroyed || res.writableEnded || res.writableLength > BACKLOG_LIMIT) return;
+        if (skipImageCreate && m.Type === 'image' && m.Action === 'create') return;
         res.write(encodeEvent(m) + '\n');
       };
       const sub = events.subscribe(filter, since, until, write);

@@ -5,6 +5,7 @@ import { get, post, type HijackContext, type Route } from '../router.js';
 import { intParam, sendJson, sendStatus } from '../http-util.js';
 import { checkForJson, decodeJsonBody, readJsonBody } from '../request-body.js';
 import type { ExecService, ExecConfig } from '../../containers/exec.js';
+import { below } from '../versions.js';
 
 export type ExecBackend = Pick<ExecService, 'create' | 'start' | 'resize' | 'inspect'>;
 
@@ -36,11 +37,14 @@ async function hijackBody(ctx: HijackContext): Promise<{ body: StartBody; consum
 
 export function execRouter(execs: ExecBackend): Route[] {
   return [
-    post('/containers/:id/exec', async ({ req, res, params }) => {
-      sendJson(res, 201, execs.create(params.id!, await readJsonBody<ExecConfig>(req, 'ContainerExec')));
+    post('/containers/:id/exec', async ({ req, res, params, version }) => {
+      const body = await readJsonBody<ExecConfig>(req, 'ContainerExec');
+      if (below(version, 'consoleSize')) delete body.ConsoleSize;
+      sendJson(res, 201, execs.create(params.id!, body));
     }),
     post('/exec/:id/start', () => { throw new InvalidArgument('exec start needs a hijacked connection'); }, async (ctx: HijackContext) => {
       const { body, consumed } = await hijackBody(ctx);
+      if (below(ctx.version, 'consoleSize')) delete body.ConsoleSize;
       const open = (ct: string): Duplex => {
         const s = ctx.upgrade(ct);
         if (consumed) s.read(consumed);

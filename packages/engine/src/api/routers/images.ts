@@ -21,6 +21,7 @@ import { loadImages } from '../../images/archive/load.js';
 import { resolveForSave, saveImages } from '../../images/archive/save.js';
 import { requestBody } from '../body-stream.js';
 import { download } from '../../download.js';
+import { below } from '../versions.js';
 
 
 /** Split `foo/bar/json` into name `foo/bar` and action `json`. */
@@ -137,7 +138,13 @@ export function imagesRouter(svc: ImageService, dist: DistributionService): Rout
       const { query } = ctx;
       sendJson(ctx.res, 200, await dist.search(query.get('term') ?? '', intParam(query, 'limit'), filtersParam(query), auth(ctx)));
     }),
-    get('/images/json', (ctx) => sendJson(ctx.res, 200, svc.list({ all: boolParam(ctx.query, 'all'), filters: filtersParam(ctx.query), version: ctx.version }))),
+    get('/images/json', (ctx) => {
+      const filters = filtersParam(ctx.query);
+      // API 1.24's singular `filter`: a reference filter, unless `filters` has one.
+      const legacy = ctx.query.get('filter');
+      if (legacy && below(ctx.version, 'imageListFiltersOnly') && !filters.has('reference')) filters.set('reference', [legacy]);
+      sendJson(ctx.res, 200, svc.list({ all: boolParam(ctx.query, 'all'), filters, version: ctx.version }));
+    }),
     get('/images/get', (ctx) => save(ctx, ctx.query.getAll('names'))),
     post('/images/create', create),
     post('/images/load', load),

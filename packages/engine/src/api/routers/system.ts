@@ -16,7 +16,7 @@ export function systemRouter(src: InfoSources, df: DfSources): Route[] {
     get('/_ping', ({ res }) => { res.writeHead(200, { ...pingHeaders, 'Content-Length': 2 }); res.end('OK'); }),
     head('/_ping', ({ res }) => { res.writeHead(200, { ...pingHeaders, 'Content-Length': 0 }); res.end(); }),
     get('/version', ({ res }) => sendJson(res, 200, versionDoc())),
-    get('/info', ({ res }) => sendJson(res, 200, infoDoc(src))),
+    get('/info', ({ res, version }) => sendJson(res, 200, infoDoc(src, version))),
     get('/system/df', async ({ res, query, version }) => sendJson(res, 200, await diskUsage(df, query.getAll('type'), version))),
   ];
 }

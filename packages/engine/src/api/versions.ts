@@ -1,0 +1,77 @@
+/**
+ * Every behaviour of the Engine API that depends on the API version a request asks for
+ * (`/v1.41/…`; the server's own version without a prefix), in one table, as moby's routers
+ * branch on `versions.LessThan(version, "1.xx")`. An entry names the version where the
+ * behaviour starts and what changes there; the code that applies it asks `atLeast(version, name)`
+ * or `below(version, name)` with the entry's name, so each entry has exactly the users that
+ * grep finds (versions.test.ts checks that every entry has one).
+ *
+ * Only boundaries inside Berth's range (MIN_API_VERSION..API_VERSION) are listed: what moby
+ * changes at 1.52 and later (no legacy NetworkSettings fields in container inspect, no
+ * `Config.MacAddress` in its output, events as `application/x-ndjson` …) is not reachable, so
+ * Berth answers every version as 1.51 and older do there.
+ */
+import { compareVersions } from '@berth/shared';
+
+export interface VersionGate {
+  /** The first API version with the new behaviour. */
+  since: string;
+  /** Where (method, path, field) and what changes at `since`. */
+  change: string;
+}
+
+export const API_VERSION_GATES = {
+  // ── containers ─────────────────────────────────────────────────────────────
+  waitCondition: { since: '1.30', change: 'POST /containers/{id}/wait reads `condition` (not-running, next-exit, removed); before, it waits for not-running and ignores the parameter' },
+  updatePidsLimit: { since: '1.40', change: 'POST /containers/{id}/update applies PidsLimit; before, the field is ignored' },
+  createBindNonRecursive: { since: '1.40', change: 'POST /containers/create honours Mounts[].BindOptions.NonRecursive; before, it is reset to false' },
+  statsOneShot: { since: '1.41', change: 'GET /containers/{id}/stats reads `one-shot`; before, the parameter is ignored' },
+  stopSignal: { since: '1.42', change: 'POST /containers/{id}/stop and /restart read `signal`; before, the parameter is ignored (the container\'s StopSignal is sent)' },
+  createMountOptionsChecked: { since: '1.42', change: 'POST /containers/create refuses VolumeOptions, BindOptions and TmpfsOptions on a mount of another type (400 `<X>Options must not be specified on mount type "<t>"`); before, such options are dropped and BindOptions.CreateMountpoint is reset' },
+  consoleSize: { since: '1.42', change: 'POST /containers/create and POST /containers/{id}/exec and /exec/{id}/start apply ConsoleSize; before, it is ignored' },
+  createAnnotations: { since: '1.43', change: 'POST /containers/create keeps HostConfig.Annotations; before, they are dropped' },
+  createStartInterval: { since: '1.44', change: 'POST /containers/create keeps Healthcheck.StartInterval; before, it is reset to 0' },
+  createMultipleEndpoints: { since: '1.44', change: 'POST /containers/create accepts several NetworkingConfig.EndpointsConfig entries; before, 400 `Container cannot be created with multiple network endpoints: …`' },
+  createReadOnlyForceRecursive: { since: '1.44', change: 'POST /containers/create accepts BindOptions.ReadOnlyForceRecursive; before, 400 `BindOptions.ReadOnlyForceRecursive needs API v1.44 or newer`' },
+  inspectNoShortIdAlias: { since: '1.45', change: 'GET /containers/{id}/json: the Aliases of a user-defined network no longer gain the short container ID and the hostname' },
+  createVolumeSubpath: { since: '1.45', change: 'POST /containers/create accepts VolumeOptions.Subpath; before, 400 `VolumeOptions.Subpath needs API v1.45 or newer`' },
+  listAnnotations: { since: '1.46', change: 'GET /containers/json shows HostConfig.Annotations; before, they are left out' },
+  createGwPriority: { since: '1.48', change: 'POST /containers/create keeps EndpointsConfig[].GwPriority; before, it is reset to 0' },
+  createImageMount: { since: '1.48', change: 'POST /containers/create accepts mounts of type image; before, 400 `Mount type "Image" needs API v1.48 or newer`' },
+
+  // ── images ─────────────────────────────────────────────────────────────────
+  imageListFiltersOnly: { since: '1.25', change: 'GET /images/json ignores the singular `filter` parameter; before, it is a `reference` filter' },
+  imageListNoNone: { since: '1.43', change: 'GET /images/json: an image without tags or digests has RepoTags [] and RepoDigests []; before, ["<none>:<none>"] and ["<none>@<none>"]' },
+  imageNoVirtualSize: { since: '1.44', change: 'GET /images/json, GET /images/{name}/json and GET /system/df images: no VirtualSize; before, VirtualSize equals Size' },
+  imageNoContainerConfig: { since: '1.45', change: 'GET /images/{name}/json: no Container and ContainerConfig; before, both are present (the build container, or "" and null)' },
+
+  // ── system, events ─────────────────────────────────────────────────────────
+  dfTypes: { since: '1.42', change: 'GET /system/df reads `type`; before, every kind is reported' },
+  eventsImageCreate: { since: '1.46', change: 'GET /events includes `image create` events; before, they are skipped' },
+  infoNoNondistributable: { since: '1.47', change: 'GET /info: RegistryConfig has no AllowNondistributableArtifactsCIDRs/Hostnames; before, both are present as null' },
+  infoFirewallBackend: { since: '1.49', change: 'GET /info has FirewallBackend, and ContainerdCommit/RuncCommit/InitCommit lose `Expected`; before, no FirewallBackend and each commit has Expected equal to ID' },
+  infoNoBridgeNf: { since: '1.50', change: 'GET /info has no BridgeNfIptables/BridgeNfIp6tables; before, both are present as false' },
+
+  // ── volumes, networks ──────────────────────────────────────────────────────
+  volumePruneAnonymousOnly: { since: '1.42', change: 'POST /volumes/prune removes only anonymous volumes unless the filter all=true; before, every unused volume, named ones too (as if all=true)' },
+  networkCreateEnableIPv4: { since: '1.48', change: 'POST /networks/create reads EnableIPv4; before, the field is ignored' },
+
+  // ── swarm and plugins (features Berth has off) ─────────────────────────────
+  secretsEndpoints: { since: '1.25', change: '/secrets routes exist; before, 400 `<METHOD> <path> requires minimum API version 1.25`' },
+  pluginUpgrade: { since: '1.26', change: 'POST /plugins/{name}/upgrade exists; before, 400 `POST /plugins/{name:.*}/upgrade requires minimum API version 1.26`' },
+  configsEndpoints: { since: '1.30', change: '/configs routes exist; before, 400 `<METHOD> <path> requires minimum API version 1.30`' },
+  swarmTemplating: { since: '1.37', change: 'POST /secrets/create and /configs/create accept Templating; before, 400 `secret templating is not supported on the specified API version: <v>`' },
+  servicesStatus: { since: '1.41', change: 'GET /services reads `status` (a bool, 400 when it does not parse); before, the parameter is ignored' },
+} as const satisfies Record<string, VersionGate>;
+
+export type GateName = keyof typeof API_VERSION_GATES;
+
+/** Whether a request at API `version` has the behaviour that starts at the gate's version. */
+export function atLeast(version: string, gate: GateName): boolean {
+  return compareVersions(version, API_VERSION_GATES[gate].since) >= 0;
+}
+
+/** Whether a request at API `version` still has the behaviour from before the gate. */
+export function below(version: string, gate: GateName): boolean {
+  return !atLeast(version, gate);
+}
