@@ -3,6 +3,7 @@
  * JSON of Docker's AuthConfig) on pull/push/search/distribution, and the JSON body of POST /auth.
  */
 import type { RequestBodies } from '@berth/shared/api/types';
+import { decodeAsGoType } from '@berth/shared/api/request-bodies';
 
 export interface AuthConfig {
   username?: string;
@@ -17,15 +18,12 @@ export interface AuthConfig {
   registrytoken?: string;
 }
 
-function normalize(raw: Record<string, unknown>): AuthConfig {
-  const pick = (k: string) => {
-    const v = raw[k] ?? raw[k.charAt(0).toUpperCase() + k.slice(1)] ?? raw[k.toLowerCase()];
-    return typeof v === 'string' && v !== '' ? v : undefined;
-  };
+/** An AuthConfig as Go decoded it (field names matched case-insensitively, canonical here). */
+function normalize(raw: AuthConfig): AuthConfig {
+  const pick = (k: keyof AuthConfig) => (raw[k] ? raw[k] : undefined);
   const a: AuthConfig = {
     username: pick('username'), password: pick('password'), auth: pick('auth'), email: pick('email'),
-    serveraddress: pick('serveraddress') ?? pick('serverAddress'), identitytoken: pick('identitytoken') ?? pick('identityToken'),
-    registrytoken: pick('registrytoken') ?? pick('registryToken'),
+    serveraddress: pick('serveraddress'), identitytoken: pick('identitytoken'), registrytoken: pick('registrytoken'),
   };
   if (a.auth && !a.username) {
     const plain = Buffer.from(a.auth, 'base64').toString('utf8');
@@ -42,8 +40,7 @@ export function decodeAuthHeader(header: string | string[] | undefined): AuthCon
   if (!h) return {};
   try {
     const json = Buffer.from(h.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
-    const parsed = JSON.parse(json);
-    return parsed && typeof parsed === 'object' ? normalize(parsed as Record<string, unknown>) : {};
+    return normalize(decodeAsGoType<AuthConfig>(json, 'registry.AuthConfig'));
   } catch {
     return {};
   }
@@ -51,7 +48,7 @@ export function decodeAuthHeader(header: string | string[] | undefined): AuthCon
 
 /** The body of POST /auth. */
 export function authFromBody(body: RequestBodies['SystemAuth']): AuthConfig {
-  return normalize(body);
+  return normalize(body as AuthConfig);
 }
 
 export function hasCredentials(a: AuthConfig): boolean {

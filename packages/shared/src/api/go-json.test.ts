@@ -222,3 +222,38 @@ test('json.Unmarshal of one whole value (build\'s query parameters)', () => {
   assert.equal(err('{"A":', 'map[string]string'), 'unexpected end of JSON input');
   assert.equal(err('', '[]string'), 'unexpected end of JSON input');
 });
+
+test('a key matches its exact field first, then the first field it folds to (Go\'s byExactName, byFoldedName)', () => {
+  const t = new GoTypes({
+    bodies: {}, named: {},
+    structs: { 'pkg.Twins': [['Foo', 'string'], ['FOO', 'string'], ['Bar', 'map[string]string']] },
+  }).type('pkg.Twins');
+  const cases: [string, unknown][] = [
+    ['{"FOO":"x"}', { FOO: 'x' }], // exact match on the second field
+    ['{"Foo":"x"}', { Foo: 'x' }],
+    ['{"foo":"x"}', { Foo: 'x' }], // no exact match: the first field that folds to it
+    ['{"fOo":"x","FOO":"y"}', { Foo: 'x', FOO: 'y' }],
+    ['{"bar":{"Key":"v","key":"w"}}', { Bar: { Key: 'v', key: 'w' } }], // map keys stay as given
+  ];
+  for (const [json, want] of cases) assert.deepEqual(decodeGoJson(json, t).value, want, json);
+});
+
+test('every API body takes odd-case keys at every depth; map keys stay as given', () => {
+  const cases: [Parameters<typeof decodeRequestBody>[0], string, unknown][] = [
+    ['ContainerCreate', '{"IMAGE":"b","labels":{"Com.Example":"1"},"hostConfig":{"logConfig":{"type":"json-file","config":{"Max-Size":"1m"}},"portBindings":{"80/tcp":[{"hostPort":"8080","HOSTIP":"127.0.0.1"}]},"mounts":[{"type":"bind","source":"/a","target":"/b","bindOptions":{"propagation":"rprivate"}}],"ulimits":[{"name":"nofile","soft":1,"hard":2}]},"healthcheck":{"test":["CMD","true"],"startInterval":5}}',
+      { Image: 'b', Labels: { 'Com.Example': '1' }, Healthcheck: { Test: ['CMD', 'true'], StartInterval: 5 },
+        HostConfig: { LogConfig: { Type: 'json-file', Config: { 'Max-Size': '1m' } }, PortBindings: { '80/tcp': [{ HostPort: '8080', HostIp: '127.0.0.1' }] },
+          Mounts: [{ Type: 'bind', Source: '/a', Target: '/b', BindOptions: { Propagation: 'rprivate' } }], Ulimits: [{ Name: 'nofile', Soft: 1, Hard: 2 }] } }],
+    ['ContainerUpdate', '{"memory":1,"restartPolicy":{"name":"no"}}', { Memory: 1, RestartPolicy: { Name: 'no' } }],
+    ['ImageCommit', '{"env":["A=1"],"exposedPorts":{"80/tcp":{}}}', { Env: ['A=1'], ExposedPorts: { '80/tcp': {} } }],
+    ['ContainerExec', '{"detachKeys":"ctrl-x","attachstdout":true,"CMD":["ls"],"env":["A=1"]}', { DetachKeys: 'ctrl-x', AttachStdout: true, Cmd: ['ls'], Env: ['A=1'] }],
+    ['ExecStart', '{"DETACH":true,"consoleSize":[2,3]}', { Detach: true, ConsoleSize: [2, 3] }],
+    ['NetworkCreate', '{"name":"n","ipam":{"config":[{"subnet":"10.9.0.0/24","auxiliaryAddresses":{"Host1":"10.9.0.5"}}]},"options":{"Com.Opt":"1"}}',
+      { Name: 'n', IPAM: { Config: [{ Subnet: '10.9.0.0/24', AuxiliaryAddresses: { Host1: '10.9.0.5' } }] }, Options: { 'Com.Opt': '1' } }],
+    ['NetworkConnect', '{"container":"c","endpointConfig":{"aliases":["a"],"ipamConfig":{"ipv4Address":"10.9.0.9"}}}', { Container: 'c', EndpointConfig: { Aliases: ['a'], IPAMConfig: { IPv4Address: '10.9.0.9' } } }],
+    ['NetworkDisconnect', '{"CONTAINER":"c","force":true}', { Container: 'c', Force: true }],
+    ['VolumeCreate', '{"NAME":"v","driverOpts":{"Type":"tmpfs"},"labels":{"A":"b"}}', { Name: 'v', DriverOpts: { Type: 'tmpfs' }, Labels: { A: 'b' } }],
+    ['SystemAuth', '{"USERNAME":"u","Password":"p"}', { username: 'u', password: 'p' }],
+  ];
+  for (const [body, json, want] of cases) assert.deepEqual(decodeRequestBody(body, json).value, want, `${body} ${json}`);
+});

@@ -18,6 +18,11 @@ export function unmarshalGoJson<T = unknown>(input: string, goType: string): T {
   return decodeGoJson<T>(input, types.type(goType), { whole: true }).value;
 }
 
+/** json.NewDecoder(r).Decode into a named Go type of the API (`registry.AuthConfig` of a header). */
+export function decodeAsGoType<T = unknown>(input: Uint8Array | string, goType: string): T {
+  return decodeGoJson<T>(input, types.type(goType)).value;
+}
+
 /** A JSON body with no API type: Go's reader, plain values (numbers as float64). */
 export function decodeAnyJson(input: Uint8Array | string): unknown {
   return decodeGoJson(input, types.type('any')).value;

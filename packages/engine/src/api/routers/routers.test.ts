@@ -173,3 +173,48 @@ test('events: a bounded replay ends the stream; since after until is refused', a
   r = await call('GET', `/events?since=1&until=${until}&filters=${encodeURIComponent('{"bogus":["1"]}')}`);
   assert.deepEqual([r.status, message(r)], [400, "invalid filter 'bogus'"]);
 });
+
+test('API version gates the routers apply (api/versions.ts), each at both sides of its version', async () => {
+  await call('POST', '/v1.41/containers/web/stop?t=1&signal=SIGINT');
+  assert.deepEqual(calls, [['stop', 'web', 1, undefined]]);
+  await call('POST', '/v1.42/containers/web/restart?signal=SIGINT');
+  assert.deepEqual(calls, [['restart', 'web', undefined, 'SIGINT']]);
+  behaviour.set('wait', () => ({ result: Promise.resolve({ Error: null, StatusCode: 0 }), cancel() {} }));
+  await call('POST', '/v1.29/containers/web/wait?condition=removed');
+  assert.deepEqual(calls[0], ['wait', 'web', '']);
+  await call('POST', '/v1.30/containers/web/wait?condition=removed');
+  assert.deepEqual(calls[0], ['wait', 'web', 'removed']);
+  await call('POST', '/v1.39/containers/web/update', { PidsLimit: 5, CpuShares: 2 });
+  assert.deepEqual(calls[0]![2], { CpuShares: 2 });
+  await call('POST', '/v1.40/containers/web/update', { PidsLimit: 5, CpuShares: 2 });
+  assert.deepEqual(calls[0]![2], { PidsLimit: 5, CpuShares: 2 });
+  await call('GET', '/v1.40/containers/web/stats?stream=0&one-shot=1');
+  assert.deepEqual((calls[0]![2] as { oneShot: boolean }).oneShot, false);
+  await call('GET', '/v1.41/containers/web/stats?stream=0&one-shot=1');
+  assert.deepEqual((calls[0]![2] as { oneShot: boolean }).oneShot, true);
+  behaviour.set('prune', () => ({ VolumesDeleted: null, SpaceReclaimed: 0 }));
+  await call('POST', `/v1.41/volumes/prune?filters=${encodeURIComponent('{"label":["a"]}')}`);
+  assert.deepEqual([...(calls[0]![1] as Map<string, string[]>)], [['label', ['a']], ['all', ['true']]]);
+  await call('POST', `/v1.42/volumes/prune?filters=${encodeURIComponent('{"label":["a"]}')}`);
+  assert.deepEqual([...(calls[0]![1] as Map<string, string[]>)], [['label', ['a']]]);
+  behaviour.set('create', () => ({ Id: 'e1' }));
+  await call('POST', '/v1.41/containers/web/exec', { Cmd: ['ls'], Tty: true, ConsoleSize: [10, 20] });
+  assert.deepEqual(calls[0]![2], { Cmd: ['ls'], Tty: true });
+  await call('POST', '/v1.42/containers/web/exec', { Cmd: ['ls'], Tty: true, ConsoleSize: [10, 20] });
+  assert.deepEqual(calls[0]![2], { Cmd: ['ls'], Tty: true, ConsoleSize: [10, 20] });
+  const r = await call('POST', '/v1.43/containers/create', { Image: 'b', NetworkingConfig: { EndpointsConfig: { a: {}, b: {} } } });
+  assert.deepEqual([r.status, message(r), calls], [400, 'Container cannot be created with multiple network endpoints: a, b', []]);
+  behaviour.set('list', () => [{ Id: 'c1', HostConfig: { NetworkMode: 'bridge', Annotations: { k: 'v' } } }]);
+  assert.deepEqual(JSON.parse((await call('GET', '/v1.45/containers/json')).body)[0].HostConfig, { NetworkMode: 'bridge' });
+  assert.deepEqual(JSON.parse((await call('GET', '/v1.46/containers/json')).body)[0].HostConfig, { NetworkMode: 'bridge', Annotations: { k: 'v' } });
+  behaviour.set('inspect', () => ({ Id: '0123456789abcdef', Config: { Hostname: 'h' }, NetworkSettings: { Networks: { net1: { Aliases: null } } } }));
+  assert.deepEqual(JSON.parse((await call('GET', '/v1.44/containers/web/json')).body).NetworkSettings.Networks.net1.Aliases, ['0123456789ab', 'h']);
+  assert.equal(JSON.parse((await call('GET', '/v1.45/containers/web/json')).body).NetworkSettings.Networks.net1.Aliases, null);
+
+  events.emit('image', 'create', 'sha256:abc', { name: 'sha256:abc' });
+  const until = (Date.now() / 1000 + 0.001).toFixed(3);
+  const imageEvents = async (v: string) => (await call('GET', `/v${v}/events?since=1&until=${until}&filters=${encodeURIComponent('{"type":["image"]}')}`))
+    .body.trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { Action: string }).Action);
+  assert.deepEqual(await imageEvents('1.45'), []);
+  assert.deepEqual(await imageEvents('1.46'), ['create']);
+});
