@@ -227,6 +227,17 @@ test('events: `image create` from 1.46 on', async () => {
   await api('DELETE', `/images/${img}`);
 });
 
+test('GET /containers/json?size=1: SizeRw and SizeRootFs are omitempty integers, as moby\'s container.Summary has them', async () => {
+  const id = await createContainer({ Image: 'busybox', Cmd: ['true'] });
+  const c = ((await api('GET', '/containers/json?all=1&size=1')).json as { Id: string; SizeRw?: number; SizeRootFs?: number }[]).find((x) => x.Id === id)!;
+  assert.equal('SizeRw' in c, false); // nothing written yet: 0, left out
+  assert.ok(c.SizeRootFs! > 0);
+  assert.match(ok(d.docker(['ps', '-a', '-s', '--filter', `id=${id}`, '--format', '{{.Size}}'])), /^0B \(virtual [\d.]+[kM]B\)\n$/);
+  const inspect = (await api('GET', `/containers/${id}/json?size=1`)).json;
+  assert.equal(inspect.SizeRw, 0); // inspect's are pointers: present when asked for
+  await api('DELETE', `/containers/${id}`);
+});
+
 test.todo('POST /networks/create ignores EnableIPv4 below 1.48 — Berth always enables IPv4, so the gate (api/versions.ts networkCreateEnableIPv4) shows only once EnableIPv4:false is honoured: `curl -XPOST /v1.47/networks/create -d \'{"Name":"n","EnableIPv4":false}\'` then inspect shows EnableIPv4 true, and at /v1.48 false');
 
 // ── swarm and plugins, off ─────────────────────────────────────────────────────────────────────

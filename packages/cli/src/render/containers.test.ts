@@ -20,6 +20,9 @@ test('ps -q, --no-trunc, --format, -s', () => {
   assert.equal(renderPs([c()], { format: '{{.Names}} {{.Labels}} {{.State}}', now }), 'web a=1,b=2 running\n');
   assert.equal(renderPs([c()], { format: 'table {{.ID}}\t{{.Status}}', now }), 'CONTAINER ID   STATUS\nffffffffffff   Up 58 seconds\n');
   assert.match(renderPs([c({ SizeRw: 0, SizeRootFs: 4400000 })], { size: true, now }), /SIZE\n.*0B \(virtual 4\.4MB\)\n$/);
+  // dockerd leaves a zero SizeRw out (omitempty): still 0B, with the virtual size
+  assert.match(renderPs([c({ SizeRootFs: 4400000 })], { size: true, now }), /SIZE\n.*0B \(virtual 4\.4MB\)\n$/);
+  assert.match(renderPs([c({ SizeRw: 2000 })], { size: true, now }), /SIZE\n.* 2kB\n$/);
 });
 
 test('ports', () => {

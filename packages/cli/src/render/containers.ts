@@ -57,7 +57,8 @@ export function psRow(c: ContainerSummary, opts: { noTrunc?: boolean; now?: numb
     Ports: displayPorts(c.Ports ?? []),
     State: c.State ?? '',
     Status: c.Status ?? '',
-    Size: c.SizeRw == null ? '0B' : `${humanSize3(c.SizeRw)} (virtual ${humanSize3(c.SizeRootFs ?? 0)})`,
+    // docker's formatter: the sizes are omitempty, a missing one is 0; "virtual" only when SizeRootFs > 0.
+    Size: (c.SizeRootFs ?? 0) > 0 ? `${humanSize3(c.SizeRw ?? 0)} (virtual ${humanSize3(c.SizeRootFs!)})` : humanSize3(c.SizeRw ?? 0),
     Names: trunc ? names.slice(0, 1).join(',') : names.join(','),
     Labels: labels,
     LocalVolumes: String((c.Mounts ?? []).filter((m) => m.Type === 'volume').length),

@@ -81,9 +81,10 @@ export function summaryView(svc: ContainerViewSource, c: Container, size = false
     NetworkSettings: { Networks: net.Networks }, Mounts: svc.mountsOf(c),
   };
   if (size) {
+    // int64 with omitempty in moby's container.Summary: a zero size is left out.
     const rw = dirSize(svc.layer(c).upper);
-    out.SizeRw = rw;
-    out.SizeRootFs = rw + imageSize;
+    if (rw) out.SizeRw = rw;
+    if (rw + imageSize) out.SizeRootFs = rw + imageSize;
   }
   return out;
 }
