@@ -6,7 +6,12 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ensureBusybox } from './images.js';
+import { fetchAll } from './raw-client.js';
 import { runSync, useDaemon, type RunResult, type TestDaemon } from './harness.js';
 
 let d: TestDaemon;
@@ -236,6 +241,61 @@ test('GET /containers/json?size=1: SizeRw and SizeRootFs are omitempty integers,
   const inspect = (await api('GET', `/containers/${id}/json?size=1`)).json;
   assert.equal(inspect.SizeRw, 0); // inspect's are pointers: present when asked for
   await api('DELETE', `/containers/${id}`);
+});
+
+test('stream Content-Types: multiplexed from 1.42 on (logs, upgraded attach and exec), raw before and without an upgrade', async () => {
+  const id = await createContainer({ Image: 'busybox', Cmd: ['sh', '-c', 'echo out; sleep 60'] });
+  assert.equal((await api('POST', `/containers/${id}/start`)).status, 204);
+  const contentType = (head: string) => /\r\nContent-Type: ([^\r]+)/i.exec(head)?.[1];
+  const logs = async (v: string) => contentType((await fetchAll(d.socket, { method: 'GET', path: `/v${v}/containers/${id}/logs?stdout=1` })).head);
+  assert.equal(await logs('1.41'), 'application/vnd.docker.raw-stream');
+  assert.equal(await logs('1.42'), 'application/vnd.docker.multiplexed-stream');
+  const attach = async (v: string, upgrade: boolean) => contentType((await fetchAll(d.socket,
+    { method: 'POST', path: `/v${v}/containers/${id}/attach?logs=1&stream=0&stdout=1`, upgrade }, 5000)).head);
+  assert.equal(await attach('1.41', true), 'application/vnd.docker.raw-stream');
+  assert.equal(await attach('1.42', true), 'application/vnd.docker.multiplexed-stream');
+  assert.equal(await attach('1.51', false), 'application/vnd.docker.raw-stream');
+  const execHead = async (v: string) => {
+    const e = await api('POST', `/containers/${id}/exec`, { Cmd: ['true'], AttachStdout: true });
+    const body = Buffer.from('{}');
+    return contentType((await fetchAll(d.socket, { method: 'POST', path: `/v${v}/exec/${e.json.Id}/start`, upgrade: true, body,
+      headers: { 'Content-Type': 'application/json' } }, 5000)).head);
+  };
+  assert.equal(await execHead('1.41'), 'application/vnd.docker.raw-stream');
+  assert.equal(await execHead('1.42'), 'application/vnd.docker.multiplexed-stream');
+  ok(d.docker(['rm', '-f', id]));
+});
+
+test('POST /build: the image ID as an `aux` line from 1.30 on', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-fid-build-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM busybox\nLABEL fidelity=1\n');
+    const tar = execFileSync('tar', ['-c', '-C', dir, 'Dockerfile']);
+    const build = async (v: string) => {
+      const { request } = await import('node:http');
+      return new Promise<{ aux?: { ID: string }; stream?: string }[]>((resolve, reject) => {
+        const req = request({ socketPath: d.socket, path: `/v${v}/build?rm=1`, method: 'POST', agent: false,
+          headers: { 'Content-Type': 'application/x-tar', 'Content-Length': tar.length } }, (res) => {
+          let text = '';
+          res.on('data', (c) => { text += c; });
+          res.on('end', () => resolve(text.trim().split(/\r?\n/).filter(Boolean).map((l) => JSON.parse(l))));
+        });
+        req.on('error', reject);
+        req.end(tar);
+      });
+    };
+    const old = await build('1.29');
+    assert.equal(old.some((m) => m.aux), false);
+    const built = /Successfully built ([0-9a-f]{12})/.exec(old.map((m) => m.stream ?? '').join(''))?.[1];
+    assert.ok(built, JSON.stringify(old));
+    const now = await build('1.30');
+    const aux = now.filter((m) => m.aux).map((m) => m.aux!.ID);
+    assert.equal(aux.length, 1);
+    assert.match(aux[0]!, new RegExp(`^sha256:${built}[0-9a-f]{52}$`));
+    await api('DELETE', `/images/${aux[0]}`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.todo('POST /networks/create ignores EnableIPv4 below 1.48 — Berth always enables IPv4, so the gate (api/versions.ts networkCreateEnableIPv4) shows only once EnableIPv4:false is honoured: `curl -XPOST /v1.47/networks/create -d \'{"Name":"n","EnableIPv4":false}\'` then inspect shows EnableIPv4 true, and at /v1.48 false');

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidArgument } from '@berth/shared';
 import { decodeAnyJson } from '@berth/shared/api/request-bodies';
 import type { ProgressMessage } from '@berth/shared/api/types';
+import { below } from './versions.js';
 
 export async function readBody(req: IncomingMessage, limit = 64 * 1024 * 1024): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -80,4 +81,16 @@ export function filtersParam(q: URLSearchParams): Map<string, string[]> {
 export function startJsonStream(res: ServerResponse): (msg: ProgressMessage) => void {
   res.writeHead(200, { 'Content-Type': 'application/json' });
   return (msg) => { res.write(JSON.stringify(msg) + '\r\n'); };
+}
+
+const MULTIPLEXED = 'application/vnd.docker.multiplexed-stream';
+const RAW = 'application/vnd.docker.raw-stream';
+
+/**
+ * The Content-Type dockerd names for a logs, attach or exec stream: a multiplexed stream says so
+ * from API 1.42 on; before, and on an attach or exec that did not ask to upgrade, every stream
+ * is called raw (the bytes are framed all the same when there is no TTY).
+ */
+export function streamContentType(contentType: string, version: string, upgraded = true): string {
+  return contentType === MULTIPLEXED && (!upgraded || below(version, 'multiplexedContentType')) ? RAW : contentType;
 }

@@ -26,6 +26,7 @@ export const API_VERSION_GATES = {
   updatePidsLimit: { since: '1.40', change: 'POST /containers/{id}/update applies PidsLimit; before, the field is ignored' },
   createBindNonRecursive: { since: '1.40', change: 'POST /containers/create honours Mounts[].BindOptions.NonRecursive; before, it is reset to false' },
   statsOneShot: { since: '1.41', change: 'GET /containers/{id}/stats reads `one-shot`; before, the parameter is ignored' },
+  multiplexedContentType: { since: '1.42', change: 'GET /containers/{id}/logs, POST /containers/{id}/attach and POST /exec/{id}/start of a container without a TTY: Content-Type application/vnd.docker.multiplexed-stream; before, application/vnd.docker.raw-stream (the stream is framed all the same)' },
   stopSignal: { since: '1.42', change: 'POST /containers/{id}/stop and /restart read `signal`; before, the parameter is ignored (the container\'s StopSignal is sent)' },
   createMountOptionsChecked: { since: '1.42', change: 'POST /containers/create refuses VolumeOptions, BindOptions and TmpfsOptions on a mount of another type (400 `<X>Options must not be specified on mount type "<t>"`); before, such options are dropped and BindOptions.CreateMountpoint is reset' },
   consoleSize: { since: '1.42', change: 'POST /containers/create and POST /containers/{id}/exec and /exec/{id}/start apply ConsoleSize; before, it is ignored' },
@@ -44,6 +45,9 @@ export const API_VERSION_GATES = {
   imageListNoNone: { since: '1.43', change: 'GET /images/json: an image without tags or digests has RepoTags [] and RepoDigests []; before, ["<none>:<none>"] and ["<none>@<none>"]' },
   imageNoVirtualSize: { since: '1.44', change: 'GET /images/json, GET /images/{name}/json and GET /system/df images: no VirtualSize; before, VirtualSize equals Size' },
   imageNoContainerConfig: { since: '1.45', change: 'GET /images/{name}/json: no Container and ContainerConfig; before, both are present (the build container, or "" and null)' },
+
+  imagePullPlatform: { since: '1.32', change: 'POST /images/create reads `platform`; before, the parameter is ignored (the daemon\'s platform)' },
+  buildAux: { since: '1.30', change: 'POST /build sends the built image\'s ID as an `aux` line; before, no aux lines' },
 
   // ── system, events ─────────────────────────────────────────────────────────
   dfTypes: { since: '1.42', change: 'GET /system/df reads `type`; before, every kind is reported' },

@@ -10,6 +10,7 @@ import type { ProgressMessage } from '@berth/shared/api/types';
 import { post, type RequestContext, type Route } from '../router.js';
 import { boolParam, intParam, sendJson, sendStatus } from '../http-util.js';
 import { jsonQueryParam } from '../request-body.js';
+import { atLeast } from '../versions.js';
 import { StepError } from '../../builder/builder.js';
 import { requestBody } from '../body-stream.js';
 import type { BuildRequest, BuildService } from '../../builder/service.js';
@@ -53,7 +54,7 @@ export function buildRequest(q: URLSearchParams): BuildRequest {
 }
 
 export function buildRouter(svc: BuildService): Route[] {
-  const build = async ({ req, res, query, signal }: RequestContext) => {
+  const build = async ({ req, res, query, signal, version }: RequestContext) => {
     const opts = buildRequest(query);
     svc.validate(opts);
     let started = false;
@@ -70,7 +71,7 @@ export function buildRouter(svc: BuildService): Route[] {
     try {
       await svc.build(opts, context, {
         out: (text) => send({ stream: text }),
-        aux: (aux) => send({ aux }),
+        aux: (aux) => { if (atLeast(version, 'buildAux')) send({ aux }); },
         progress: (msg) => send(msg),
         cancelled: () => signal.aborted,
         signal,

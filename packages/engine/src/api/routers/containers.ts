@@ -5,7 +5,7 @@
 import type { Duplex } from 'node:stream';
 import { InvalidArgument } from '@berth/shared';
 import { del, get, head, post, put, type HijackContext, type Route } from '../router.js';
-import { boolParam, filtersParam, intParam, sendJson, sendStatus } from '../http-util.js';
+import { boolParam, filtersParam, intParam, sendJson, sendStatus, streamContentType } from '../http-util.js';
 import { readJsonBody } from '../request-body.js';
 import type { ContainerConfig } from '@berth/shared/api/types';
 import type { ContainerService } from '../../containers/service.js';
@@ -81,13 +81,13 @@ export function containersRouter(svc: ContainersBackend): Route[] {
       svc.resize(params.id!, h, w);
       sendStatus(res, 200);
     }),
-    get('/containers/:id/logs', async ({ res, params, query }) => {
+    get('/containers/:id/logs', async ({ res, params, query, version }) => {
       const closed = new Promise<void>((r) => res.on('close', () => r()));
       await svc.logs(params.id!, {
         follow: boolParam(query, 'follow'), stdout: boolParam(query, 'stdout'), stderr: boolParam(query, 'stderr'),
         since: query.get('since') ?? undefined, until: query.get('until') ?? undefined,
         timestamps: boolParam(query, 'timestamps'), tail: tailParam(query), details: boolParam(query, 'details'),
-      }, (contentType) => { res.writeHead(200, { 'Content-Type': contentType }); res.flushHeaders(); return res; }, closed);
+      }, (contentType) => { res.writeHead(200, { 'Content-Type': streamContentType(contentType, version) }); res.flushHeaders(); return res; }, closed);
       res.end();
     }),
     post('/containers/:id/attach', () => { throw new InvalidArgument('attach needs a hijacked connection'); }, async (ctx: HijackContext) => {
@@ -95,7 +95,7 @@ export function containersRouter(svc: ContainersBackend): Route[] {
       await svc.attach(ctx.params.id!, {
         stream: boolParam(q, 'stream'), stdin: boolParam(q, 'stdin'), stdout: boolParam(q, 'stdout'), stderr: boolParam(q, 'stderr'),
         logs: boolParam(q, 'logs'), detachKeys: q.get('detachKeys') ?? undefined,
-      }, (ct: string): Duplex => ctx.upgrade(ct));
+      }, (ct: string): Duplex => ctx.upgrade(streamContentType(ct, ctx.version, ctx.upgraded)));
     }),
     post('/commit', async ({ req, res, query }) => {
       const body = await readJsonBody<ContainerConfig>(req, 'ImageCommit');

@@ -2,7 +2,7 @@
 import type { Duplex } from 'node:stream';
 import { InvalidArgument } from '@berth/shared';
 import { get, post, type HijackContext, type Route } from '../router.js';
-import { intParam, sendJson, sendStatus } from '../http-util.js';
+import { intParam, sendJson, sendStatus, streamContentType } from '../http-util.js';
 import { checkForJson, decodeJsonBody, readJsonBody } from '../request-body.js';
 import type { ExecService, ExecConfig } from '../../containers/exec.js';
 import { below } from '../versions.js';
@@ -46,7 +46,7 @@ export function execRouter(execs: ExecBackend): Route[] {
       const { body, consumed } = await hijackBody(ctx);
       if (below(ctx.version, 'consoleSize')) delete body.ConsoleSize;
       const open = (ct: string): Duplex => {
-        const s = ctx.upgrade(ct);
+        const s = ctx.upgrade(streamContentType(ct, ctx.version, ctx.upgraded));
         if (consumed) s.read(consumed);
         return s;
       };

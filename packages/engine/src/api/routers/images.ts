@@ -21,7 +21,7 @@ import { loadImages } from '../../images/archive/load.js';
 import { resolveForSave, saveImages } from '../../images/archive/save.js';
 import { requestBody } from '../body-stream.js';
 import { download } from '../../download.js';
-import { below } from '../versions.js';
+import { atLeast, below } from '../versions.js';
 
 
 /** Split `foo/bar/json` into name `foo/bar` and action `json`. */
@@ -61,7 +61,7 @@ const auth = (ctx: RequestContext) => decodeAuthHeader(ctx.req.headers['x-regist
 
 export function imagesRouter(svc: ImageService, dist: DistributionService): Route[] {
   const pull: Handler = (ctx) => progressStream(ctx, (progress, signal) => dist.pull(ctx.query.get('fromImage') ?? '', ctx.query.get('tag') || undefined, {
-    platform: ctx.query.get('platform') || undefined, auth: auth(ctx), progress, signal,
+    platform: (atLeast(ctx.version, 'imagePullPlatform') && ctx.query.get('platform')) || undefined, auth: auth(ctx), progress, signal,
   }));
   const push: Handler = (ctx) => progressStream(ctx, (progress, signal) =>
     dist.push(ctx.params.name!, ctx.query.get('tag') || undefined, { auth: auth(ctx), progress, signal }));

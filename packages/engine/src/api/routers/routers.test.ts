@@ -16,6 +16,9 @@ import { volumesRouter, type VolumesBackend } from './volumes.js';
 import { networksRouter, type NetworksBackend } from './networks.js';
 import { execRouter, type ExecBackend } from './exec.js';
 import { eventsRouter } from './events.js';
+import { imagesRouter } from './images.js';
+import type { ImageService } from '../../images/service.js';
+import type { DistributionService } from '../../distribution/service.js';
 import { EventsService } from '../../events/service.js';
 
 /** Every call a fake backend received, as [method, ...args]. */
@@ -44,6 +47,7 @@ const server = createApiServer({
     ...networksRouter(fake<NetworksBackend>()),
     ...execRouter(fake<ExecBackend>()),
     ...eventsRouter(events),
+    ...imagesRouter(fake<ImageService>(), fake<DistributionService>()),
   ],
 });
 before(() => new Promise<void>((r) => server.listen(socketPath, r)));
@@ -66,6 +70,9 @@ function call(method: string, p: string, body?: unknown): Promise<Reply> {
     req.end(data);
   });
 }
+
+/** Argument `n` of the first backend call (unknown: no assertion narrows it). */
+const arg = (n: number): unknown => calls[0]![n];
 
 const message = (r: Reply) => (JSON.parse(r.body) as { message: string }).message;
 
@@ -185,23 +192,23 @@ test('API version gates the routers apply (api/versions.ts), each at both sides 
   await call('POST', '/v1.30/containers/web/wait?condition=removed');
   assert.deepEqual(calls[0], ['wait', 'web', 'removed']);
   await call('POST', '/v1.39/containers/web/update', { PidsLimit: 5, CpuShares: 2 });
-  assert.deepEqual(calls[0]![2], { CpuShares: 2 });
+  assert.deepEqual(arg(2), { CpuShares: 2 });
   await call('POST', '/v1.40/containers/web/update', { PidsLimit: 5, CpuShares: 2 });
-  assert.deepEqual(calls[0]![2], { PidsLimit: 5, CpuShares: 2 });
+  assert.deepEqual(arg(2), { PidsLimit: 5, CpuShares: 2 });
   await call('GET', '/v1.40/containers/web/stats?stream=0&one-shot=1');
-  assert.deepEqual((calls[0]![2] as { oneShot: boolean }).oneShot, false);
+  assert.deepEqual((arg(2) as { oneShot: boolean }).oneShot, false);
   await call('GET', '/v1.41/containers/web/stats?stream=0&one-shot=1');
-  assert.deepEqual((calls[0]![2] as { oneShot: boolean }).oneShot, true);
+  assert.deepEqual((arg(2) as { oneShot: boolean }).oneShot, true);
   behaviour.set('prune', () => ({ VolumesDeleted: null, SpaceReclaimed: 0 }));
   await call('POST', `/v1.41/volumes/prune?filters=${encodeURIComponent('{"label":["a"]}')}`);
-  assert.deepEqual([...(calls[0]![1] as Map<string, string[]>)], [['label', ['a']], ['all', ['true']]]);
+  assert.deepEqual([...(arg(1) as Map<string, string[]>)], [['label', ['a']], ['all', ['true']]]);
   await call('POST', `/v1.42/volumes/prune?filters=${encodeURIComponent('{"label":["a"]}')}`);
-  assert.deepEqual([...(calls[0]![1] as Map<string, string[]>)], [['label', ['a']]]);
+  assert.deepEqual([...(arg(1) as Map<string, string[]>)], [['label', ['a']]]);
   behaviour.set('create', () => ({ Id: 'e1' }));
   await call('POST', '/v1.41/containers/web/exec', { Cmd: ['ls'], Tty: true, ConsoleSize: [10, 20] });
-  assert.deepEqual(calls[0]![2], { Cmd: ['ls'], Tty: true });
+  assert.deepEqual(arg(2), { Cmd: ['ls'], Tty: true });
   await call('POST', '/v1.42/containers/web/exec', { Cmd: ['ls'], Tty: true, ConsoleSize: [10, 20] });
-  assert.deepEqual(calls[0]![2], { Cmd: ['ls'], Tty: true, ConsoleSize: [10, 20] });
+  assert.deepEqual(arg(2), { Cmd: ['ls'], Tty: true, ConsoleSize: [10, 20] });
   const r = await call('POST', '/v1.43/containers/create', { Image: 'b', NetworkingConfig: { EndpointsConfig: { a: {}, b: {} } } });
   assert.deepEqual([r.status, message(r), calls], [400, 'Container cannot be created with multiple network endpoints: a, b', []]);
   behaviour.set('list', () => [{ Id: 'c1', HostConfig: { NetworkMode: 'bridge', Annotations: { k: 'v' } } }]);
@@ -210,6 +217,15 @@ test('API version gates the routers apply (api/versions.ts), each at both sides 
   behaviour.set('inspect', () => ({ Id: '0123456789abcdef', Config: { Hostname: 'h' }, NetworkSettings: { Networks: { net1: { Aliases: null } } } }));
   assert.deepEqual(JSON.parse((await call('GET', '/v1.44/containers/web/json')).body).NetworkSettings.Networks.net1.Aliases, ['0123456789ab', 'h']);
   assert.equal(JSON.parse((await call('GET', '/v1.45/containers/web/json')).body).NetworkSettings.Networks.net1.Aliases, null);
+
+  const multiplexed = 'application/vnd.docker.multiplexed-stream';
+  behaviour.set('logs', (_ref, _opts, start) => { (start as (ct: string) => unknown)(multiplexed); });
+  assert.equal((await call('GET', '/v1.41/containers/web/logs?stdout=1')).headers['content-type'], 'application/vnd.docker.raw-stream');
+  assert.equal((await call('GET', '/v1.42/containers/web/logs?stdout=1')).headers['content-type'], multiplexed);
+  await call('POST', '/v1.31/images/create?fromImage=busybox&tag=latest&platform=linux/arm64');
+  assert.equal((arg(3) as { platform?: string }).platform, undefined);
+  await call('POST', '/v1.32/images/create?fromImage=busybox&tag=latest&platform=linux/arm64');
+  assert.equal((arg(3) as { platform?: string }).platform, 'linux/arm64');
 
   events.emit('image', 'create', 'sha256:abc', { name: 'sha256:abc' });
   const until = (Date.now() / 1000 + 0.001).toFixed(3);
