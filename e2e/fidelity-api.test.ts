@@ -298,6 +298,40 @@ test('POST /build: the image ID as an `aux` line from 1.30 on', async () => {
   }
 });
 
+test('routes newer than the request\'s version answer 400 as moby\'s WithMinimumAPIVersion; cluster volumes need a swarm', async () => {
+  const cases: [string, string, string, string][] = [
+    ['POST', '/containers/prune', '1.24', 'POST /containers/prune requires minimum API version 1.25'],
+    ['POST', '/images/prune', '1.24', 'POST /images/prune requires minimum API version 1.25'],
+    ['POST', '/networks/prune', '1.24', 'POST /networks/prune requires minimum API version 1.25'],
+    ['POST', '/volumes/prune', '1.24', 'POST /volumes/prune requires minimum API version 1.25'],
+    ['GET', '/distribution/busybox/json', '1.29', 'GET /distribution/{name:.*}/json requires minimum API version 1.30'],
+    ['POST', '/build/prune', '1.30', 'POST /build/prune requires minimum API version 1.31'],
+    ['PUT', '/volumes/v1', '1.41', 'PUT /volumes/{name:.*} requires minimum API version 1.42'],
+  ];
+  for (const [method, p, v, msg] of cases) {
+    const r = await api(method, `/v${v}${p}`, method === 'PUT' ? {} : undefined);
+    assert.deepEqual([r.status, r.json], [400, { message: msg }], `${method} /v${v}${p}`);
+  }
+  assert.equal((await api('POST', '/v1.25/containers/prune')).status, 200);
+  assert.equal((await api('POST', '/v1.31/build/prune')).status, 200);
+  const put = await api('PUT', '/v1.42/volumes/v1?version=1', {});
+  assert.deepEqual([put.status, put.json], [503, { message: 'volume update only valid for cluster volumes, but swarm is unavailable' }]);
+  const spec = { Name: 'cluster-vol', ClusterVolumeSpec: { Group: 'g' } };
+  const cluster = await api('POST', '/v1.42/volumes/create', spec);
+  assert.deepEqual([cluster.status, cluster.json], [503, { message: NOT_A_MANAGER }]);
+  assert.equal((await api('GET', '/volumes/cluster-vol')).status, 404);
+  const local = await api('POST', '/v1.41/volumes/create', spec); // the spec is not read below 1.42
+  assert.deepEqual([local.status, local.json.Name, local.json.Driver], [201, 'cluster-vol', 'local']);
+  ok(d.docker(['volume', 'rm', 'cluster-vol']));
+});
+
+test('OPTIONS on any path is an empty 200 (CORS preflight); checkpoints are an experimental feature, off', async () => {
+  const o = await api('OPTIONS', '/v1.51/containers/json');
+  assert.deepEqual([o.status, o.text], [200, '']);
+  const c = await api('GET', '/containers/nope/checkpoints');
+  assert.deepEqual([c.status, c.json], [501, { message: 'This experimental feature is disabled by default. Start the Docker daemon in experimental mode in order to enable it.' }]);
+});
+
 test.todo('POST /networks/create ignores EnableIPv4 below 1.48 — Berth always enables IPv4, so the gate (api/versions.ts networkCreateEnableIPv4) shows only once EnableIPv4:false is honoured: `curl -XPOST /v1.47/networks/create -d \'{"Name":"n","EnableIPv4":false}\'` then inspect shows EnableIPv4 true, and at /v1.48 false');
 
 // ── swarm and plugins, off ─────────────────────────────────────────────────────────────────────

@@ -5,8 +5,10 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { InvalidArgument } from '@berth/shared';
+import { API_VERSION_GATES, below, type GateName } from './versions.js';
 
-export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
+export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'OPTIONS';
 
 export interface RequestContext {
   req: IncomingMessage;
@@ -44,3 +46,19 @@ export const head = (path: string, handler: Handler): Route => ({ method: 'HEAD'
 export const post = (path: string, handler: Handler, hijack?: HijackHandler): Route => ({ method: 'POST', path, handler, hijack });
 export const put = (path: string, handler: Handler): Route => ({ method: 'PUT', path, handler });
 export const del = (path: string, handler: Handler): Route => ({ method: 'DELETE', path, handler });
+
+/**
+ * moby's router.WithMinimumAPIVersion: below the gate's version the route answers 400
+ * `<METHOD> <template> requires minimum API version <v>`, naming the path as moby's route
+ * template spells it (`/volumes/{name:.*}`).
+ */
+export function minApiVersion(gate: GateName, template: string, route: Route): Route {
+  const check = (version: string) => {
+    if (below(version, gate)) throw new InvalidArgument(`${route.method} ${template} requires minimum API version ${API_VERSION_GATES[gate].since}`);
+  };
+  return {
+    ...route,
+    handler: (ctx) => { check(ctx.version); return route.handler(ctx); },
+    ...(route.hijack ? { hijack: (ctx: HijackContext) => { check(ctx.version); return route.hijack!(ctx); } } : {}),
+  };
+}

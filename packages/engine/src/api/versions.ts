@@ -21,6 +21,12 @@ export interface VersionGate {
 }
 
 export const API_VERSION_GATES = {
+  // ── routes that appeared after the oldest version Berth serves (moby's WithMinimumAPIVersion) ──
+  pruneEndpoints: { since: '1.25', change: 'POST /containers/prune, /images/prune, /networks/prune and /volumes/prune exist; before, 400 `POST <path> requires minimum API version 1.25`' },
+  distributionEndpoint: { since: '1.30', change: 'GET /distribution/{name}/json exists; before, 400 `GET /distribution/{name:.*}/json requires minimum API version 1.30`' },
+  buildPruneEndpoint: { since: '1.31', change: 'POST /build/prune exists; before, 400 `POST /build/prune requires minimum API version 1.31`' },
+  volumeUpdateEndpoint: { since: '1.42', change: 'PUT /volumes/{name} (cluster volumes) exists, and answers 503 on a node without swarm; before, 400 `PUT /volumes/{name:.*} requires minimum API version 1.42`' },
+
   // ── containers ─────────────────────────────────────────────────────────────
   waitCondition: { since: '1.30', change: 'POST /containers/{id}/wait reads `condition` (not-running, next-exit, removed); before, it waits for not-running and ignores the parameter' },
   updatePidsLimit: { since: '1.40', change: 'POST /containers/{id}/update applies PidsLimit; before, the field is ignored' },
@@ -57,6 +63,7 @@ export const API_VERSION_GATES = {
   infoNoBridgeNf: { since: '1.50', change: 'GET /info has no BridgeNfIptables/BridgeNfIp6tables; before, both are present as false' },
 
   // ── volumes, networks ──────────────────────────────────────────────────────
+  volumeCreateClusterSpec: { since: '1.42', change: 'POST /volumes/create with a ClusterVolumeSpec asks the swarm (503 not a swarm manager on a node without one); before, the spec is ignored and a local volume is made' },
   volumePruneAnonymousOnly: { since: '1.42', change: 'POST /volumes/prune removes only anonymous volumes unless the filter all=true; before, every unused volume, named ones too (as if all=true)' },
   networkCreateEnableIPv4: { since: '1.48', change: 'POST /networks/create reads EnableIPv4; before, the field is ignored' },
 

@@ -7,7 +7,7 @@
 import type { Readable } from 'node:stream';
 import { InvalidArgument, errorMessage } from '@berth/shared';
 import type { ProgressMessage } from '@berth/shared/api/types';
-import { post, type RequestContext, type Route } from '../router.js';
+import { minApiVersion, post, type RequestContext, type Route } from '../router.js';
 import { boolParam, intParam, sendJson, sendStatus } from '../http-util.js';
 import { jsonQueryParam } from '../request-body.js';
 import { atLeast } from '../versions.js';
@@ -86,7 +86,7 @@ export function buildRouter(svc: BuildService): Route[] {
   };
   return [
     post('/build', build),
-    post('/build/prune', async ({ res }) => sendJson(res, 200, await svc.prune())),
+    minApiVersion('buildPruneEndpoint', '/build/prune', post('/build/prune', async ({ res }) => sendJson(res, 200, await svc.prune()))),
     post('/build/cancel', ({ res }) => sendStatus(res, 200)),
   ];
 }

@@ -4,7 +4,7 @@
  */
 import type { Duplex } from 'node:stream';
 import { InvalidArgument } from '@berth/shared';
-import { del, get, head, post, put, type HijackContext, type Route } from '../router.js';
+import { del, get, head, minApiVersion, post, put, type HijackContext, type Route } from '../router.js';
 import { boolParam, filtersParam, intParam, sendJson, sendStatus, streamContentType } from '../http-util.js';
 import { readJsonBody } from '../request-body.js';
 import type { ContainerConfig } from '@berth/shared/api/types';
@@ -48,7 +48,7 @@ export function containersRouter(svc: ContainersBackend): Route[] {
         all: boolParam(query, 'all'), limit: intParam(query, 'limit'), size: boolParam(query, 'size'), filters: filtersParam(query),
       }), version));
     }),
-    post('/containers/prune', async ({ res, query }) => sendJson(res, 200, await svc.prune(filtersParam(query)))),
+    minApiVersion('pruneEndpoints', '/containers/prune', post('/containers/prune', async ({ res, query }) => sendJson(res, 200, await svc.prune(filtersParam(query))))),
     get('/containers/:id/json', async ({ res, params, query, version }) => {
       sendJson(res, 200, inspectForVersion(await svc.inspect(params.id!, boolParam(query, 'size')), version));
     }),

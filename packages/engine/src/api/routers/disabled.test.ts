@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createApiServer } from '../server.js';
-import { disabledRouter, NOT_A_MANAGER, NOT_IN_SWARM, LIVE_RESTORE_NO_SWARM, BERTHD_NO_SWARM, PLUGINS_UNSUPPORTED } from './disabled.js';
+import { disabledRouter, NOT_A_MANAGER, NOT_IN_SWARM, LIVE_RESTORE_NO_SWARM, BERTHD_NO_SWARM, PLUGINS_UNSUPPORTED, EXPERIMENTAL_OFF } from './disabled.js';
 
 let liveRestore = false;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-disabled-'));
@@ -163,5 +163,13 @@ test('plugins: none installed', async () => {
     ['POST', '/plugins/create?name=x', undefined, 500, PLUGINS_UNSUPPORTED],
     ['POST', '/plugins/sshfs/frobnicate', undefined, 404, 'page not found'],
     ['GET', '/plugins/sshfs', undefined, 404, 'page not found'],
+  ]);
+});
+
+test('checkpoints: an experimental feature, off', async () => {
+  await check([
+    ['GET', '/containers/web/checkpoints', undefined, 501, EXPERIMENTAL_OFF],
+    ['POST', '/containers/web/checkpoints', '{"CheckpointID":"c1"}', 501, EXPERIMENTAL_OFF],
+    ['DELETE', '/containers/web/checkpoints/c1', undefined, 501, EXPERIMENTAL_OFF],
   ]);
 });

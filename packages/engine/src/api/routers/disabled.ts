@@ -18,16 +18,17 @@
  * privileges, create) answers as moby's plugin backend on a platform without plugins does
  * (500 `plugins are not supported on this platform`).
  *
- * BuildKit sessions and checkpoints answer 501 as before: they are not "off" features of
- * dockerd but experimental or separately built ones.
+ * Checkpoints are experimental in dockerd: 501 with its "experimental feature is disabled" text,
+ * as a daemon not started in experimental mode answers. BuildKit sessions answer 501: dockerd
+ * has them on, Berth only has the classic builder.
  */
 import type { IncomingMessage } from 'node:http';
 import { InvalidArgument, NotFound, NotImplemented, SystemError, Unavailable } from '@berth/shared';
 import { parseNormalizedNamed } from '@berth/shared/reference';
-import { del, get, post, type Handler, type Method, type RequestContext, type Route } from '../router.js';
+import { del, get, minApiVersion, post, type Handler, type Method, type RequestContext, type Route } from '../router.js';
 import { boolParam, filtersParam, sendJson } from '../http-util.js';
 import { readUntypedJsonBody } from '../request-body.js';
-import { atLeast, below, API_VERSION_GATES, type GateName } from '../versions.js';
+import { atLeast, below } from '../versions.js';
 
 export const NOT_A_MANAGER = 'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.';
 export const NOT_IN_SWARM = 'This node is not part of a swarm';
@@ -77,16 +78,6 @@ function field(body: unknown, name: string): unknown {
   return key === undefined ? undefined : o[key];
 }
 
-/** router.WithMinimumAPIVersion: the route answers 400 below its version. */
-function minVersion(gate: GateName, method: Method, template: string, h: Handler): Handler {
-  return (ctx) => {
-    if (below(ctx.version, gate)) {
-      throw new InvalidArgument(`${method} ${template} requires minimum API version ${API_VERSION_GATES[gate].since}`);
-    }
-    return h(ctx);
-  };
-}
-
 /** `?version=` of an update, parsed before the cluster is asked. */
 function versionQuery(q: URLSearchParams, what: string, withCause: boolean): void {
   const raw = q.get('version') ?? '';
@@ -115,8 +106,8 @@ function swarmRoutes(opts: DisabledOptions): Route[] {
     }
     notManager();
   };
-  const secrets = (method: Method, template: string, h: Handler) => minVersion('secretsEndpoints', method, template, h);
-  const configs = (method: Method, template: string, h: Handler) => minVersion('configsEndpoints', method, template, h);
+  const secrets = (template: string, route: Route) => minApiVersion('secretsEndpoints', template, route);
+  const configs = (template: string, route: Route) => minApiVersion('configsEndpoints', template, route);
   return [
     post('/swarm/init', async ({ req }) => { await body(req); cannotRun(); }),
     post('/swarm/join', async ({ req }) => { await body(req); cannotRun(); }),
@@ -158,17 +149,17 @@ function swarmRoutes(opts: DisabledOptions): Route[] {
     get('/tasks/:id', notManager),
     get('/tasks/:id/logs', ({ query }) => { logsQuery(query); notManager(); }),
 
-    get('/secrets', secrets('GET', '/secrets', ({ query }) => { validateFilters(query, ['names', 'name', 'id', 'label']); notManager(); })),
-    post('/secrets/create', secrets('POST', '/secrets/create', templating('secret'))),
-    del('/secrets/:id', secrets('DELETE', '/secrets/{id}', notManager)),
-    get('/secrets/:id', secrets('GET', '/secrets/{id}', notManager)),
-    post('/secrets/:id/update', secrets('POST', '/secrets/{id}/update', async ({ req, query }) => { await body(req); versionQuery(query, 'secret', false); notManager(); })),
+    secrets('/secrets', get('/secrets', ({ query }) => { validateFilters(query, ['names', 'name', 'id', 'label']); notManager(); })),
+    secrets('/secrets/create', post('/secrets/create', templating('secret'))),
+    secrets('/secrets/{id}', del('/secrets/:id', notManager)),
+    secrets('/secrets/{id}', get('/secrets/:id', notManager)),
+    secrets('/secrets/{id}/update', post('/secrets/:id/update', async ({ req, query }) => { await body(req); versionQuery(query, 'secret', false); notManager(); })),
 
-    get('/configs', configs('GET', '/configs', ({ query }) => { validateFilters(query, ['name', 'id', 'label']); notManager(); })),
-    post('/configs/create', configs('POST', '/configs/create', templating('config'))),
-    del('/configs/:id', configs('DELETE', '/configs/{id}', notManager)),
-    get('/configs/:id', configs('GET', '/configs/{id}', notManager)),
-    post('/configs/:id/update', configs('POST', '/configs/{id}/update', async ({ req, query }) => { await body(req); versionQuery(query, 'config', false); notManager(); })),
+    configs('/configs', get('/configs', ({ query }) => { validateFilters(query, ['name', 'id', 'label']); notManager(); })),
+    configs('/configs/create', post('/configs/create', templating('config'))),
+    configs('/configs/{id}', del('/configs/:id', notManager)),
+    configs('/configs/{id}', get('/configs/:id', notManager)),
+    configs('/configs/{id}/update', post('/configs/:id/update', async ({ req, query }) => { await body(req); versionQuery(query, 'config', false); notManager(); })),
   ];
 }
 
@@ -220,11 +211,11 @@ function pluginAction(method: 'POST' | 'GET'): Handler {
         await body(ctx.req);
         return noPlugin(name);
       case 'upgrade':
-        return minVersion('pluginUpgrade', 'POST', '/plugins/{name:.*}/upgrade', async ({ req, query }) => {
+        return minApiVersion('pluginUpgrade', '/plugins/{name:.*}/upgrade', post('', async ({ req, query }) => {
           await body(req);
           remoteRef(query);
           noPlugin(upgradeName(name));
-        })(ctx);
+        })).handler(ctx);
       default:
         throw new NotFound('page not found');
     }
@@ -248,9 +239,13 @@ function pluginRoutes(): Route[] {
   ];
 }
 
+/** router.Experimental on a daemon without experimental features (Berth's /version says so). */
+export const EXPERIMENTAL_OFF = 'This experimental feature is disabled by default. Start the Docker daemon in experimental mode in order to enable it.';
+
 const notImplemented: [Method[], string[], string][] = [
   [['GET', 'POST'], ['/session', '/grpc'], 'Berth does not support BuildKit sessions; use the classic builder (DOCKER_BUILDKIT=0)'],
-  [['GET', 'POST', 'DELETE'], ['/containers/:id/checkpoints', '/containers/:id/checkpoints/*'], 'Berth does not support checkpoints'],
+  [['GET', 'POST'], ['/containers/:id/checkpoints'], EXPERIMENTAL_OFF],
+  [['DELETE'], ['/containers/:id/checkpoints/:checkpoint'], EXPERIMENTAL_OFF],
 ];
 
 export function disabledRouter(opts: DisabledOptions): Route[] {

@@ -9,7 +9,7 @@
 import type { Readable } from 'node:stream';
 import { InvalidArgument, NotFound, errorMessage } from '@berth/shared';
 import type { ProgressMessage } from '@berth/shared/api/types';
-import { get, post, del, type Handler, type RequestContext, type Route } from '../router.js';
+import { del, get, minApiVersion, post, type Handler, type RequestContext, type Route } from '../router.js';
 import { boolParam, filtersParam, intParam, sendJson, sendStatus, startJsonStream } from '../http-util.js';
 import { readJsonBody } from '../request-body.js';
 import type { ImageService } from '../../images/service.js';
@@ -128,11 +128,11 @@ export function imagesRouter(svc: ImageService, dist: DistributionService): Rout
 
   return [
     // Names with slashes (localhost:5000/a/b) reach the route as a wildcard.
-    get('/distribution/*', async (ctx) => {
+    minApiVersion('distributionEndpoint', '/distribution/{name:.*}/json', get('/distribution/*', async (ctx) => {
       const m = /^(.+)\/json$/.exec(ctx.params['*'] ?? '');
       if (!m) throw new NotFound('page not found');
       sendJson(ctx.res, 200, await dist.inspect(decodeURIComponent(m[1]!), auth(ctx)));
-    }),
+    })),
     post('/auth', async (ctx) => sendJson(ctx.res, 200, await dist.login(authFromBody(await readJsonBody(ctx.req, 'SystemAuth'))))),
     get('/images/search', async (ctx) => {
       const { query } = ctx;
@@ -148,7 +148,7 @@ export function imagesRouter(svc: ImageService, dist: DistributionService): Rout
     get('/images/get', (ctx) => save(ctx, ctx.query.getAll('names'))),
     post('/images/create', create),
     post('/images/load', load),
-    post('/images/prune', async (ctx) => sendJson(ctx.res, 200, await svc.prune(filtersParam(ctx.query)))),
+    minApiVersion('pruneEndpoints', '/images/prune', post('/images/prune', async (ctx) => sendJson(ctx.res, 200, await svc.prune(filtersParam(ctx.query))))),
     get('/images/*', perImage('GET')),
     post('/images/*', perImage('POST')),
     del('/images/*', async (ctx) => {

@@ -1,5 +1,5 @@
 /** /networks: list, inspect, create, remove, connect, disconnect, prune (moby's router/network). */
-import { del, get, post, type Route } from '../router.js';
+import { del, get, minApiVersion, post, type Route } from '../router.js';
 import { filtersParam, sendJson, sendStatus } from '../http-util.js';
 import { readJsonBody } from '../request-body.js';
 import type { CreateNetworkBody, NetworkService } from '../../network/service.js';
@@ -15,7 +15,7 @@ export function networksRouter(b: NetworksBackend): Route[] {
       if (below(version, 'networkCreateEnableIPv4')) delete (body as { EnableIPv4?: boolean }).EnableIPv4;
       sendJson(res, 201, await b.create(body));
     }),
-    post('/networks/prune', async ({ res, query }) => sendJson(res, 200, await b.prune(filtersParam(query)))),
+    minApiVersion('pruneEndpoints', '/networks/prune', post('/networks/prune', async ({ res, query }) => sendJson(res, 200, await b.prune(filtersParam(query))))),
     get('/networks/:id', ({ res, params }) => sendJson(res, 200, b.inspect(params.id!))),
     del('/networks/:id', async ({ res, params }) => { await b.remove(params.id!); sendStatus(res, 204); }),
     post('/networks/:id/connect', async ({ req, res, params }) => { await b.connect(params.id!, await readJsonBody(req, 'NetworkConnect')); sendStatus(res, 200); }),

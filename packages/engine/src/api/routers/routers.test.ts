@@ -227,6 +227,32 @@ test('API version gates the routers apply (api/versions.ts), each at both sides 
   await call('POST', '/v1.32/images/create?fromImage=busybox&tag=latest&platform=linux/arm64');
   assert.equal((arg(3) as { platform?: string }).platform, 'linux/arm64');
 
+  // routes newer than the request's version (moby's WithMinimumAPIVersion)
+  for (const [method, p, msg] of [
+    ['POST', '/containers/prune', 'POST /containers/prune requires minimum API version 1.25'],
+    ['POST', '/volumes/prune', 'POST /volumes/prune requires minimum API version 1.25'],
+    ['POST', '/networks/prune', 'POST /networks/prune requires minimum API version 1.25'],
+    ['POST', '/images/prune', 'POST /images/prune requires minimum API version 1.25'],
+  ] as const) {
+    const old = await call(method, `/v1.24${p}`);
+    assert.deepEqual([old.status, message(old), calls], [400, msg, []]);
+    behaviour.set('prune', () => ({}));
+    assert.equal((await call(method, `/v1.25${p}`)).status, 200);
+    assert.equal(calls[0]![0], 'prune');
+  }
+  let old = await call('GET', '/v1.29/distribution/busybox/json');
+  assert.deepEqual([old.status, message(old)], [400, 'GET /distribution/{name:.*}/json requires minimum API version 1.30']);
+  old = await call('PUT', '/v1.41/volumes/v1', {});
+  assert.deepEqual([old.status, message(old)], [400, 'PUT /volumes/{name:.*} requires minimum API version 1.42']);
+  old = await call('PUT', '/v1.42/volumes/v1?version=1', {});
+  assert.deepEqual([old.status, message(old)], [503, 'volume update only valid for cluster volumes, but swarm is unavailable']);
+  behaviour.set('create', (b) => ({ Name: (b as { Name: string }).Name }));
+  const clusterVolume = { Name: 'cv', ClusterVolumeSpec: { Group: 'g' } };
+  assert.deepEqual([(await call('POST', '/v1.41/volumes/create', clusterVolume)).status, calls[0]![0]], [201, 'create']);
+  const cv = await call('POST', '/v1.42/volumes/create', clusterVolume);
+  assert.deepEqual([cv.status, calls], [503, []]);
+  assert.match(message(cv), /^This node is not a swarm manager\. Use "docker swarm init"/);
+
   events.emit('image', 'create', 'sha256:abc', { name: 'sha256:abc' });
   const until = (Date.now() / 1000 + 0.001).toFixed(3);
   const imageEvents = async (v: string) => (await call('GET', `/v${v}/events?since=1&until=${until}&filters=${encodeURIComponent('{"type":["image"]}')}`))

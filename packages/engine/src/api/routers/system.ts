@@ -13,6 +13,8 @@ const pingHeaders = {
 
 export function systemRouter(src: InfoSources, df: DfSources): Route[] {
   return [
+    // CORS preflight: dockerd answers OPTIONS on any path with an empty 200.
+    { method: 'OPTIONS', path: '*', handler: ({ res }) => { res.writeHead(200, { 'Content-Length': 0 }); res.end(); } },
     get('/_ping', ({ res }) => { res.writeHead(200, { ...pingHeaders, 'Content-Length': 2 }); res.end('OK'); }),
     head('/_ping', ({ res }) => { res.writeHead(200, { ...pingHeaders, 'Content-Length': 0 }); res.end(); }),
     get('/version', ({ res }) => sendJson(res, 200, versionDoc())),
