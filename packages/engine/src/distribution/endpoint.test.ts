@@ -4,6 +4,8 @@ import { parseNormalizedNamed } from '@berth/shared/reference';
 import { endpointsFor, isInsecure, serverAddressDomain, indexServerAddress } from './endpoint.js';
 import { decodeAuthHeader, authFromBody } from './auth-config.js';
 import { splitSearchTerm } from './search.js';
+import { decodeRequestBody } from '@berth/shared/api/request-bodies';
+import type { RequestBodies } from '@berth/shared/api/types';
 
 const cfg = { insecureRegistries: [] as string[], registryMirrors: [] as string[] };
 const urls = (name: string, c = cfg, push = false) => endpointsFor(parseNormalizedNamed(name).domain, c, push).map((e) => e.url);
@@ -38,8 +40,14 @@ test('login server addresses and X-Registry-Auth decoding', () => {
   assert.deepEqual(decodeAuthHeader('%%%'), {});
   assert.deepEqual(decodeAuthHeader(undefined), {});
   assert.deepEqual(authFromBody({ auth: Buffer.from('me:secret').toString('base64') }), { auth: 'bWU6c2VjcmV0', username: 'me', password: 'secret' });
-  // Any spelling a client sends (JSON.parse: the body as it came, before any type).
-  assert.deepEqual(authFromBody(JSON.parse('{"Username":"U","Password":"P","ServerAddress":"x"}')), { username: 'U', password: 'P', serveraddress: 'x' });
+  // Any spelling a client sends: the body as the route decodes it (Go's case-insensitive field match)…
+  assert.deepEqual(authFromBody(decodeRequestBody<RequestBodies['SystemAuth']>('SystemAuth', '{"Username":"U","Password":"P","ServerAddress":"x"}').value),
+    { username: 'U', password: 'P', serveraddress: 'x' });
+  // …and the header, which Go decodes into the same struct.
+  assert.deepEqual(decodeAuthHeader(enc({ USERNAME: 'u', Password: 'p', serverAddress: 's', IdentityToken: 't' })),
+    { username: 'u', password: 'p', serveraddress: 's', identitytoken: 't' });
+  // A value of the wrong type is a decode error: anonymous, as an undecodable header is.
+  assert.deepEqual(decodeAuthHeader(enc({ username: 5 })), {});
 });
 
 test('search terms: index and remote name', () => {
