@@ -122,6 +122,11 @@ test('GET /images/{name}/json and /images/json: VirtualSize below 1.44, Containe
   assert.equal('VirtualSize' in i44, false);
   assert.equal('Container' in i44 && 'ContainerConfig' in i44, true);
   assert.equal('Container' in i45 || 'ContainerConfig' in i45, false);
+  // unset Config fields: shown up to 1.51, more of them up to 1.49
+  const [c49, c50] = [(await at('1.49')).Config, (await at('1.50')).Config];
+  assert.deepEqual([c49.Hostname, c49.Tty, c49.WorkingDir, c49.Entrypoint], ['', false, '', null]);
+  assert.deepEqual(['Hostname' in c50, 'Tty' in c50, c50.WorkingDir, c50.Entrypoint], [false, false, '', null]);
+  assert.deepEqual(c50.Cmd, ['sh']);
   const list = async (v: string, q = '') => (await api('GET', `/v${v}/images/json${q}`)).json as { RepoTags: string[]; VirtualSize?: number; Size: number }[];
   assert.ok((await list('1.43')).every((i) => i.VirtualSize === i.Size));
   assert.ok((await list('1.44')).every((i) => !('VirtualSize' in i)));

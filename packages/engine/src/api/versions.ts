@@ -50,6 +50,8 @@ export const API_VERSION_GATES = {
   imageListFiltersOnly: { since: '1.25', change: 'GET /images/json ignores the singular `filter` parameter; before, it is a `reference` filter' },
   imageListNoNone: { since: '1.43', change: 'GET /images/json: an image without tags or digests has RepoTags [] and RepoDigests []; before, ["<none>:<none>"] and ["<none>@<none>"]' },
   imageNoVirtualSize: { since: '1.44', change: 'GET /images/json, GET /images/{name}/json and GET /system/df images: no VirtualSize; before, VirtualSize equals Size' },
+  imageCreatedOmitted: { since: '1.44', change: 'GET /images/{name}/json leaves out an unknown Created; before, it is "0001-01-01T00:00:00Z"' },
+  imageConfigFewerFields: { since: '1.50', change: 'GET /images/{name}/json: Config shows unset Cmd, Entrypoint, Env, Labels, OnBuild, User, Volumes, WorkingDir (null or ""); before, also AttachStdin/Stdout/Stderr, Domainname, Hostname, Image, OpenStdin, StdinOnce, Tty' },
   imageNoContainerConfig: { since: '1.45', change: 'GET /images/{name}/json: no Container and ContainerConfig; before, both are present (the build container, or "" and null)' },
 
   imagePullPlatform: { since: '1.32', change: 'POST /images/create reads `platform`; before, the parameter is ignored (the daemon\'s platform)' },

@@ -46,10 +46,10 @@ export function imageInspect(img: ImageRecord, layerDirs: string[], lastTagTime:
     RepoDigests: img.repoDigests,
     Parent: img.parent,
     Comment: c.comment ?? '',
-    Created: c.created ?? ZERO_TIME,
+    Created: c.created ?? (below(version, 'imageCreatedOmitted') ? ZERO_TIME : undefined),
     DockerVersion: c.docker_version ?? '',
     Author: c.author ?? '',
-    Config: c.config ?? null,
+    Config: withLegacyConfigFields(c.config ?? null, version),
     Architecture: c.architecture,
     Os: c.os,
     Size: img.size,
@@ -64,6 +64,23 @@ export function imageInspect(img: ImageRecord, layerDirs: string[], lastTagTime:
   }
   if (below(version, 'imageNoVirtualSize')) doc.VirtualSize = img.size;
   return doc;
+}
+
+/**
+ * The image Config as API versions up to 1.51 showed it: fields without omitempty there, present
+ * when unset (null, "", false) — more of them up to 1.49 (moby's legacyConfigFields).
+ */
+const LEGACY_CONFIG_1_51: Record<string, unknown> = { Cmd: null, Entrypoint: null, Env: null, Labels: null, OnBuild: null, User: '', Volumes: null, WorkingDir: '' };
+const LEGACY_CONFIG_1_49: Record<string, unknown> = {
+  ...LEGACY_CONFIG_1_51, AttachStderr: false, AttachStdin: false, AttachStdout: false, Domainname: '', Hostname: '', Image: '',
+  OpenStdin: false, StdinOnce: false, Tty: false,
+};
+
+function withLegacyConfigFields(config: ImageInspect['Config'], version: string): ImageInspect['Config'] {
+  const legacy = below(version, 'imageConfigFewerFields') ? LEGACY_CONFIG_1_49 : LEGACY_CONFIG_1_51;
+  const out: Record<string, unknown> = { ...(config ?? {}) };
+  for (const [k, v] of Object.entries(legacy)) if (out[k] === undefined || out[k] === null) out[k] = v;
+  return out as ImageInspect['Config'];
 }
 
 export type HistoryItem = ImageHistoryItem;
