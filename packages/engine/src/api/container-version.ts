@@ -11,8 +11,8 @@ import { below } from './versions.js';
 
 interface MountLike {
   Type?: string;
+  VolumeOptions?: { Subpath?: string; DriverConfig?: { Name?: string } | null } | null;
   BindOptions?: { NonRecursive?: boolean; CreateMountpoint?: boolean; ReadOnlyForceRecursive?: boolean } | null;
-  VolumeOptions?: { Subpath?: string } | null;
   TmpfsOptions?: unknown;
 }
 
@@ -60,6 +60,14 @@ export function adjustCreateForVersion(body: CreateBody, version: string): void 
   if (below(version, 'createImageMount')) {
     for (const m of mounts) if (m.Type === 'image') throw new InvalidArgument('Mount type "Image" needs API v1.48 or newer');
   }
+}
+
+/** Warnings the router adds to a create's answer (moby's handleVolumeDriverBC). */
+export function createWarnings(body: CreateBody, version: string): string[] {
+  const hc = (body.HostConfig ?? {}) as { VolumeDriver?: string; Mounts?: MountLike[] | null };
+  if (!hc.VolumeDriver || below(version, 'createVolumeDriverWarning')) return [];
+  const unnamed = (hc.Mounts ?? []).some((m) => m.Type === 'volume' && !m.VolumeOptions?.DriverConfig?.Name);
+  return unnamed ? ["WARNING: the container-wide volume-driver configuration is ignored for volumes specified via 'mount'. Use '--mount type=volume,volume-driver=...' instead"] : [];
 }
 
 /** GET /containers/{id}/json as the request's API version had it. */

@@ -44,6 +44,7 @@ export const API_VERSION_GATES = {
   createVolumeSubpath: { since: '1.45', change: 'POST /containers/create accepts VolumeOptions.Subpath; before, 400 `VolumeOptions.Subpath needs API v1.45 or newer`' },
   listAnnotations: { since: '1.46', change: 'GET /containers/json shows HostConfig.Annotations; before, they are left out' },
   createGwPriority: { since: '1.48', change: 'POST /containers/create keeps EndpointsConfig[].GwPriority; before, it is reset to 0' },
+  createVolumeDriverWarning: { since: '1.48', change: 'POST /containers/create warns when HostConfig.VolumeDriver is set and a volume mount names no driver (the container-wide driver is ignored for mounts); before, no warning (the CLI printed its own)' },
   createImageMount: { since: '1.48', change: 'POST /containers/create accepts mounts of type image; before, 400 `Mount type "Image" needs API v1.48 or newer`' },
 
   // ── images ─────────────────────────────────────────────────────────────────

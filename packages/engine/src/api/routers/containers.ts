@@ -14,7 +14,7 @@ import type { UpdateBody } from '../../containers/update.js';
 import { requestBody } from '../body-stream.js';
 import { encodeStat } from '../../containers/archive.js';
 import { atLeast, below } from '../versions.js';
-import { adjustCreateForVersion, inspectForVersion, listForVersion } from '../container-version.js';
+import { adjustCreateForVersion, createWarnings, inspectForVersion, listForVersion } from '../container-version.js';
 
 /** What the container routes call (ContainerService; a fake in the router tests). */
 export type ContainersBackend = Pick<ContainerService,
@@ -41,7 +41,9 @@ export function containersRouter(svc: ContainersBackend): Route[] {
     post('/containers/create', async ({ req, res, query, version }) => {
       const body = await readJsonBody<CreateBody>(req, 'ContainerCreate');
       adjustCreateForVersion(body, version);
-      sendJson(res, 201, await svc.create(body, query.get('name')));
+      const warnings = createWarnings(body, version);
+      const created = await svc.create(body, query.get('name'));
+      sendJson(res, 201, warnings.length ? { ...created, Warnings: [...(created.Warnings ?? []), ...warnings] } : created);
     }),
     get('/containers/json', async ({ res, query, version }) => {
       sendJson(res, 200, listForVersion(await svc.list({

@@ -209,6 +209,11 @@ test('API version gates the routers apply (api/versions.ts), each at both sides 
   assert.deepEqual(arg(2), { Cmd: ['ls'], Tty: true });
   await call('POST', '/v1.42/containers/web/exec', { Cmd: ['ls'], Tty: true, ConsoleSize: [10, 20] });
   assert.deepEqual(arg(2), { Cmd: ['ls'], Tty: true, ConsoleSize: [10, 20] });
+  behaviour.set('create', () => ({ Id: 'c1', Warnings: ['from the service'] }));
+  const withDriver = { Image: 'b', HostConfig: { VolumeDriver: 'local', Mounts: [{ Type: 'volume', Source: 'v', Target: '/v' }] } };
+  assert.deepEqual(JSON.parse((await call('POST', '/v1.47/containers/create', withDriver)).body).Warnings, ['from the service']);
+  assert.deepEqual(JSON.parse((await call('POST', '/v1.48/containers/create', withDriver)).body).Warnings,
+    ['from the service', "WARNING: the container-wide volume-driver configuration is ignored for volumes specified via 'mount'. Use '--mount type=volume,volume-driver=...' instead"]);
   const r = await call('POST', '/v1.43/containers/create', { Image: 'b', NetworkingConfig: { EndpointsConfig: { a: {}, b: {} } } });
   assert.deepEqual([r.status, message(r), calls], [400, 'Container cannot be created with multiple network endpoints: a, b', []]);
   behaviour.set('list', () => [{ Id: 'c1', HostConfig: { NetworkMode: 'bridge', Annotations: { k: 'v' } } }]);
