@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureBusybox } from './images.js';
-import { fetchAll } from './raw-client.js';
+import { fetchAll, hangUp } from './raw-client.js';
 import { runSync, useDaemon, type RunResult, type TestDaemon } from './harness.js';
 
 let d: TestDaemon;
@@ -215,6 +215,14 @@ test('stop reads `signal` from 1.42; wait reads `condition` from 1.30; update ap
   // a created container is not running: below 1.30 every wait is for not-running and returns at once
   assert.deepEqual((await api('POST', `/v1.29/containers/${id}/wait?condition=next-exit`)).json, { Error: null, StatusCode: 0 });
   await assert.rejects(api('POST', `/v1.30/containers/${id}/wait?condition=next-exit`, undefined, 700), /timeout/);
+
+  // from 1.30 the headers come at once; before, with the result
+  const running = await createContainer({ Image: 'busybox', Cmd: ['sleep', '60'] });
+  await api('POST', `/containers/${running}/start`);
+  const head = async (v: string) => (await hangUp(d.socket, { method: 'POST', path: `/v${v}/containers/${running}/wait` }, { after: 0, timeoutMs: 700 })).status;
+  assert.equal(await head('1.30'), 200);
+  assert.equal(await head('1.29'), 0);
+  ok(d.docker(['rm', '-f', running]));
 
   for (const [v, want] of [['1.39', null], ['1.40', 50]] as const) {
     assert.equal((await api('POST', `/v${v}/containers/${id}/update`, { PidsLimit: 50 })).status, 200);

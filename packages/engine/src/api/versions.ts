@@ -28,7 +28,7 @@ export const API_VERSION_GATES = {
   volumeUpdateEndpoint: { since: '1.42', change: 'PUT /volumes/{name} (cluster volumes) exists, and answers 503 on a node without swarm; before, 400 `PUT /volumes/{name:.*} requires minimum API version 1.42`' },
 
   // ── containers ─────────────────────────────────────────────────────────────
-  waitCondition: { since: '1.30', change: 'POST /containers/{id}/wait reads `condition` (not-running, next-exit, removed); before, it waits for not-running and ignores the parameter' },
+  waitCondition: { since: '1.30', change: 'POST /containers/{id}/wait reads `condition` (not-running, next-exit, removed) and sends its headers at once; before, it waits for not-running, ignores the parameter and sends the headers with the result' },
   updatePidsLimit: { since: '1.40', change: 'POST /containers/{id}/update applies PidsLimit; before, the field is ignored' },
   createBindNonRecursive: { since: '1.40', change: 'POST /containers/create honours Mounts[].BindOptions.NonRecursive; before, it is reset to false' },
   statsOneShot: { since: '1.41', change: 'GET /containers/{id}/stats reads `one-shot`; before, the parameter is ignored' },

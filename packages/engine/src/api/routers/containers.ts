@@ -69,9 +69,10 @@ export function containersRouter(svc: ContainersBackend): Route[] {
       sendStatus(res, 204);
     }),
     post('/containers/:id/wait', async ({ res, params, query, version }) => {
-      const w = svc.wait(params.id!, atLeast(version, 'waitCondition') ? query.get('condition') ?? '' : '');
+      const current = atLeast(version, 'waitCondition');
+      const w = svc.wait(params.id!, current ? query.get('condition') ?? '' : '');
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.flushHeaders();
+      if (current) res.flushHeaders(); // before 1.30 the headers come with the result
       res.on('close', w.cancel);
       const r = await w.result;
       res.end(JSON.stringify(r) + '\n');
