@@ -17,7 +17,7 @@ packages=(
   procps bsdutils gzip  # ps for `top`, script (pty tests) and logger (syslog driver), log compression
   openssl               # TLS test certificates
   g++                   # node-gyp addons (rtnetlink: raw netlink sockets, no library)
-  python3-docker        # docker-py: a real Docker SDK against berthd (e2e/swarm-off.test.ts)
+  python3-docker        # docker-py: a real Docker SDK against berthd (e2e/fidelity-api.test.ts)
 )
 missing=()
 for p in "${packages[@]}"; do
