@@ -133,6 +133,11 @@ test('GET /images/{name}/json and /images/json: VirtualSize below 1.44, Containe
   // an image without a tag
   const cid = await createContainer({ Image: 'busybox', Cmd: ['true'] });
   const img = (await api('POST', `/commit?container=${cid}`, {})).json.Id as string;
+  // Containers: counted from 1.51, -1 before
+  const busyboxUsers = async (v: string) => ((await list(v)) as unknown as { RepoTags: string[]; Containers: number }[]).find((i) => i.RepoTags.includes('busybox:latest'))!.Containers;
+  assert.equal(await busyboxUsers('1.50'), -1);
+  assert.equal(await busyboxUsers('1.51'), (await api('GET', `/containers/json?all=1&filters=${encodeURIComponent('{"ancestor":["busybox"]}')}`)).json.length);
+  assert.ok(await busyboxUsers('1.51') >= 1);
   const untagged = async (v: string) => (await list(v)).find((i) => (i as unknown as { Id: string }).Id === img)!.RepoTags;
   assert.deepEqual(await untagged('1.42'), ['<none>:<none>']);
   assert.deepEqual(await untagged('1.43'), []);

@@ -58,6 +58,8 @@ export const API_VERSION_GATES = {
   imagePullPlatform: { since: '1.32', change: 'POST /images/create reads `platform`; before, the parameter is ignored (the daemon\'s platform)' },
   buildAux: { since: '1.30', change: 'POST /build sends the built image\'s ID as an `aux` line; before, no aux lines' },
 
+  imageListContainers: { since: '1.51', change: 'GET /images/json: Containers counts the containers using each image; before, -1 (not computed)' },
+
   // ── system, events ─────────────────────────────────────────────────────────
   dfTypes: { since: '1.42', change: 'GET /system/df reads `type`; before, every kind is reported' },
   eventsImageCreate: { since: '1.46', change: 'GET /events includes `image create` events; before, they are skipped' },

@@ -37,6 +37,7 @@ import { checkFilters, createdSecs, danglingFilter, labelsMatch, referenceMatche
 import { parseRef } from './parse-ref.js';
 import { noEvents, type Actions, type EventSink } from '../events/types.js';
 import type { CommitOptions, ImageInUse, ImageLookup, ImageRecord, ImageUser } from './types.js';
+import { atLeast } from '../api/versions.js';
 
 export type DeleteRecord = ImageDeleteResponseItem & ({ Untagged: string } | { Deleted: string });
 export type { CommitOptions } from './types.js';
@@ -208,7 +209,9 @@ export class ImageService implements ImageLookup {
         if (!(opts.all || !hasChildren)) continue;
         if (dangling === false || filters.has('reference')) continue;
       } else if (dangling && rec.repoTags.length) continue;
-      out.push({ created, s: imageSummary(rec, opts.version) });
+      const s = imageSummary(rec, opts.version);
+      if (atLeast(opts.version, 'imageListContainers')) s.Containers = this.inUse(img.id).length;
+      out.push({ created, s });
     }
     return out.sort((a, b) => b.created - a.created).map((x) => x.s);
   }
