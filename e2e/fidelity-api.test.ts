@@ -133,6 +133,12 @@ test('GET /images/{name}/json and /images/json: VirtualSize below 1.44, Containe
   // an image without a tag
   const cid = await createContainer({ Image: 'busybox', Cmd: ['true'] });
   const img = (await api('POST', `/commit?container=${cid}`, {})).json.Id as string;
+  // shared-size: read from 1.42 (the committed image shares busybox's layer)
+  const shared = async (v: string) => ((await list(v, '?shared-size=1')) as unknown as { Id: string; SharedSize: number; Size: number }[]).find((i) => i.Id === img)!;
+  assert.equal((await shared('1.41')).SharedSize, -1);
+  const s42 = await shared('1.42');
+  assert.ok(s42.SharedSize > 0 && s42.SharedSize <= s42.Size, JSON.stringify(s42));
+  assert.equal(((await list('1.42')) as unknown as { Id: string; SharedSize: number }[]).find((i) => i.Id === img)!.SharedSize, -1);
   // Containers: counted from 1.51, -1 before
   const busyboxUsers = async (v: string) => ((await list(v)) as unknown as { RepoTags: string[]; Containers: number }[]).find((i) => i.RepoTags.includes('busybox:latest'))!.Containers;
   assert.equal(await busyboxUsers('1.50'), -1);

@@ -49,6 +49,7 @@ export const API_VERSION_GATES = {
 
   // ── images ─────────────────────────────────────────────────────────────────
   imageListFiltersOnly: { since: '1.25', change: 'GET /images/json ignores the singular `filter` parameter; before, it is a `reference` filter' },
+  imageListSharedSize: { since: '1.42', change: 'GET /images/json reads `shared-size` (SharedSize: the size of the image\'s layers other images use too); before, the parameter is ignored and SharedSize is -1' },
   imageListNoNone: { since: '1.43', change: 'GET /images/json: an image without tags or digests has RepoTags [] and RepoDigests []; before, ["<none>:<none>"] and ["<none>@<none>"]' },
   imageNoVirtualSize: { since: '1.44', change: 'GET /images/json, GET /images/{name}/json and GET /system/df images: no VirtualSize; before, VirtualSize equals Size' },
   imageCreatedOmitted: { since: '1.44', change: 'GET /images/{name}/json leaves out an unknown Created; before, it is "0001-01-01T00:00:00Z"' },

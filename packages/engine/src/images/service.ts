@@ -184,13 +184,16 @@ export class ImageService implements ImageLookup {
 
   // ---- list / inspect / history --------------------------------------------------------------
 
-  list(opts: { all?: boolean; filters?: Map<string, string[]>; version: string }): ImageSummary[] {
+  /** `sharedSize`: each image's SharedSize, the size of its layers that other images use too (else -1). */
+  list(opts: { all?: boolean; filters?: Map<string, string[]>; version: string; sharedSize?: boolean }): ImageSummary[] {
     const filters: Map<string, string[]> = opts.filters ?? new Map();
     checkFilters(filters, ['dangling', 'label', 'reference', 'before', 'since', 'until']);
     const dangling = danglingFilter(filters);
     const before = filters.get('before')?.map((r) => createdSecs(this.record(this.resolve(r))));
     const since = filters.get('since')?.map((r) => createdSecs(this.record(this.resolve(r))));
     const out: { created: number; s: ImageSummary }[] = [];
+    const layerUsers = new Map<string, number>();
+    if (opts.sharedSize) for (const img of this.images.list()) for (const c of img.chainIDs) layerUsers.set(c, (layerUsers.get(c) ?? 0) + 1);
     for (const img of this.images.list()) {
       const hasChildren = this.images.children(img.id).length > 0;
       if (dangling && hasChildren) continue;
@@ -211,6 +214,7 @@ export class ImageService implements ImageLookup {
       } else if (dangling && rec.repoTags.length) continue;
       const s = imageSummary(rec, opts.version);
       if (atLeast(opts.version, 'imageListContainers')) s.Containers = this.inUse(img.id).length;
+      if (opts.sharedSize) s.SharedSize = img.chainIDs.filter((c) => (layerUsers.get(c) ?? 0) > 1).reduce((n, c) => n + (this.layers.get(c)?.size ?? 0), 0);
       out.push({ created, s });
     }
     return out.sort((a, b) => b.created - a.created).map((x) => x.s);

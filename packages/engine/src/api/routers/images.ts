@@ -143,7 +143,8 @@ export function imagesRouter(svc: ImageService, dist: DistributionService): Rout
       // API 1.24's singular `filter`: a reference filter, unless `filters` has one.
       const legacy = ctx.query.get('filter');
       if (legacy && below(ctx.version, 'imageListFiltersOnly') && !filters.has('reference')) filters.set('reference', [legacy]);
-      sendJson(ctx.res, 200, svc.list({ all: boolParam(ctx.query, 'all'), filters, version: ctx.version }));
+      const sharedSize = atLeast(ctx.version, 'imageListSharedSize') && boolParam(ctx.query, 'shared-size');
+      sendJson(ctx.res, 200, svc.list({ all: boolParam(ctx.query, 'all'), filters, version: ctx.version, sharedSize }));
     }),
     get('/images/get', (ctx) => save(ctx, ctx.query.getAll('names'))),
     post('/images/create', create),
