@@ -342,7 +342,8 @@ export class ContainerService implements ContainerLookup, ContainerViewSource, E
   }
 
   private async autoRemove(c: Container): Promise<void> {
-    try { await this.serialize(c, () => this.doRemove(c, false)); } catch (e) { log.warn('auto-remove failed', { id: c.rec.Id, error: String(e) }); }
+    // As moby's auto-remove: anonymous volumes go with the container, named ones stay.
+    try { await this.serialize(c, () => this.doRemove(c, true)); } catch (e) { log.warn('auto-remove failed', { id: c.rec.Id, error: String(e) }); }
   }
 
   // ── stop / kill / restart ─────────────────────────────────────────────────
