@@ -103,11 +103,11 @@ function sourceTar(s: Extract<Source, { kind: 'path' }>, topName?: string): Read
   return tarInRoot(s.root, '/' + s.rel, topName === undefined ? { follow: true, skipTop: true, childPrefix: '' } : { follow: true, topName, childPrefix: topName });
 }
 
-/** Names, modes, owners, sizes, link targets and contents of a tar (not its mtimes). */
-async function hashTar(h: crypto.Hash, src: Readable): Promise<void> {
+/** Names, modes, owners, sizes, link targets and contents of a tar (not its mtimes); or the contents only. */
+async function hashTar(h: crypto.Hash, src: Readable, opts: { bodiesOnly?: boolean } = {}): Promise<void> {
   const ex = tar.extract();
   ex.on('entry', (hd, body, next) => {
-    h.update(`${hd.name}\0${hd.type}\0${hd.mode}\0${hd.uid}:${hd.gid}\0${hd.size ?? 0}\0${hd.linkname ?? ''}\0`);
+    if (!opts.bodiesOnly) h.update(`${hd.name}\0${hd.type}\0${hd.mode}\0${hd.uid}:${hd.gid}\0${hd.size ?? 0}\0${hd.linkname ?? ''}\0`);
     body.on('data', (c: unknown) => h.update(c as Buffer));
     body.on('end', next);
     body.on('error', next);
@@ -127,6 +127,18 @@ export async function sourcesChecksum(sources: Source[]): Promise<string> {
     const h = crypto.createHash('sha256');
     if (s.kind === 'heredoc') { h.update(s.content); parts.push({ kind: 'file', hex: h.digest('hex') }); continue; }
     if (s.kind === 'url') { h.update(fs.readFileSync(s.file)); parts.push({ kind: 'file', hex: h.digest('hex') }); continue; }
+    if (S.isFile(s.stat.mode)) {
+      // Docker's own sum (builder/remotecontext NewFileHash): a tarsum v1 header of the file, its
+      // path relative to its root included, then its bytes. So the history shows Docker's
+      // `COPY file:<sum>`, and `COPY --from=builder /build/server .` never hits the cache of
+      // `COPY server.sh .` for a file with the same bytes and mode.
+      const st = s.stat;
+      h.update(`name${s.rel}mode${st.mode & 0o7777}uid${st.uid}gid${st.gid}size${st.size}typeflag0linknameunamegnamedevmajor0devminor0`);
+      await hashTar(h, sourceTar(s, '.'), { bodiesOnly: true });
+      parts.push({ kind: 'file', hex: h.digest('hex') });
+      continue;
+    }
+    h.update(`${s.rel}\0`);
     await hashTar(h, sourceTar(s, '.'));
     parts.push({ kind: S.isDir(s.stat.mode) ? 'dir' : 'file', hex: h.digest('hex') });
   }
