@@ -93,6 +93,23 @@ test('seed 002: multi-stage build — 10 steps, COPY --from, the final image has
   assert.equal(inspect('server:v3b').Id, img.Id);
 });
 
+test('COPY sums are Docker\'s: a context file\'s as in real Docker\'s history; a COPY --from never takes another file\'s cache', () => {
+  // e2e/fixtures/multilayer.tar was built by the real Docker with `COPY hello.txt /data/hello.txt`.
+  const dir = context({ Dockerfile: 'FROM busybox\nCOPY hello.txt /data/hello.txt\n', 'hello.txt': 'copied from build context\n' });
+  ok(docker0(['build', '-t', 'sums:ctx', dir]));
+  assert.equal(history('sums:ctx')[0], '/bin/sh -c #(nop) COPY file:d3873765b0aef6f81dbd4680c47a1aae0a79848c34a3d0ec9dde417cd87a8f28 in /data/hello.txt |26B');
+  // The same bytes and mode, once from the context and once from a stage, to the same place:
+  // two different steps (Docker's sum carries the file's path), so the second builds its own layer.
+  const first = context({ Dockerfile: 'FROM busybox\nCOPY app.sh /\n', 'app.sh': 'echo app\n' });
+  fs.chmodSync(path.join(first, 'app.sh'), 0o755);
+  ok(docker0(['build', '-t', 'sums:first', first]));
+  const second = context({ Dockerfile: 'FROM busybox AS b\nCOPY app.sh /build/app\nFROM busybox\nCOPY --from=b /build/app /\n', 'app.sh': 'echo app\n' });
+  fs.chmodSync(path.join(second, 'app.sh'), 0o755);
+  const out = ok(docker0(['build', '-t', 'sums:second', second]));
+  assert.doesNotMatch(out, /Step 4\/4 : COPY --from=b \/build\/app \/\n ---> Using cache/);
+  assert.equal(ok(d.berth(['run', '--rm', 'sums:second', 'sh', '-c', 'ls /app /app.sh 2>&1; true'])), 'ls: /app.sh: No such file or directory\n/app\n');
+});
+
 test('docker CLI (DOCKER_BUILDKIT=0) builds the seed Dockerfiles against berthd', () => {
   const dir = context(serverFiles());
   let r = docker0(['build', '--no-cache', '-t', 'server:docker', dir]);

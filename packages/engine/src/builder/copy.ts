@@ -22,7 +22,7 @@ import {
  * stage's or an image's filesystem), extracted in the build container's rootfs.
  */
 export type Source =
-  | { kind: 'path'; root: string; rel: string; stat: InRootStat }
+  | { kind: 'path'; root: string; rel: string; stat: InRootStat; fromContext: boolean }
   | { kind: 'heredoc'; name: string; content: string }
   | { kind: 'url'; url: string; file: string; name: string; mtime?: Date };
 
@@ -92,7 +92,7 @@ export async function resolvePathSources(cmdName: string, root: string, patterns
           ? `${cmdName} failed: file not found in build context or excluded by .dockerignore: stat ${rel || '.'}: file does not exist`
           : `${cmdName} failed: stat ${rel}: file does not exist`);
       }
-      out.push({ kind: 'path', root, rel, stat });
+      out.push({ kind: 'path', root, rel, stat, fromContext });
     }
   }
   return out;
@@ -120,6 +120,17 @@ async function hashTar(h: crypto.Hash, src: Readable, opts: { bodiesOnly?: boole
   });
 }
 
+/** The name of a uid or gid in the host's passwd or group file ('' when it has none). */
+function hostName(file: string, id: number): string {
+  try {
+    for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+      const f = line.split(':');
+      if (f.length > 2 && Number(f[2]) === id && f[2] !== '') return f[0]!;
+    }
+  } catch { /* no such file */ }
+  return '';
+}
+
 /** Docker-style source hash for the history and the cache: "file:<hex>", "dir:<hex>", "multi:<hex>". */
 export async function sourcesChecksum(sources: Source[]): Promise<string> {
   const parts: { kind: string; hex: string }[] = [];
@@ -132,8 +143,13 @@ export async function sourcesChecksum(sources: Source[]): Promise<string> {
       // path relative to its root included, then its bytes. So the history shows Docker's
       // `COPY file:<sum>`, and `COPY --from=builder /build/server .` never hits the cache of
       // `COPY server.sh .` for a file with the same bytes and mode.
+      // A context file's header is the CLI's (permissions only, no owner names); a stage's or an
+      // image's file gets dockerd's own (the regular-file type bit, owner names from the host).
       const st = s.stat;
-      h.update(`name${s.rel}mode${st.mode & 0o7777}uid${st.uid}gid${st.gid}size${st.size}typeflag0linknameunamegnamedevmajor0devminor0`);
+      const mode = s.fromContext ? st.mode & 0o7777 : (st.mode & 0o7777) | 0o100000;
+      const uname = s.fromContext ? '' : hostName('/etc/passwd', st.uid);
+      const gname = s.fromContext ? '' : hostName('/etc/group', st.gid);
+      h.update(`name${s.rel}mode${mode}uid${st.uid}gid${st.gid}size${st.size}typeflag0linknameuname${uname}gname${gname}devmajor0devminor0`);
       await hashTar(h, sourceTar(s, '.'), { bodiesOnly: true });
       parts.push({ kind: 'file', hex: h.digest('hex') });
       continue;
