@@ -56,6 +56,8 @@ before(async () => {
   } catch (e) {
     console.error(`the session broke off after ${berth.size} steps: ${String(e)}\n${d.log.slice(-3000)}`);
   }
+  // BERTH_TUTORIAL_DUMP=file writes berthd's transcript (for expected-differences.json).
+  if (process.env.BERTH_TUTORIAL_DUMP) fs.writeFileSync(process.env.BERTH_TUTORIAL_DUMP, JSON.stringify([...berth.values()], null, 2) + '\n');
 });
 
 it('the session and the recorded transcript have the same steps', () => {
