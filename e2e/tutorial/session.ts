@@ -114,8 +114,11 @@ class Names {
     for (const i of images) {
       const tags = (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>').sort();
       const id = i.Id.replace(/^sha256:/, '');
-      // The first name an image was seen with stays its name (tags come and go).
-      if (tags.length && !this.byId.has(id)) this.byId.set(id, `<image:${tags[0]}>`);
+      // The first name an image was seen with stays its name (tags come and go); an untagged
+      // one (a build's intermediate image) is known as an id until it gets one.
+      const known = this.byId.get(id);
+      if (tags.length && (!known || known === '<id>')) this.byId.set(id, `<image:${tags[0]}>`);
+      else if (!known) this.byId.set(id, '<id>');
     }
     for (const n of networks) this.byId.set(n.Id, `<net:${n.Name}>`);
   }
@@ -143,6 +146,9 @@ export function normalize(text: string, step: Step, names: Names, paths: Paths, 
   });
   t = t.replace(/\b[0-9a-f]{64}\b/g, (hex) => names.lookup(hex) ?? '<id>');
   t = t.replace(/\b(?=[0-9a-f]*[a-f])[0-9a-f]{12}\b/g, (hex) => names.lookup(hex) ?? '<id>');
+  // A short id of digits only: when the engine knows it, or where the classic builder prints one.
+  t = t.replace(/\b[0-9]{12}\b/g, (hex) => names.lookup(hex) ?? hex);
+  t = t.replace(/(Running in | ---> |Removing intermediate container )[0-9]{12}$/gm, '$1<id>');
   for (const n of [...generatedNames].sort((a, b) => b.length - a.length)) t = t.replace(new RegExp(`\\b${n}\\b`, 'g'), '<generated-name>');
   // times
   t = t.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?/g, '<time>');
