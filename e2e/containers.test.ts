@@ -27,7 +27,7 @@ for (const cli of CLIS) {
   test(`${cli}: 127 for a command not found, with Docker's text`, () => {
     const r = run(['run', '--rm', 'busybox', 'nosuch']);
     assert.equal(r.code, 127);
-    assert.match(r.stderr, new RegExp(`^${cli}: Error response from daemon: failed to create task for container: .*exec: "nosuch": executable file not found in \\$PATH: unknown`, 'm'));
+    assert.match(r.stderr, new RegExp(`^${cli}: Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "nosuch": executable file not found in \\$PATH: unknown`, 'm'));
   });
 
   test(`${cli}: 126 for a file that cannot be executed`, () => {

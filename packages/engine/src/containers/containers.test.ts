@@ -48,7 +48,7 @@ test('config merge: Cmd/Entrypoint/Env/WorkingDir/User/Labels from the image', (
   // A given entrypoint drops the image's Cmd; "" resets the entrypoint.
   assert.deepEqual(mergeConfig({ Image: 'x', Entrypoint: ['echo'] }, img, 'f').Cmd, null);
   assert.deepEqual(mergeConfig({ Image: 'x', Entrypoint: [''], Cmd: ['ls'] }, img, 'f').Entrypoint, null);
-  assert.throws(() => mergeConfig({ Image: 'x' }, image({}), 'f'), /no command specified/);
+  assert.throws(() => mergeConfig({ Image: 'x' }, image({}), 'f'), /: No command specified$/);
   assert.deepEqual(mergeEnv(['A=1'], ['A']), []);
 });
 

@@ -43,7 +43,7 @@ export function mergeConfig(body: CreateBody, image: ImageRecord, id: string): C
   if (entrypointGiven && body.Entrypoint!.length === 1 && body.Entrypoint![0] === '') entrypoint = null;
   let cmd: string[] | null = body.Cmd && body.Cmd.length ? body.Cmd : null;
   if (!cmd && !entrypointGiven) cmd = ic.Cmd ?? null;
-  if (!entrypoint?.length && !cmd?.length) throw new InvalidArgument('no command specified');
+  if (!entrypoint?.length && !cmd?.length) throw new InvalidArgument('No command specified'); // dockerd 20.10's words
   const labels = { ...(ic.Labels ?? {}), ...(body.Labels ?? {}) };
   return {
     Hostname: body.Hostname || id.slice(0, 12),

@@ -63,7 +63,8 @@ export class ExecService {
   create(ref: string, cfg: ExecConfig): IdResponse {
     const c = this.containers.get(ref);
     if (!c.rec.State.Running) throw new Conflict(`container ${c.rec.Id} is not running`);
-    if (c.rec.State.Paused) throw new Conflict(`container ${c.rec.Id} is paused, unpause the container before exec`);
+    // dockerd names the container as the client did here (errExecPaused(name) in daemon/exec.go).
+    if (c.rec.State.Paused) throw new Conflict(`Container ${ref} is paused, unpause the container before exec`);
     if (!cfg.Cmd?.length) throw new InvalidArgument('No exec command specified');
     if (cfg.DetachKeys) parseDetachKeys(cfg.DetachKeys);
     const id = generateId();

@@ -217,7 +217,7 @@ test('a start that fails: 400 for a missing executable, the state stays created 
   await svc.create({ Image: 'busybox' }, 'bad');
   runtime.failNext = new StartError(127, 'exec: "nope": executable file not found in $PATH');
   await assert.rejects(svc.start('bad'), (e: unknown) => e instanceof InvalidArgument
-    && (e as Error).message === 'failed to create task for container: unable to start container process: exec: "nope": executable file not found in $PATH: unknown');
+    && (e as Error).message === 'failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "nope": executable file not found in $PATH: unknown');
   assert.deepEqual([state(svc, 'bad').Status, state(svc, 'bad').ExitCode], ['created', 127]);
   assert.deepEqual(actions(), ['create']);
 });

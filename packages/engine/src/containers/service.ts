@@ -300,7 +300,8 @@ export class ContainerService implements ContainerLookup, ContainerViewSource, E
       this.persist(c);
       c.events.emit('exit', c.rec.State.ExitCode);
       if (c.hc.AutoRemove) void this.autoRemove(c);
-      const msg = `failed to create task for container: unable to start container process: ${se.message}: unknown`;
+      // dockerd 20.10 over containerd 1.6 and runc words it so.
+      const msg = `failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: ${se.message}: unknown`;
       throw se.exitCode === 126 || se.exitCode === 127 ? new InvalidArgument(msg) : new SystemError(msg);
     } finally {
       // the monitor has its own copies of the published ports' sockets (or never will)
