@@ -132,6 +132,13 @@ test('rm of a restarting container: 409 with dockerd\'s text; rm -f removes it',
   assert.match(last, /^Error response from daemon: cannot remove container "flapper": container is restarting: stop the container before removing or force remove$/m);
   ok(d.docker(['rm', '-f', 'flapper']));
   assert.equal(d.docker(['inspect', 'flapper']).code, 1);
+  // The same rule for a paused one, in its own words.
+  ok(d.docker(['run', '-d', '--name', 'paused-one', 'busybox', 'sleep', '1000']));
+  ok(d.docker(['pause', 'paused-one']));
+  const paused = d.docker(['rm', 'paused-one']);
+  assert.equal(paused.code, 1);
+  assert.match(paused.stderr, /^Error response from daemon: cannot remove container "paused-one": container is paused and must be unpaused first$/m);
+  ok(d.docker(['rm', '-f', 'paused-one']));
 });
 
 /** Create an exec with `create` and start it (upgraded) with `start`: the raw answer. */
