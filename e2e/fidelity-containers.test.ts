@@ -199,6 +199,11 @@ test('cpuset: CPUs or memory nodes the host lacks are refused at create with doc
   assert.equal(mems.code, 1);
   assert.match(mems.stderr, /Error response from daemon: Requested memory nodes are not available - requested 9, available: [0-9,-]+$/m);
   assert.equal(ok(d.docker(['ps', '-aq'])).split('\n').filter(Boolean).length, before); // refused before anything was made
+  // update checks the same way, before it writes anything
+  const upd = d.docker(['update', '--cpuset-cpus', '99', 'sleeper']);
+  assert.equal(upd.code, 1);
+  assert.match(upd.stderr, /^Error response from daemon: Requested CPUs are not available - requested 99, available: [0-9,-]+$/m);
+  assert.equal(ok(d.docker(['inspect', '-f', '{{.HostConfig.CpusetCpus}}', 'sleeper'])), '\n');
 });
 
 /** Read a hijacked stream until `want` is in it, then `settle` ms more (to catch stray bytes). */
