@@ -10,6 +10,7 @@ import { readJsonBody } from '../request-body.js';
 import type { ContainerConfig } from '@berth/shared/api/types';
 import type { ContainerService } from '../../containers/service.js';
 import type { CreateBody } from '../../containers/create-config.js';
+import { migrateLegacyMacAddress } from '../../containers/create-compat.js';
 import type { UpdateBody } from '../../containers/update.js';
 import { requestBody } from '../body-stream.js';
 import { encodeStat } from '../../containers/archive.js';
@@ -31,9 +32,11 @@ function tailParam(q: URLSearchParams): number | 'all' {
 
 export function containersRouter(svc: ContainersBackend): Route[] {
   return [
-    post('/containers/create', async ({ req, res, query }) => {
+    post('/containers/create', async ({ req, res, query, version }) => {
       const body = await readJsonBody<CreateBody>(req, 'ContainerCreate');
-      sendJson(res, 201, await svc.create(body, query.get('name')));
+      const warnings = migrateLegacyMacAddress(body, version);
+      const r = await svc.create(body, query.get('name'));
+      sendJson(res, 201, warnings.length ? { ...r, Warnings: [...(r.Warnings ?? []), ...warnings] } : r);
     }),
     get('/containers/json', async ({ res, query }) => {
       sendJson(res, 200, await svc.list({
@@ -82,6 +85,7 @@ export function containersRouter(svc: ContainersBackend): Route[] {
     }),
     post('/containers/:id/attach', () => { throw new InvalidArgument('attach needs a hijacked connection'); }, async (ctx: HijackContext) => {
       const q = ctx.query;
+      await ctx.body(); // attach takes no body: options a client sent there (dockerode) never reach stdin
       await svc.attach(ctx.params.id!, {
         stream: boolParam(q, 'stream'), stdin: boolParam(q, 'stdin'), stdout: boolParam(q, 'stdout'), stderr: boolParam(q, 'stderr'),
         logs: boolParam(q, 'logs'), detachKeys: q.get('detachKeys') ?? undefined,

@@ -1,6 +1,6 @@
 /** /containers/{id}/exec and /exec/*: exec create, start (hijacked or detached), resize, inspect. */
 import type { Duplex } from 'node:stream';
-import { InvalidArgument } from '@berth/shared';
+import { InvalidArgument, compareVersions } from '@berth/shared';
 import { get, post, type HijackContext, type Route } from '../router.js';
 import { intParam, sendJson, sendStatus } from '../http-util.js';
 import { checkForJson, decodeJsonBody, readJsonBody } from '../request-body.js';
@@ -8,30 +8,16 @@ import type { ExecService, ExecConfig } from '../../containers/exec.js';
 
 export type ExecBackend = Pick<ExecService, 'create' | 'start' | 'resize' | 'inspect'>;
 
+const RAW_STREAM = 'application/vnd.docker.raw-stream';
+
 interface StartBody { Detach?: boolean; Tty?: boolean; ConsoleSize?: [number, number] | null }
 
-/** The JSON body of a hijacked request: from the request stream, or from the bytes after the upgrade. */
-async function hijackBody(ctx: HijackContext): Promise<{ body: StartBody; consumed: number }> {
-  if (!ctx.upgraded) return { body: await readJsonBody<StartBody>(ctx.req, 'ExecStart'), consumed: 0 };
+/** The start options: from the request stream, or from the bytes before the upgraded stream. */
+async function startBody(ctx: HijackContext): Promise<StartBody> {
+  if (!ctx.upgraded) return readJsonBody<StartBody>(ctx.req, 'ExecStart');
   checkForJson(ctx.req);
-  const len = Number(ctx.req.headers['content-length'] ?? 0);
-  if (!len) return { body: {}, consumed: 0 };
-  let buf = ctx.head;
-  while (buf.length < len) {
-    const chunk: Buffer = await new Promise((resolve, reject) => {
-      const gone = () => { cleanup(); reject(new InvalidArgument('the connection closed before the request body')); };
-      const data = (c: Buffer) => { cleanup(); resolve(c); };
-      const cleanup = () => { ctx.socket.off('data', data); ctx.socket.off('error', gone); ctx.socket.off('end', gone); ctx.socket.off('close', gone); };
-      ctx.socket.on('data', data);
-      ctx.socket.once('error', gone);
-      ctx.socket.once('end', gone);
-      ctx.socket.once('close', gone);
-      if (ctx.socket.destroyed) gone();
-    });
-    buf = Buffer.concat([buf, chunk]);
-  }
-  ctx.socket.pause();
-  return { body: decodeJsonBody<StartBody>('ExecStart', buf.subarray(0, len), 'error'), consumed: Math.min(len, ctx.head.length) };
+  const bytes = await ctx.body();
+  return bytes.length ? decodeJsonBody<StartBody>('ExecStart', bytes, 'error') : {};
 }
 
 export function execRouter(execs: ExecBackend): Route[] {
@@ -40,21 +26,21 @@ export function execRouter(execs: ExecBackend): Route[] {
       sendJson(res, 201, execs.create(params.id!, await readJsonBody<ExecConfig>(req, 'ContainerExec')));
     }),
     post('/exec/:id/start', () => { throw new InvalidArgument('exec start needs a hijacked connection'); }, async (ctx: HijackContext) => {
-      const { body, consumed } = await hijackBody(ctx);
-      const open = (ct: string): Duplex => {
-        const s = ctx.upgrade(ct);
-        if (consumed) s.read(consumed);
-        return s;
-      };
+      const body = await startBody(ctx);
+      // moby: the stream is raw with the start body's Tty; clients before API 1.42 are told
+      // raw-stream either way, and a request without Upgrade gets a plain 200 raw-stream.
+      const old = compareVersions(ctx.version, '1.42') < 0;
+      const open = (ct: string): Duplex => ctx.upgrade(!ctx.upgraded || old ? RAW_STREAM : ct);
       if (body.Detach) {
         await execs.start(ctx.params.id!, { detach: true, tty: body.Tty });
         // Detached start answers like a normal request.
-        const s = ctx.upgraded ? ctx.socket : open('application/json');
+        const s = ctx.upgraded ? ctx.socket : ctx.upgrade('application/json');
         if (ctx.upgraded) s.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\nContent-Type: application/json\r\n\r\n');
         else s.end();
         return;
       }
-      await execs.start(ctx.params.id!, { detach: false, tty: body.Tty, consoleSize: body.ConsoleSize ?? null }, open, ctx.signal);
+      const consoleSize = old ? null : body.ConsoleSize ?? null;
+      await execs.start(ctx.params.id!, { detach: false, tty: body.Tty, consoleSize }, open, ctx.signal);
     }),
     post('/exec/:id/resize', ({ res, params, query }) => {
       execs.resize(params.id!, intParam(query, 'h') ?? 0, intParam(query, 'w') ?? 0);
