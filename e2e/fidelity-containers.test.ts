@@ -120,7 +120,7 @@ test('log options: max-file without max-size is accepted; an unknown driver is r
   assert.match(local.stderr, /^Error response from daemon: unknown log opt 'tag' for log driver local$/m);
 });
 
-test('rm of a restarting container: 409 with dockerd\'s text; rm -f removes it', async () => {
+test('rm of a restarting container: 409 with dockerd 20.10\'s text; rm -f removes it', async () => {
   ok(d.docker(['run', '-d', '--name', 'flapper', '--restart', 'always', 'busybox', 'false']));
   let last = '';
   for (let i = 0; i < 100 && !last.includes('restarting'); i++) {
@@ -129,7 +129,7 @@ test('rm of a restarting container: 409 with dockerd\'s text; rm -f removes it',
     last = r.stderr;
     if (!last.includes('restarting')) await new Promise((res) => setTimeout(res, 50));
   }
-  assert.match(last, /^Error response from daemon: cannot remove container "flapper": container is restarting: stop the container before removing or force remove$/m);
+  assert.match(last, /^Error response from daemon: You cannot remove a restarting container [0-9a-f]{64}\. Stop the container before attempting removal or force remove$/m);
   ok(d.docker(['rm', '-f', 'flapper']));
   assert.equal(d.docker(['inspect', 'flapper']).code, 1);
   // The same rule for a paused one, in its own words.
@@ -137,7 +137,7 @@ test('rm of a restarting container: 409 with dockerd\'s text; rm -f removes it',
   ok(d.docker(['pause', 'paused-one']));
   const paused = d.docker(['rm', 'paused-one']);
   assert.equal(paused.code, 1);
-  assert.match(paused.stderr, /^Error response from daemon: cannot remove container "paused-one": container is paused and must be unpaused first$/m);
+  assert.match(paused.stderr, /^Error response from daemon: You cannot remove a paused container [0-9a-f]{64}\. Unpause and then stop the container before attempting removal or force remove$/m);
   ok(d.docker(['rm', '-f', 'paused-one']));
 });
 
@@ -178,16 +178,16 @@ test('JSON field names match case-insensitively (Go\'s decoding) on create, exec
   assert.equal(ok(d.docker(['inspect', '-f', '{{.HostConfig.Memory}}', 'lowercase'])), `${128 << 20}\n`);
 });
 
-test('exec start failures: 127 for a missing binary, 126 when it cannot run, with the runtime\'s text', async () => {
+test('exec start failures: 126 for a missing binary and for one that cannot run, with the runtime\'s text', async () => {
   const missing = d.docker(['exec', 'sleeper', 'nope']);
-  assert.equal(missing.code, 127, missing.stderr);
+  assert.equal(missing.code, 126, missing.stderr);
   assert.match(missing.stdout + missing.stderr, /OCI runtime exec failed: exec failed: unable to start container process: exec: "nope": executable file not found in \$PATH: unknown/);
   const dir = d.docker(['exec', 'sleeper', '/etc']);
   assert.equal(dir.code, 126, dir.stderr);
   assert.match(dir.stdout + dir.stderr, /OCI runtime exec failed: exec failed: unable to start container process: exec: "\/etc": permission denied: unknown/);
   // The exec's ExitCode says the same.
   const e = await execRaw({ Cmd: ['nope'], AttachStdout: true }, { Detach: false, Tty: false });
-  assert.equal((await api(d, 'GET', `/exec/${e.id}/json`)).json().ExitCode, 127);
+  assert.equal((await api(d, 'GET', `/exec/${e.id}/json`)).json().ExitCode, 126);
 });
 
 test('cpuset: CPUs or memory nodes the host lacks are refused at create with dockerd\'s text', () => {

@@ -153,6 +153,8 @@ export function normalize(text: string, step: Step, names: Names, paths: Paths, 
   // times
   t = t.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?/g, '<time>');
   t = t.replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? [+-]\d{4} [A-Z]+/g, '<time>');
+  // a die event's execDuration is a duration too (dockerd 23 added it; 20.10 sends none)
+  t = t.replace(/execDuration=\d+, /g, '');
   t = t.replace(/\b(Less than a second|About an? (minute|hour)|\d+ (second|minute|hour|day|week|month|year)s?)\b/g, '<duration>');
   // sizes (and the percentages computed from them)
   t = t.replace(/\b\d+(\.\d+)?\s?([kKMGTP]i?B|B)\b/g, '<size>');

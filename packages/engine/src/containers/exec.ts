@@ -157,13 +157,13 @@ export class ExecService {
     } catch (err) {
       e.ctl?.close();
       const se = err instanceof StartError ? err : new StartError(126, (err as Error).message);
-      // moby's setExitCodeFromError; what the runtime never ran (a user or group the container
-      // lacks: dockerd's own error, in its plain text) stays at the default 126.
-      e.exitCode = se instanceof SpecError ? 126 : se.exitCode;
+      // dockerd 20.10 (the issue's and the tutorial transcript's Docker): any exec start failure
+      // leaves ExitCode at 126, a missing binary too (newer moby's setExitCodeFromError gives 127).
+      e.exitCode = 126;
       e.running = false;
       fs.rmSync(dir, { recursive: true, force: true });
       const msg = se instanceof SpecError ? se.message : `OCI runtime exec failed: exec failed: unable to start container process: ${se.message}: unknown`;
-      if (!client) throw new StartError(se.exitCode, msg);
+      if (!client) throw new StartError(126, msg);
       const text = Buffer.from(msg + '\r\n');
       client.end(raw ? text : frame(StdStream.Stdout, text));
       return;

@@ -154,7 +154,7 @@ test('rm of a running container: 409 without force; with force it is killed and 
   const { svc, runtime, actions } = setup();
   await svc.create({ Image: 'busybox' }, 'rr');
   await svc.start('rr');
-  await assert.rejects(svc.remove('rr'), (e: unknown) => e instanceof Conflict && (e as Error).message === 'cannot remove container "rr": container is running: stop the container before removing or force remove');
+  await assert.rejects(svc.remove('rr'), (e: unknown) => e instanceof Conflict && /^You cannot remove a running container [0-9a-f]{64}\. Stop the container before attempting removal or force remove$/.test((e as Error).message));
   assert.equal(state(svc, 'rr').Running, true);
   const gone = svc.wait('rr', 'removed').result;
   await svc.remove('rr', { force: true });

@@ -418,11 +418,11 @@ export class ContainerService implements ContainerLookup, ContainerViewSource, E
   async remove(ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
     const c = this.get(ref);
     const st = c.rec.State;
-    // moby's cleanupContainer, wrapped as containerRm wraps it (with the name as the client gave it)
+    // dockerd 20.10's cleanupContainer words (the issue's and the tutorial transcript's)
     if ((st.Running || st.Restarting) && !opts.force) {
-      const why = st.Paused ? 'container is paused and must be unpaused first'
-        : `container is ${st.Restarting ? 'restarting' : 'running'}: stop the container before removing or force remove`;
-      throw new Conflict(`cannot remove container ${JSON.stringify(ref)}: ${why}`);
+      const procedure = 'Stop the container before attempting removal or force remove';
+      const state = st.Paused ? 'paused' : st.Restarting ? 'restarting' : 'running';
+      throw new Conflict(`You cannot remove a ${state} container ${c.rec.Id}. ${st.Paused ? `Unpause and then ${procedure.toLowerCase()}` : procedure}`);
     }
     await this.serialize(c, async () => {
       if (c.removed) return;
