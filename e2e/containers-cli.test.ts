@@ -66,7 +66,7 @@ for (const cli of CLIS) {
   });
 
   test(`${cli}: attach to a running container follows its output and returns its code`, () => {
-    const id = ok(run(['run', '-d', 'busybox', 'sh', '-c', 'sleep 0.7; echo attached-out; exit 9'])).trim();
+    const id = ok(run(['run', '-d', 'busybox', 'sh', '-c', 'sleep 2; echo attached-out; exit 9'])).trim();
     const r = run(['attach', id]);
     assert.equal(r.code, 9);
     assert.equal(r.stdout, 'attached-out\n');

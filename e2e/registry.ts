@@ -13,6 +13,8 @@ import type { TestDaemon, RunResult } from './harness.js';
 export interface RegistryOptions {
   /** htpasswd basic auth with this user. */
   auth?: { username: string; password: string };
+  /** Listen on this port (default: a random one). */
+  port?: number;
 }
 
 export class TestRegistry {
@@ -24,7 +26,7 @@ export class TestRegistry {
   constructor(readonly daemon: TestDaemon, readonly opts: RegistryOptions = {}) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-registry-'));
     // A fresh network namespace: any port is free there; outside one a clash only fails the start.
-    this.port = 20000 + Math.floor(Math.random() * 30000);
+    this.port = opts.port ?? 20000 + Math.floor(Math.random() * 30000);
   }
 
   /** `127.0.0.1:<port>`: the registry part of image names. */

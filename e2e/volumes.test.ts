@@ -231,6 +231,16 @@ for (const which of ['berth', 'docker'] as Cli[]) {
     ok(cli(which, ['volume', 'rm', named]));
   });
 
+  test(`${which}: run --rm takes its anonymous volumes with it and leaves named ones`, async (t) => {
+    if (!(await needContainers(t, which))) return;
+    const named = `${which}-rm-keep`;
+    const before = new Set(ok(cli(which, ['volume', 'ls', '-q'])).split('\n').filter(Boolean));
+    ok(cli(which, ['run', '--rm', '--network', 'none', '-v', '/anon', '-v', `${named}:/named`, img(), 'touch', '/anon/x', '/named/x']));
+    const after = ok(cli(which, ['volume', 'ls', '-q'])).split('\n').filter((v) => v && !before.has(v));
+    assert.deepEqual(after, [named]);
+    ok(cli(which, ['volume', 'rm', named]));
+  });
+
   test(`${which}: bad mounts are rejected with Docker's messages`, async (t) => {
     if (!(await needContainers(t, which))) return;
     let r = cli(which, ['run', '--network', 'none', '--rm', '-v', 'foo/bar:/x', img(), 'true']);

@@ -9,6 +9,7 @@ packages=(
   skopeo                # independent reader of our `save` archives
   apache2-utils         # htpasswd for the registry's basic auth
   curl                  # registry checks from inside the test network namespace (e2e/registry.ts)
+  python3-docker        # docker-py: API requests the docker CLI cannot send, a real Docker SDK against berthd (e2e)
   libarchive-dev        # native layer extraction
   zstd                  # diffIDs of zstd layers (images/service.ts)
   attr                  # getfattr: overlay opaque dirs in container diffs (storage/diff.ts)
@@ -17,7 +18,6 @@ packages=(
   procps bsdutils gzip  # ps for `top`, script (pty tests) and logger (syslog driver), log compression
   openssl               # TLS test certificates
   g++                   # node-gyp addons (rtnetlink: raw netlink sockets, no library)
-  python3-docker        # docker-py: a real Docker SDK against berthd (e2e/fidelity-api.test.ts)
 )
 missing=()
 for p in "${packages[@]}"; do

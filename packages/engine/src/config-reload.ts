@@ -23,9 +23,7 @@ export function validateDaemonConfig(cfg: DaemonConfig): void {
   if (cfg.defaultRuntime && !RUNTIMES.includes(cfg.defaultRuntime)) {
     throw new InvalidArgument(`specified default runtime '${cfg.defaultRuntime}' does not exist`);
   }
-  try { validateLogConfig(cfg.logDriver, cfg.logOpts ?? {}); } catch (e) {
-    throw new InvalidArgument((e as Error).message.replace(/^failed to create container: /, ''));
-  }
+  validateLogConfig(cfg.logDriver, cfg.logOpts ?? {});
   for (const [name, u] of Object.entries(cfg.defaultUlimits ?? {})) {
     if (typeof u?.Soft !== 'number' || typeof u?.Hard !== 'number') throw new InvalidArgument(`invalid default-ulimits entry for ${name}`);
     if (u.Soft > u.Hard) throw new InvalidArgument(`ulimit soft limit must be less than or equal to hard limit: ${u.Soft} > ${u.Hard}`);

@@ -193,15 +193,23 @@ describe('berth-monitor', { skip: isRoot ? false : 'needs root (namespaces, moun
     const r = await runContainer(fx, { args: ['sh', '-c', 'id -u; id -g; echo $HOME'], user: 'nobody' });
     assert.equal(logText(r.log, 'stdout'), '65534\n65534\n/home\n');
     const w = await runContainer(fx, { args: ['id'], user: 'www' });
-    assert.equal(logText(w.log, 'stdout'), 'uid=1000(www) gid=1000(www) groups=50(staff)\n'); // runc: groups listing the user
+    // moby's getUser: the primary gid, then the groups listing the user
+    assert.equal(logText(w.log, 'stdout'), 'uid=1000(www) gid=1000(www) groups=50(staff),1000(www)\n');
     const n = await runContainer(fx, { args: ['id', '-u'], user: '4242:4343' });
     assert.equal(logText(n.log, 'stdout'), '4242\n');
   });
 
-  it('fails with 125 for an unknown user, leaving nothing behind', async () => {
+  it('adds HostConfig.GroupAdd: names from the container\'s /etc/group, numbers as they are', async () => {
+    const g = await runContainer(fx, { args: ['id', '-G'], user: 'nobody', annotations: { 'berth.group-add': 'staff\n4242' } });
+    assert.deepEqual(logText(g.log, 'stdout').trim().split(' ').map(Number).sort((a, b) => a - b), [50, 4242, 65534]);
+    const r = await runContainer(fx, { args: ['true'], annotations: { 'berth.group-add': 'nosuchgroup' } });
+    assert.deepEqual(r.created, { t: 'spec-error', code: 128, msg: 'unable to find group nosuchgroup: no matching entries in group file' });
+  });
+
+  it('fails as a spec error for an unknown user (dockerd finds it building the spec), leaving nothing behind', async () => {
     const r = await runContainer(fx, { args: ['true'], user: 'nosuchuser' });
     assert.deepEqual(r.created, {
-      t: 'error', code: 125, msg: 'unable to find user nosuchuser: no matching entries in passwd file',
+      t: 'spec-error', code: 128, msg: 'unable to find user nosuchuser: no matching entries in passwd file',
     });
     assert.notEqual(r.monitorExit.code, 0);
     assertCleanedUp(r);

@@ -21,12 +21,15 @@
 #define BERTH_EXIT_INTERNAL 125
 #define BERTH_EXIT_CANNOT_EXEC 126
 #define BERTH_EXIT_NOT_FOUND 127
+/* The config names what the container does not have (a user, a group): dockerd finds
+ * that while it builds the spec, so it is reported as its error, not the runtime's. */
+#define BERTH_EXIT_SPEC 128
 
 /* Every fallible function takes this as its last argument and returns -1
  * after filling it through make_err(). */
 struct berth_err
 {
-  int code;  /* exit code to report: 125, 126 or 127 */
+  int code;  /* exit code to report: 125, 126, 127 or 128 */
   int errnum;
   char msg[2048];
 };

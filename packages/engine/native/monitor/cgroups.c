@@ -3,6 +3,7 @@
  * hosts (v1 controllers plus a cgroup2 mount at /sys/fs/cgroup/unified) we
  * use v1, as runc does. */
 #include "cgroups.h"
+#include "devfilter.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -346,7 +347,8 @@ apply_v2 (const char *d, const struct berth_resources *r, struct berth_err *err)
       if (cg_write (d, "pids.max", buf, err) < 0)
         return -1;
     }
-  /* v2 device rules need an eBPF program: not implemented yet. */
+  if (r->n_device_rules && devfilter_attach (d, r->device_rules, r->n_device_rules, err) < 0)
+    return -1;
   return 0;
 }
 

@@ -178,7 +178,8 @@ static int
 child_finish (struct berth_ctx *ctx, struct berth_user *u, char ***envp, int *master, struct berth_err *err)
 {
   struct berth_process *proc = ctx->proc;
-  if (user_resolve (proc->user_spec, proc->uid, proc->gid, proc->additional_gids, proc->n_additional_gids, u, err)
+  if (user_resolve (proc->user_spec, proc->uid, proc->gid, proc->additional_gids, proc->n_additional_gids,
+                    (const char *const *) proc->group_add, proc->n_group_add, u, err)
       < 0)
     return -1;
 

@@ -232,6 +232,17 @@ parse_process (json_t *p, json_t *annotations, struct berth_process *proc, struc
   proc->user_spec = jstr (annotations, "berth.user");
   if (proc->user_spec && proc->user_spec[0] == '\0')
     proc->user_spec = NULL;
+  const char *group_add = jstr (annotations, "berth.group-add");
+  if (group_add && group_add[0])
+    {
+      size_t n = 1;
+      for (const char *c = group_add; *c; c++)
+        n += *c == '\n';
+      proc->group_add = xmalloc0 ((n + 1) * sizeof (char *));
+      char *copy = xstrdup (group_add), *save = NULL;
+      for (char *g = strtok_r (copy, "\n", &save); g; g = strtok_r (NULL, "\n", &save))
+        proc->group_add[proc->n_group_add++] = g;
+    }
   proc->open_stdin = annotation_true (annotations, "berth.open-stdin");
   proc->stdin_once = annotation_true (annotations, "berth.stdin-once");
   proc->init = annotation_true (annotations, "berth.init");
@@ -659,6 +670,9 @@ config_free (struct berth_config *cfg)
   free (cfg->process.env);
   free (cfg->process.rlimits);
   free (cfg->process.additional_gids);
+  if (cfg->process.group_add)
+    free (cfg->process.group_add[0]); /* the one copy the entries point into */
+  free (cfg->process.group_add);
   free (cfg->root_path);
   free (cfg->masked_paths);
   free (cfg->readonly_paths);

@@ -41,6 +41,8 @@ struct berth_process
   int oom_score_adj;
   /* Berth annotations */
   const char *user_spec; /* berth.user */
+  char **group_add;      /* berth.group-add: HostConfig.GroupAdd, one per line (names or gids) */
+  size_t n_group_add;
   bool open_stdin;       /* berth.open-stdin */
   bool stdin_once;       /* berth.stdin-once */
   bool init;             /* berth.init */

@@ -17,6 +17,8 @@
  *   → {"t":"started"}                     execve succeeded; we close fd 3 and become
  *                                         the container's monitor (monitor.c)
  *   → {"t":"exec-failed","code":126|127,"msg":...}  Docker's texts; init gone; exit 1
+ *   → {"t":"spec-error","code":128,"msg":...}  (instead of "error") the config names a user
+ *                                         or group the container lacks; exit 1
  *
  * <state-dir> is the bundle (run) or the exec dir (exec):
  *   attach.sock   output frames [stream,0,0,0,len BE32]+data to every client;
@@ -44,6 +46,15 @@ usage (void)
   fputs ("usage: berth-monitor run <bundle-dir> [--forward FD=ADDR:PORT]...\n"
          "       berth-monitor exec --pid N <bundle-dir> <exec-dir>\n",
          stderr);
+}
+
+/* The message type a failure with this exit code is reported as. */
+static const char *
+failure_type (int code)
+{
+  if (code == BERTH_EXIT_CANNOT_EXEC || code == BERTH_EXIT_NOT_FOUND)
+    return "exec-failed";
+  return code == BERTH_EXIT_SPEC ? "spec-error" : "error";
 }
 
 static void
@@ -251,8 +262,7 @@ main (int argc, char **argv)
 
   if (container_start (&ctx, &err) < 0)
     {
-      send_line (err.code == BERTH_EXIT_CANNOT_EXEC || err.code == BERTH_EXIT_NOT_FOUND ? "exec-failed" : "error",
-                 err.code, err.msg, 0);
+      send_line (failure_type (err.code), err.code, err.msg, 0);
       container_abort (&ctx);
       return 1;
     }
@@ -276,7 +286,7 @@ main (int argc, char **argv)
 fail:
   if (err.code == 0)
     err.code = BERTH_EXIT_INTERNAL;
-  send_line ("error", err.code, err.msg, 0);
+  send_line (failure_type (err.code), err.code, err.msg, 0);
   fprintf (stderr, "berth-monitor: %s\n", err.msg);
   container_abort (&ctx);
   return 1;

@@ -40,10 +40,65 @@ trim_line (char *line)
     line[--l] = '\0';
 }
 
+static void
+add_group (struct berth_user *out, gid_t gid)
+{
+  for (size_t k = 0; k < out->ngroups; k++)
+    if (out->groups[k] == gid)
+      return;
+  if (out->ngroups < sizeof (out->groups) / sizeof (out->groups[0]))
+    out->groups[out->ngroups++] = gid;
+}
+
+/* HostConfig.GroupAdd as moby's GetAdditionalGroups resolves it: the first group in
+ * /etc/group with that name (or that gid, for a number); a number needs no entry. */
+static int
+resolve_group_add (const char *const *names, size_t n, struct berth_user *out, struct berth_err *err)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      long want = 0;
+      bool numeric = parse_id (names[i], &want);
+      bool found = false;
+      cleanup_file FILE *gr = fopen ("/etc/group", "re");
+      if (gr)
+        {
+          char *line = NULL;
+          size_t cap = 0;
+          while (!found && getline (&line, &cap, gr) > 0)
+            {
+              trim_line (line);
+              if (line[0] == '\0' || line[0] == '#')
+                continue;
+              char *f[4];
+              split_fields (line, f, 4);
+              long gid = 0;
+              if (!parse_id (f[2], &gid))
+                continue;
+              if (strcmp (f[0], names[i]) == 0 || (numeric && gid == want))
+                {
+                  add_group (out, (gid_t) gid);
+                  found = true;
+                }
+            }
+          free (line);
+        }
+      if (!found)
+        {
+          if (!numeric)
+            return make_err_code (err, BERTH_EXIT_SPEC, 0, "unable to find group %s: no matching entries in group file", names[i]);
+          add_group (out, (gid_t) want);
+        }
+    }
+  return 0;
+}
+
 int
 user_resolve (const char *spec, uid_t def_uid, gid_t def_gid, const gid_t *additional, size_t nadditional,
-              struct berth_user *out, struct berth_err *err)
+              const char *const *group_add, size_t ngroup_add, struct berth_user *out, struct berth_err *err)
 {
+  gid_t sgids[256];
+  size_t nsgids = 0;
   char defspec[64];
   if (spec == NULL)
     {
@@ -104,7 +159,7 @@ user_resolve (const char *spec, uid_t def_uid, gid_t def_gid, const gid_t *addit
   if (matched[0] == '\0' && user_arg[0] != '\0')
     {
       if (!uid_num)
-        return make_err (err, 0, "unable to find user %s: no matching entries in passwd file", user_arg);
+        return make_err_code (err, BERTH_EXIT_SPEC, 0, "unable to find user %s: no matching entries in passwd file", user_arg);
       out->uid = (uid_t) uid_arg;
     }
 
@@ -129,9 +184,9 @@ user_resolve (const char *spec, uid_t def_uid, gid_t def_gid, const gid_t *addit
                 {
                   /* implicit form: supplementary groups listing the user */
                   for (char *m = strtok (f[3], ","); m; m = strtok (NULL, ","))
-                    if (strcmp (m, matched) == 0 && out->ngroups < sizeof (out->groups) / sizeof (out->groups[0]))
+                    if (strcmp (m, matched) == 0 && nsgids < sizeof (sgids) / sizeof (sgids[0]))
                       {
-                        out->groups[out->ngroups++] = (gid_t) gid;
+                        sgids[nsgids++] = (gid_t) gid;
                         break;
                       }
                 }
@@ -146,19 +201,16 @@ user_resolve (const char *spec, uid_t def_uid, gid_t def_gid, const gid_t *addit
       if (group_arg[0] != '\0' && !found_group)
         {
           if (!gid_num)
-            return make_err (err, 0, "unable to find group %s: no matching entries in group file", group_arg);
+            return make_err_code (err, BERTH_EXIT_SPEC, 0, "unable to find group %s: no matching entries in group file", group_arg);
           out->gid = (gid_t) gid_arg;
         }
     }
 
+  /* moby's getUser: the primary gid is always one of the groups */
+  add_group (out, out->gid);
+  for (size_t i = 0; i < nsgids; i++)
+    add_group (out, sgids[i]);
   for (size_t i = 0; i < nadditional; i++)
-    {
-      bool dup = false;
-      for (size_t k = 0; k < out->ngroups; k++)
-        if (out->groups[k] == additional[i])
-          dup = true;
-      if (!dup && out->ngroups < sizeof (out->groups) / sizeof (out->groups[0]))
-        out->groups[out->ngroups++] = additional[i];
-    }
-  return 0;
+    add_group (out, additional[i]);
+  return resolve_group_add (group_add, ngroup_add, out, err);
 }

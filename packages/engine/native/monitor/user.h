@@ -15,8 +15,10 @@ struct berth_user
   char home[PATH_MAX];
 };
 
-/* spec is "name|uid[:group|gid]"; NULL means "def_uid:def_gid". */
+/* spec is "name|uid[:group|gid]"; NULL means "def_uid:def_gid". The groups are moby's: the
+ * primary gid, the user's supplementary groups (implicit form only), `additional`, then
+ * `group_add` (HostConfig.GroupAdd: names from /etc/group, or numeric gids). */
 int user_resolve (const char *spec, uid_t def_uid, gid_t def_gid, const gid_t *additional, size_t nadditional,
-                  struct berth_user *out, struct berth_err *err);
+                  const char *const *group_add, size_t ngroup_add, struct berth_user *out, struct berth_err *err);
 
 #endif

@@ -28,6 +28,12 @@ export interface HijackContext extends Omit<RequestContext, 'res'> {
   upgraded: boolean;
   socket: Duplex;
   head: Buffer;
+  /**
+   * The request body a client sent with Content-Length before the stream (dockerode sends its
+   * options as JSON there): read and taken off the stream, so it never reaches stdin. Empty for
+   * a chunked non-upgraded request, whose body is the stdin stream itself.
+   */
+  body(): Promise<Buffer>;
 }
 
 export type Handler = (ctx: RequestContext) => Promise<void> | void;

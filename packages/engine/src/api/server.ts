@@ -15,6 +15,7 @@ import FindMyWay from 'find-my-way';
 import { API_VERSION, MIN_API_VERSION, compareVersions, errorToStatus, errorMessage, InvalidArgument, NotFound } from '@berth/shared';
 import type { Route, RequestContext, HijackContext } from './router.js';
 import { log } from '../log.js';
+import { readBody } from './http-util.js';
 
 export interface ApiServerOptions {
   routes: Route[];
@@ -125,6 +126,7 @@ export function createApiServer(opts: ApiServerOptions): http.Server {
         let duplex: Duplex | undefined;
         await entry.route.hijack({
           req, params, query, version, signal, upgraded: false, socket: req.socket, head: Buffer.alloc(0),
+          body: () => (declaredLength(req) > 0 ? readBody(req) : Promise.resolve(Buffer.alloc(0))),
           upgrade(contentType: string) {
             if (duplex) return duplex;
             res.writeHead(200, { 'Content-Type': contentType });
@@ -162,14 +164,24 @@ export function createApiServer(opts: ApiServerOptions): http.Server {
         fail(new NotFound('page not found'));
         return;
       }
+      // Bytes read past the header block and not yet handed out: the body, then the stream.
+      let pending = head;
       const ctx: HijackContext = {
         req, params, query, version, signal: gone.signal, upgraded: true, socket, head,
+        async body() {
+          const len = declaredLength(req);
+          if (len > MAX_HIJACK_BODY) throw new InvalidArgument('request body too large');
+          while (pending.length < len) pending = Buffer.concat([pending, await nextChunk(socket)]);
+          const body = pending.subarray(0, len);
+          pending = pending.subarray(len);
+          return body;
+        },
         upgrade(contentType: string) {
           if (!taken) {
             taken = true;
             const hdrs = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
             socket.write(`HTTP/1.1 101 UPGRADED\r\nContent-Type: ${contentType}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n${hdrs}\r\n`);
-            if (head.length) socket.unshift(head);
+            if (pending.length) socket.unshift(pending);
           }
           return socket;
         },
@@ -187,4 +199,28 @@ export function createApiServer(opts: ApiServerOptions): http.Server {
   });
 
   return server;
+}
+
+/** A hijacked request's JSON body is small (exec start options); anything larger is refused. */
+const MAX_HIJACK_BODY = 1 << 20;
+
+/** Go's ContentLength: the declared length, 0 for none (or chunked). */
+function declaredLength(req: IncomingMessage): number {
+  if (req.headers['transfer-encoding']) return 0;
+  const n = Number(req.headers['content-length'] ?? 0);
+  return Number.isSafeInteger(n) && n > 0 ? n : 0;
+}
+
+/** The next bytes of a hijacked socket (left paused after), or an error when it ends first. */
+function nextChunk(socket: Socket): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const cleanup = () => { socket.off('data', data); socket.off('error', gone); socket.off('end', gone); socket.off('close', gone); };
+    const gone = () => { cleanup(); reject(new InvalidArgument('the connection closed before the request body')); };
+    const data = (c: Buffer) => { cleanup(); socket.pause(); resolve(c); };
+    socket.on('data', data);
+    socket.once('error', gone);
+    socket.once('end', gone);
+    socket.once('close', gone);
+    if (socket.destroyed) gone();
+  });
 }

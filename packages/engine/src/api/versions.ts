@@ -39,6 +39,7 @@ export const API_VERSION_GATES = {
   createAnnotations: { since: '1.43', change: 'POST /containers/create keeps HostConfig.Annotations; before, they are dropped' },
   createStartInterval: { since: '1.44', change: 'POST /containers/create keeps Healthcheck.StartInterval; before, it is reset to 0' },
   createMultipleEndpoints: { since: '1.44', change: 'POST /containers/create accepts several NetworkingConfig.EndpointsConfig entries; before, 400 `Container cannot be created with multiple network endpoints: …`' },
+  createMacAddressPerEndpoint: { since: '1.44', change: 'POST /containers/create uses EndpointsConfig[].MacAddress; a container-wide Config.MacAddress is migrated to the main network\'s endpoint with a deprecation warning (400 when it differs from that endpoint\'s); before, Config.MacAddress is migrated silently and endpoint MacAddresses are ignored (containers/create-compat.ts)' },
   createReadOnlyForceRecursive: { since: '1.44', change: 'POST /containers/create accepts BindOptions.ReadOnlyForceRecursive; before, 400 `BindOptions.ReadOnlyForceRecursive needs API v1.44 or newer`' },
   inspectNoShortIdAlias: { since: '1.45', change: 'GET /containers/{id}/json: the Aliases of a user-defined network no longer gain the short container ID and the hostname' },
   createVolumeSubpath: { since: '1.45', change: 'POST /containers/create accepts VolumeOptions.Subpath; before, 400 `VolumeOptions.Subpath needs API v1.45 or newer`' },

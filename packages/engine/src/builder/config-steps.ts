@@ -66,10 +66,15 @@ export function applyConfigStep(st: ConfigState, ins: ConfigInstruction, expand:
     }
     case 'expose': {
       const ports = new Set(Object.keys(c.ExposedPorts ?? {}));
-      const added = new Set<string>();
-      for (const raw of ins.values) for (const p of exposePorts(expand(raw))) { ports.add(p); added.add(p); }
+      const words: string[] = [];
+      for (const raw of ins.values) {
+        const value = expand(raw);
+        words.push(...value.split(/\s+/).filter(Boolean));
+        for (const p of exposePorts(value)) ports.add(p);
+      }
       c.ExposedPorts = Object.fromEntries([...ports].map((p) => [p, {}]));
-      return `EXPOSE ${[...added].sort().join(' ')}`;
+      // The history keeps the words as written (after expansion), as dispatchExpose commits them.
+      return `EXPOSE ${words.join(' ')}`;
     }
     case 'volume': {
       const vols = ins.values.map(expand);

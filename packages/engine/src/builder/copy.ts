@@ -22,7 +22,7 @@ import {
  * stage's or an image's filesystem), extracted in the build container's rootfs.
  */
 export type Source =
-  | { kind: 'path'; root: string; rel: string; stat: InRootStat }
+  | { kind: 'path'; root: string; rel: string; stat: InRootStat; fromContext: boolean }
   | { kind: 'heredoc'; name: string; content: string }
   | { kind: 'url'; url: string; file: string; name: string; mtime?: Date };
 
@@ -92,7 +92,7 @@ export async function resolvePathSources(cmdName: string, root: string, patterns
           ? `${cmdName} failed: file not found in build context or excluded by .dockerignore: stat ${rel || '.'}: file does not exist`
           : `${cmdName} failed: stat ${rel}: file does not exist`);
       }
-      out.push({ kind: 'path', root, rel, stat });
+      out.push({ kind: 'path', root, rel, stat, fromContext });
     }
   }
   return out;
@@ -103,11 +103,11 @@ function sourceTar(s: Extract<Source, { kind: 'path' }>, topName?: string): Read
   return tarInRoot(s.root, '/' + s.rel, topName === undefined ? { follow: true, skipTop: true, childPrefix: '' } : { follow: true, topName, childPrefix: topName });
 }
 
-/** Names, modes, owners, sizes, link targets and contents of a tar (not its mtimes). */
-async function hashTar(h: crypto.Hash, src: Readable): Promise<void> {
+/** Names, modes, owners, sizes, link targets and contents of a tar (not its mtimes); or the contents only. */
+async function hashTar(h: crypto.Hash, src: Readable, opts: { bodiesOnly?: boolean } = {}): Promise<void> {
   const ex = tar.extract();
   ex.on('entry', (hd, body, next) => {
-    h.update(`${hd.name}\0${hd.type}\0${hd.mode}\0${hd.uid}:${hd.gid}\0${hd.size ?? 0}\0${hd.linkname ?? ''}\0`);
+    if (!opts.bodiesOnly) h.update(`${hd.name}\0${hd.type}\0${hd.mode}\0${hd.uid}:${hd.gid}\0${hd.size ?? 0}\0${hd.linkname ?? ''}\0`);
     body.on('data', (c: unknown) => h.update(c as Buffer));
     body.on('end', next);
     body.on('error', next);
@@ -120,6 +120,17 @@ async function hashTar(h: crypto.Hash, src: Readable): Promise<void> {
   });
 }
 
+/** The name of a uid or gid in the host's passwd or group file ('' when it has none). */
+function hostName(file: string, id: number): string {
+  try {
+    for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+      const f = line.split(':');
+      if (f.length > 2 && Number(f[2]) === id && f[2] !== '') return f[0]!;
+    }
+  } catch { /* no such file */ }
+  return '';
+}
+
 /** Docker-style source hash for the history and the cache: "file:<hex>", "dir:<hex>", "multi:<hex>". */
 export async function sourcesChecksum(sources: Source[]): Promise<string> {
   const parts: { kind: string; hex: string }[] = [];
@@ -127,6 +138,23 @@ export async function sourcesChecksum(sources: Source[]): Promise<string> {
     const h = crypto.createHash('sha256');
     if (s.kind === 'heredoc') { h.update(s.content); parts.push({ kind: 'file', hex: h.digest('hex') }); continue; }
     if (s.kind === 'url') { h.update(fs.readFileSync(s.file)); parts.push({ kind: 'file', hex: h.digest('hex') }); continue; }
+    if (S.isFile(s.stat.mode)) {
+      // Docker's own sum (builder/remotecontext NewFileHash): a tarsum v1 header of the file, its
+      // path relative to its root included, then its bytes. So the history shows Docker's
+      // `COPY file:<sum>`, and `COPY --from=builder /build/server .` never hits the cache of
+      // `COPY server.sh .` for a file with the same bytes and mode.
+      // A context file's header is the CLI's (permissions only, no owner names); a stage's or an
+      // image's file gets dockerd's own (the regular-file type bit, owner names from the host).
+      const st = s.stat;
+      const mode = s.fromContext ? st.mode & 0o7777 : (st.mode & 0o7777) | 0o100000;
+      const uname = s.fromContext ? '' : hostName('/etc/passwd', st.uid);
+      const gname = s.fromContext ? '' : hostName('/etc/group', st.gid);
+      h.update(`name${s.rel}mode${mode}uid${st.uid}gid${st.gid}size${st.size}typeflag0linknameuname${uname}gname${gname}devmajor0devminor0`);
+      await hashTar(h, sourceTar(s, '.'), { bodiesOnly: true });
+      parts.push({ kind: 'file', hex: h.digest('hex') });
+      continue;
+    }
+    h.update(`${s.rel}\0`);
     await hashTar(h, sourceTar(s, '.'));
     parts.push({ kind: S.isDir(s.stat.mode) ? 'dir' : 'file', hex: h.digest('hex') });
   }

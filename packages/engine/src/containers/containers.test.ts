@@ -39,7 +39,7 @@ test('config merge: Cmd/Entrypoint/Env/WorkingDir/User/Labels from the image', (
   const img = image({ Cmd: ['sh'], Entrypoint: ['/init'], Env: ['PATH=/bin', 'A=1'], WorkingDir: '/w', User: 'u', Labels: { a: '1' }, StopSignal: 'SIGQUIT' });
   const c = mergeConfig({ Image: 'x', Env: ['A=2', 'B=3'], Labels: { b: '2' } }, img, 'f'.repeat(64));
   assert.deepEqual([c.Entrypoint, c.Cmd], [['/init'], ['sh']]);
-  assert.deepEqual(c.Env, ['PATH=/bin', 'A=2', 'B=3']);
+  assert.deepEqual(c.Env, ['A=2', 'B=3', 'PATH=/bin']); // moby's merge: the container's first
   assert.equal(c.WorkingDir, '/w');
   assert.equal(c.User, 'u');
   assert.equal(c.Hostname, 'ffffffffffff');
@@ -48,8 +48,10 @@ test('config merge: Cmd/Entrypoint/Env/WorkingDir/User/Labels from the image', (
   // A given entrypoint drops the image's Cmd; "" resets the entrypoint.
   assert.deepEqual(mergeConfig({ Image: 'x', Entrypoint: ['echo'] }, img, 'f').Cmd, null);
   assert.deepEqual(mergeConfig({ Image: 'x', Entrypoint: [''], Cmd: ['ls'] }, img, 'f').Entrypoint, null);
-  assert.throws(() => mergeConfig({ Image: 'x' }, image({}), 'f'), /no command specified/);
-  assert.deepEqual(mergeEnv(['A=1'], ['A']), []);
+  assert.throws(() => mergeConfig({ Image: 'x' }, image({}), 'f'), /: No command specified$/);
+  // moby's merge: the container's entries first and as given (a bare one too), then the image's others.
+  assert.deepEqual(mergeEnv(['A=1', 'P=/bin'], ['A']), ['A', 'P=/bin']);
+  assert.deepEqual(mergeEnv(['P=/bin', 'A=1'], ['B=2', 'A=3']), ['B=2', 'A=3', 'P=/bin']);
 });
 
 test('host config: defaults, MemorySwap doubled, --restart with --rm refused', () => {

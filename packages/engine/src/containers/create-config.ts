@@ -24,15 +24,13 @@ export interface CreateBody extends Partial<ContainerConfig> {
 
 const envKey = (kv: string) => (kv.includes('=') ? kv.slice(0, kv.indexOf('=')) : kv);
 
-/** Image env first, the container's overriding by key (moby's ReplaceOrAppendEnvValues). */
+/**
+ * moby's merge at create: the container's entries as given (a bare `FOO` stays: it unsets FOO
+ * in the process, see runtime/spec.ts processEnv), then the image's whose key it does not name.
+ */
 export function mergeEnv(image: string[] = [], given: string[] = []): string[] {
-  const out = [...image];
-  for (const kv of given) {
-    const i = out.findIndex((e) => envKey(e) === envKey(kv));
-    if (!kv.includes('=')) { if (i >= 0) out.splice(i, 1); continue; }
-    if (i >= 0) out[i] = kv; else out.push(kv);
-  }
-  return out;
+  const keys = new Set(given.map(envKey));
+  return [...given, ...image.filter((e) => !keys.has(envKey(e)))];
 }
 
 export function mergeConfig(body: CreateBody, image: ImageRecord, id: string): ContainerConfig {
@@ -43,7 +41,7 @@ export function mergeConfig(body: CreateBody, image: ImageRecord, id: string): C
   if (entrypointGiven && body.Entrypoint!.length === 1 && body.Entrypoint![0] === '') entrypoint = null;
   let cmd: string[] | null = body.Cmd && body.Cmd.length ? body.Cmd : null;
   if (!cmd && !entrypointGiven) cmd = ic.Cmd ?? null;
-  if (!entrypoint?.length && !cmd?.length) throw new InvalidArgument('no command specified');
+  if (!entrypoint?.length && !cmd?.length) throw new InvalidArgument('No command specified'); // dockerd 20.10's words
   const labels = { ...(ic.Labels ?? {}), ...(body.Labels ?? {}) };
   return {
     Hostname: body.Hostname || id.slice(0, 12),

@@ -9,9 +9,9 @@ import type { Duplex } from 'node:stream';
 import { Conflict, InvalidArgument, NotFound, frame, StdStream, generateId } from '@berth/shared';
 import { launch } from '../runtime/monitor.js';
 import { MonitorControl } from '../runtime/control.js';
-import { StartError, type ExitStatus } from '../runtime/protocol.js';
+import { SpecError, StartError, type ExitStatus } from '../runtime/protocol.js';
 import { containerCaps } from '../runtime/caps.js';
-import { processEnv, rlimits, seccompFor } from '../runtime/spec.js';
+import { groupAddAnnotation, processEnv, rlimits, seccompFor } from '../runtime/spec.js';
 import { writeAtomicSync } from '../storage/atomic.js';
 import { attachToMonitor, parseDetachKeys } from './attach.js';
 import { containerAttrs, type Container } from './container.js';
@@ -63,7 +63,8 @@ export class ExecService {
   create(ref: string, cfg: ExecConfig): IdResponse {
     const c = this.containers.get(ref);
     if (!c.rec.State.Running) throw new Conflict(`container ${c.rec.Id} is not running`);
-    if (c.rec.State.Paused) throw new Conflict(`container ${c.rec.Id} is paused, unpause the container before exec`);
+    // dockerd names the container as the client did here (errExecPaused(name) in daemon/exec.go).
+    if (c.rec.State.Paused) throw new Conflict(`Container ${ref} is paused, unpause the container before exec`);
     if (!cfg.Cmd?.length) throw new InvalidArgument('No exec command specified');
     if (cfg.DetachKeys) parseDetachKeys(cfg.DetachKeys);
     const id = generateId();
@@ -87,6 +88,7 @@ export class ExecService {
     const annotations: Record<string, string> = {};
     const user = cfg.User || c.rec.Config.User;
     if (user) annotations['berth.user'] = user;
+    if (c.hc.GroupAdd?.length) annotations['berth.group-add'] = groupAddAnnotation(c.hc.GroupAdd);
     if (cfg.AttachStdin) { annotations['berth.open-stdin'] = 'true'; annotations['berth.stdin-once'] = 'true'; }
     if (privileged) annotations['berth.privileged'] = 'true';
     const env = processEnv([...c.rec.Config.Env, ...(cfg.Env ?? [])], c.rec.Config.Hostname, !!cfg.Tty);
@@ -114,16 +116,18 @@ export class ExecService {
    * or when the exec's output ends (attached). An attached exec whose client goes away
    * (`signal`) is killed, as dockerd does.
    */
-  async start(id: string, opts: { detach: boolean; tty?: boolean; consoleSize?: [number, number] | null }, open?: (contentType: string) => Duplex, signal?: AbortSignal): Promise<void> {
+  async start(id: string, opts: { detach: boolean; /** the start body's Tty: how the stream is framed */ tty?: boolean; consoleSize?: [number, number] | null }, open?: (contentType: string) => Duplex, signal?: AbortSignal): Promise<void> {
     const e = this.get(id);
     if (e.started) throw new Conflict(`Error: Exec command ${id} has already run`);
     const c = e.container;
     if (!c.rec.State.Running) throw new Conflict(`container ${c.rec.Id} is not running`);
     e.started = true;
-    if (opts.consoleSize) e.config.ConsoleSize = opts.consoleSize;
-    if (opts.tty !== undefined && opts.tty) e.config.Tty = true;
-    const tty = !!e.config.Tty;
-    const client = opts.detach ? undefined : open?.(tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream');
+    // The process gets a terminal as the exec was created; the stream is framed as the start
+    // body says (moby's postContainerExecStart): raw with Tty, stdcopy frames without. A
+    // console size needs a terminal.
+    const raw = !!opts.tty;
+    if (opts.consoleSize && raw) e.config.ConsoleSize = opts.consoleSize;
+    const client = opts.detach ? undefined : open?.(raw ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream');
     const bundle = this.containers.bundle(c);
     const dir = path.join(bundle, 'exec', id);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -140,7 +144,7 @@ export class ExecService {
           ctl.onExit((st: ExitStatus) => this.onExit(e, st));
           if (client) {
             const a = await attachToMonitor(path.join(dir, 'attach.sock'), {
-              client, tty, stdin: !!e.config.AttachStdin, stdout: e.config.AttachStdout !== false, stderr: e.config.AttachStderr !== false,
+              client, tty: raw, stdin: !!e.config.AttachStdin, stdout: e.config.AttachStdout !== false, stderr: e.config.AttachStderr !== false,
               stdinOnce: true, detachKeys: parseDetachKeys(e.config.DetachKeys),
               beforeEnd: () => this.exited(e, 3000),
             });
@@ -153,13 +157,15 @@ export class ExecService {
     } catch (err) {
       e.ctl?.close();
       const se = err instanceof StartError ? err : new StartError(126, (err as Error).message);
-      e.exitCode = se.exitCode;
+      // dockerd 20.10 (the issue's and the tutorial transcript's Docker): any exec start failure
+      // leaves ExitCode at 126, a missing binary too (newer moby's setExitCodeFromError gives 127).
+      e.exitCode = 126;
       e.running = false;
       fs.rmSync(dir, { recursive: true, force: true });
-      const msg = `OCI runtime exec failed: exec failed: unable to start container process: ${se.message}: unknown`;
-      if (!client) throw new StartError(se.exitCode, msg);
+      const msg = se instanceof SpecError ? se.message : `OCI runtime exec failed: exec failed: unable to start container process: ${se.message}: unknown`;
+      if (!client) throw new StartError(126, msg);
       const text = Buffer.from(msg + '\r\n');
-      client.end(tty ? text : frame(StdStream.Stdout, text));
+      client.end(raw ? text : frame(StdStream.Stdout, text));
       return;
     }
     if (!client || !signal) { await attachDone; return; }

@@ -12,6 +12,8 @@ import type { ContainerRecord, HostConfig } from './types.js';
 
 export interface LogDefaults { driver: string; opts: Record<string, string> }
 
+/** Options every driver takes (moby's builtInLogOpts). */
+const BUILT_IN_OPTS = ['mode', 'max-buffer-size'];
 const COMMON = ['tag', 'labels', 'labels-regex', 'env', 'env-regex'];
 const DRIVER_OPTS: Record<string, string[]> = {
   'json-file': ['max-size', 'max-file', 'compress', ...COMMON],
@@ -33,11 +35,28 @@ export function withLogDefaults<T extends { LogConfig?: { Type?: string; Config?
   return out;
 }
 
+/** The driver's own text for an option it does not know (each driver words it its own way). */
+const unknownOpt: Record<string, (k: string) => string> = {
+  local: (k) => `unknown log opt '${k}' for log driver local`,
+};
+
+/**
+ * moby's logger.ValidateLogOpts (create time): `none` takes anything; the options every driver
+ * has (mode, max-buffer-size); the driver must exist; then the driver's own keys and values.
+ */
 export function validateLogConfig(type: string, cfg: Record<string, string>): void {
+  if (type === 'none') return;
+  const mode = cfg.mode ?? '';
+  if (!['blocking', 'non-blocking', ''].includes(mode)) throw new InvalidArgument(`logger: logging mode not supported: ${mode}`);
+  if (cfg['max-buffer-size'] !== undefined) {
+    if (mode !== 'non-blocking') throw new InvalidArgument(`logger: max-buffer-size option is only supported with 'mode=non-blocking'`);
+    try { fromHumanSize(cfg['max-buffer-size']); } catch { throw new InvalidArgument(`error parsing option max-buffer-size: invalid size: '${cfg['max-buffer-size']}'`); }
+  }
   const allowed = DRIVER_OPTS[type];
-  if (!allowed) throw new InvalidArgument(`failed to create container: logger: no log driver named '${type}' is registered`);
+  if (!allowed) throw new InvalidArgument(`logger: no log driver named '${type}' is registered`);
   for (const k of Object.keys(cfg)) {
-    if (!allowed.includes(k)) throw new InvalidArgument(`unknown log opt '${k}' for ${type} log driver`);
+    if (BUILT_IN_OPTS.includes(k)) continue;
+    if (!allowed.includes(k)) throw new InvalidArgument((unknownOpt[type] ?? ((o) => `unknown log opt '${o}' for ${type} log driver`))(k));
   }
   if (cfg['max-size'] !== undefined) {
     try { fromHumanSize(cfg['max-size']); } catch { throw new InvalidArgument(`invalid size: '${cfg['max-size']}'`); }
@@ -46,7 +65,6 @@ export function validateLogConfig(type: string, cfg: Record<string, string>): vo
     const n = Number(cfg['max-file']);
     if (!Number.isInteger(n)) throw new InvalidArgument(`strconv.Atoi: parsing "${cfg['max-file']}": invalid syntax`);
     if (n < 1) throw new InvalidArgument('max-file cannot be less than 1');
-    if (n > 1 && cfg['max-size'] === undefined && type === 'json-file') throw new InvalidArgument('max-file cannot be set when max-size is not set');
   }
   if (cfg.compress !== undefined && !['true', 'false', '1', '0'].includes(cfg.compress)) {
     throw new InvalidArgument(`strconv.ParseBool: parsing "${cfg.compress}": invalid syntax`);

@@ -154,7 +154,7 @@ test('rm of a running container: 409 without force; with force it is killed and 
   const { svc, runtime, actions } = setup();
   await svc.create({ Image: 'busybox' }, 'rr');
   await svc.start('rr');
-  await assert.rejects(svc.remove('rr'), (e: unknown) => e instanceof Conflict && /You cannot remove a running container/.test((e as Error).message));
+  await assert.rejects(svc.remove('rr'), (e: unknown) => e instanceof Conflict && /^You cannot remove a running container [0-9a-f]{64}\. Stop the container before attempting removal or force remove$/.test((e as Error).message));
   assert.equal(state(svc, 'rr').Running, true);
   const gone = svc.wait('rr', 'removed').result;
   await svc.remove('rr', { force: true });
@@ -217,7 +217,7 @@ test('a start that fails: 400 for a missing executable, the state stays created 
   await svc.create({ Image: 'busybox' }, 'bad');
   runtime.failNext = new StartError(127, 'exec: "nope": executable file not found in $PATH');
   await assert.rejects(svc.start('bad'), (e: unknown) => e instanceof InvalidArgument
-    && (e as Error).message === 'failed to create task for container: unable to start container process: exec: "nope": executable file not found in $PATH: unknown');
+    && (e as Error).message === 'failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "nope": executable file not found in $PATH: unknown');
   assert.deepEqual([state(svc, 'bad').Status, state(svc, 'bad').ExitCode], ['created', 127]);
   assert.deepEqual(actions(), ['create']);
 });

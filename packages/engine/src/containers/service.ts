@@ -14,7 +14,7 @@ import type { Duplex, Readable, Writable } from 'node:stream';
 import { Conflict, InvalidArgument, NotFound, NotModified, SystemError, generateId } from '@berth/shared';
 import type { ContainerConfig, ContainerCreateResponse, ContainerInspect, ContainerPruneResponse, ContainerSummary, ContainerWaitResponse, IdResponse, MountPoint } from '@berth/shared/api/types';
 import type { PortForward } from '../runtime/monitor.js';
-import { StartError, type ExitStatus } from '../runtime/protocol.js';
+import { SpecError, StartError, type ExitStatus } from '../runtime/protocol.js';
 import { monitorRuntime, type ContainerRuntime, type MonitorHandle } from '../runtime/runtime.js';
 import { cgroupsPath, renderSpec } from '../runtime/spec.js';
 import { parseSignal } from '../runtime/signals.js';
@@ -293,6 +293,7 @@ export class ContainerService implements ContainerLookup, ContainerViewSource, E
       c.events.emit('started');
     } catch (e) {
       await this.network.release(c).catch(() => undefined);
+      // dockerd's own failures (networking, the spec) keep their text; the runtime's are wrapped.
       const se = e instanceof StartError ? e : new StartError(125, (e as Error).message);
       Object.assign(c.rec.State, { Status: c.rec.HasBeenStartedBefore ? 'exited' : 'created', Running: false, Pid: 0,
         ExitCode: se.exitCode, Error: se.message } satisfies Partial<ContainerState>);
@@ -300,7 +301,10 @@ export class ContainerService implements ContainerLookup, ContainerViewSource, E
       this.persist(c);
       c.events.emit('exit', c.rec.State.ExitCode);
       if (c.hc.AutoRemove) void this.autoRemove(c);
-      const msg = `failed to create task for container: unable to start container process: ${se.message}: unknown`;
+      if (!(e instanceof StartError)) throw e;
+      if (e instanceof SpecError) throw new SystemError(e.message, { cause: e });
+      // dockerd 20.10 over containerd 1.6 and runc words it so.
+      const msg = `failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: ${se.message}: unknown`;
       throw se.exitCode === 126 || se.exitCode === 127 ? new InvalidArgument(msg) : new SystemError(msg);
     } finally {
       // the monitor has its own copies of the published ports' sockets (or never will)
@@ -342,7 +346,8 @@ export class ContainerService implements ContainerLookup, ContainerViewSource, E
   }
 
   private async autoRemove(c: Container): Promise<void> {
-    try { await this.serialize(c, () => this.doRemove(c, false)); } catch (e) { log.warn('auto-remove failed', { id: c.rec.Id, error: String(e) }); }
+    // As moby's auto-remove: anonymous volumes go with the container, named ones stay.
+    try { await this.serialize(c, () => this.doRemove(c, true)); } catch (e) { log.warn('auto-remove failed', { id: c.rec.Id, error: String(e) }); }
   }
 
   // ── stop / kill / restart ─────────────────────────────────────────────────
@@ -412,8 +417,12 @@ export class ContainerService implements ContainerLookup, ContainerViewSource, E
   // ── remove ────────────────────────────────────────────────────────────────
   async remove(ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
     const c = this.get(ref);
-    if (c.rec.State.Running && !opts.force) {
-      throw new Conflict(`You cannot remove a running container ${c.rec.Id}. Stop the container before attempting removal or force remove`);
+    const st = c.rec.State;
+    // dockerd 20.10's cleanupContainer words (the issue's and the tutorial transcript's)
+    if ((st.Running || st.Restarting) && !opts.force) {
+      const procedure = 'Stop the container before attempting removal or force remove';
+      const state = st.Paused ? 'paused' : st.Restarting ? 'restarting' : 'running';
+      throw new Conflict(`You cannot remove a ${state} container ${c.rec.Id}. ${st.Paused ? `Unpause and then ${procedure.toLowerCase()}` : procedure}`);
     }
     await this.serialize(c, async () => {
       if (c.removed) return;

@@ -8,7 +8,7 @@
  *     hostname, hosts, resolv.conf   bind-mounted into the container
  *     <id>-json.log       json-file log (written by berth-monitor)
  *   <data-root>/overlay2/<id>           the container's writable layer (storage/container-layers.ts)
- *   <exec-root>/<id>/     runtime bundle: config.json, monitor.sock, attach.sock, exit.json, exec/<execid>/
+ *   <exec-root>/containers/<id>/  runtime bundle: config.json, monitor.sock, attach.sock, exit.json, exec/<execid>/
  */
 import fs from 'node:fs';
 import path from 'node:path';

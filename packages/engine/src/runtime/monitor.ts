@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
-import { lineReader, StartError, type MonitorMsg } from './protocol.js';
+import { lineReader, SpecError, StartError, type MonitorMsg } from './protocol.js';
 
 let binary: string | undefined;
 /** packages/engine/native/build/berth-monitor, from dist/ or src/ alike; BERTH_MONITOR overrides. */
@@ -76,6 +76,7 @@ export function launch(opts: LaunchOptions): Promise<{ pid: number }> {
         case 'started': finish(); break;
         case 'exec-failed':
         case 'error': finish(new StartError(m.code, m.msg)); break;
+        case 'spec-error': finish(new SpecError(m.msg)); break;
       }
     }));
   });

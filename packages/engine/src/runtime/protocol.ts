@@ -4,6 +4,7 @@ export type MonitorMsg =
   | { t: 'started' }
   | { t: 'exec-failed'; code: 126 | 127; msg: string }
   | { t: 'error'; code: number; msg: string }
+  | { t: 'spec-error'; code: 128; msg: string }
   | { t: 'running'; pid: number }
   | { t: 'exit'; code: number; signal: number | null; oom: boolean; finishedAt: string };
 
@@ -29,4 +30,12 @@ export function lineReader(onMsg: (m: MonitorMsg) => void): (chunk: Buffer) => v
 /** A start failure as the monitor reported it (125 engine, 126 not executable, 127 not found). */
 export class StartError extends Error {
   constructor(readonly exitCode: number, message: string) { super(message); }
+}
+
+/**
+ * The config names what the container lacks (a user, a group in its /etc files): dockerd
+ * finds that while building the spec, so it answers with the plain text, not the runtime's.
+ */
+export class SpecError extends StartError {
+  constructor(message: string) { super(128, message); }
 }

@@ -71,6 +71,9 @@ test('host namespaces, read-only root, tmpfs, init, user, no-new-privileges', ()
 test('env: PATH default, HOSTNAME, container values win', () => {
   assert.deepEqual(processEnv(['A=1'], 'h', false), ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOSTNAME=h', 'A=1']);
   assert.deepEqual(processEnv(['PATH=/x', 'HOSTNAME=y'], 'h', true), ['PATH=/x', 'HOSTNAME=y', 'TERM=xterm']);
+  // A bare entry unsets the variable (moby's ReplaceOrAppendEnvValues), a default one too.
+  assert.deepEqual(processEnv(['FOO', 'HOSTNAME', 'A=1'], 'h', false), ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'A=1']);
+  assert.deepEqual(processEnv(['A=1', 'A'], 'h', true).slice(1), ['HOSTNAME=h', 'TERM=xterm']);
 });
 
 test('rlimits are clamped to the daemon hard limit', () => {

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { SystemError } from '@berth/shared';
 import { containerCaps } from './caps.js';
 import { defaultSeccomp, type OciSeccomp } from './seccomp.js';
 import type { ContainerRecord, HostConfig } from '../containers/types.js';
@@ -66,17 +67,25 @@ export interface SpecInputs {
   seccompCache?: string;
 }
 
-/** Docker's process env: PATH default, HOSTNAME, TERM with a tty, then the container's (which wins). */
+/**
+ * Docker's process env (moby's CreateDaemonEnvironment + ReplaceOrAppendEnvValues): PATH default,
+ * HOSTNAME, TERM with a tty, then the container's, which wins by key; a bare `FOO` unsets FOO.
+ */
 export function processEnv(env: string[], hostname: string, tty: boolean): string[] {
   const out = [`PATH=${DEFAULT_PATH}`, `HOSTNAME=${hostname}`];
   if (tty) out.push('TERM=xterm');
+  const keyOf = (kv: string) => (kv.includes('=') ? kv.slice(0, kv.indexOf('=')) : kv);
   for (const kv of env) {
-    const key = kv.includes('=') ? kv.slice(0, kv.indexOf('=')) : kv;
-    const i = out.findIndex((e) => e.slice(0, e.indexOf('=')) === key);
-    if (!kv.includes('=')) continue;
+    const i = out.findIndex((e) => keyOf(e) === keyOf(kv));
+    if (!kv.includes('=')) { if (i >= 0) out.splice(i, 1); continue; }
     if (i >= 0) out[i] = kv; else out.push(kv);
   }
   return out;
+}
+
+/** HostConfig.GroupAdd for berth-monitor, which resolves the names in the container's /etc/group. */
+export function groupAddAnnotation(groups: string[]): string {
+  return groups.filter((g) => g !== '').join('\n');
 }
 
 const rlimitNames: Record<string, string> = {
@@ -125,6 +134,101 @@ const DEFAULT_DEVICE_RULES = [
   { allow: true, type: 'b', access: 'm' },
 ];
 
+/** major/minor of a device number as glibc's gnu_dev_major/minor split it. */
+function splitRdev(rdev: number): { major: number; minor: number } {
+  const r = BigInt(rdev);
+  return {
+    major: Number(((r >> 8n) & 0xfffn) | ((r >> 32n) & ~0xfffn)),
+    minor: Number((r & 0xffn) | ((r >> 12n) & ~0xffn)),
+  };
+}
+
+interface OciDevice { path: string; type: 'c' | 'b'; major: number; minor: number; fileMode: number; uid: number; gid: number }
+interface DeviceRule { allow: boolean; type?: string; major?: number; minor?: number; access: string }
+
+class NotADevice extends Error {}
+
+/** containerd's DeviceFromPath: the node at `p` (not following a symlink), or NotADevice. */
+function deviceFromPath(p: string): OciDevice {
+  const st = fs.lstatSync(p);
+  if (!st.isCharacterDevice() && !st.isBlockDevice()) throw new NotADevice('not a device node');
+  return { path: p, type: st.isCharacterDevice() ? 'c' : 'b', ...splitRdev(st.rdev), fileMode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
+}
+
+/**
+ * moby's DevicesFromPath (--device host[:container[:perms]]): the node, or every node under a
+ * directory, at its container path, each with a cgroup rule allowing `perms`.
+ */
+export function devicesFromPath(onHost: string, inContainer: string, perms: string): { devices: OciDevice[]; rules: DeviceRule[] } {
+  let resolved = onHost;
+  try { if (fs.lstatSync(onHost).isSymbolicLink()) resolved = fs.realpathSync(onHost); } catch { /* reported below */ }
+  const rule = (d: OciDevice): DeviceRule => ({ allow: true, type: d.type, major: d.major, minor: d.minor, access: perms });
+  let why: string;
+  try {
+    const d = { ...deviceFromPath(resolved), path: inContainer };
+    return { devices: [d], rules: [rule(d)] };
+  } catch (e) {
+    why = e instanceof NotADevice ? e.message : errnoText(e);
+    if (!(e instanceof NotADevice)) throw new SystemError(`error gathering device information while adding custom device "${onHost}": ${why}`);
+  }
+  const devices: OciDevice[] = [];
+  const walk = (dir: string) => {
+    let entries: fs.Dirent[];
+    try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) { walk(p); continue; }
+      try { devices.push({ ...deviceFromPath(p), path: inContainer + p.slice(resolved.length) }); } catch { /* not a device: skipped */ }
+    }
+  };
+  try { if (fs.statSync(resolved).isDirectory()) walk(resolved); } catch { /* not a directory */ }
+  if (!devices.length) throw new SystemError(`error gathering device information while adding custom device "${onHost}": ${why}`);
+  return { devices, rules: devices.map(rule) };
+}
+
+/** Go's text for an errno ("no such file or directory"). */
+function errnoText(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const texts: Record<string, string> = { ENOENT: 'no such file or directory', EACCES: 'permission denied', ENOTDIR: 'not a directory' };
+  return (code && texts[code]) ?? (e as Error).message;
+}
+
+const DEVICE_CGROUP_RULE = /^([acb]) ([0-9]+|\*):([0-9]+|\*) ([rwm]{1,3})$/;
+
+/** moby's AppendDevicePermissionsFromCgroupRules: `c 42:* rmw` → an allow rule. */
+export function deviceCgroupRule(rule: string): DeviceRule {
+  const m = DEVICE_CGROUP_RULE.exec(rule);
+  if (!m) throw new SystemError(`invalid device cgroup rule format: '${rule}'`);
+  const num = (v: string) => (v === '*' ? -1 : Number(v));
+  const out: DeviceRule = { allow: true, type: m[1]!, access: m[4]! };
+  if (num(m[2]!) >= 0) out.major = num(m[2]!);
+  if (num(m[3]!) >= 0) out.minor = num(m[3]!);
+  return out;
+}
+
+/**
+ * The device nodes and cgroup rules of a container (moby's WithDevices): privileged gets the
+ * host's nodes and every device; otherwise Docker's default rules, then --device, then
+ * --device-cgroup-rule.
+ */
+export function containerDevices(hc: Pick<HostConfig, 'Privileged' | 'Devices' | 'DeviceCgroupRules'>): { devices: object[]; rules: object[] } {
+  const mapped = (hc.Devices ?? []).map((d) => ({ onHost: d.PathOnHost ?? '', inContainer: d.PathInContainer || d.PathOnHost || '', perms: d.CgroupPermissions || 'rwm' }));
+  if (hc.Privileged) {
+    const devices: object[] = hostDevices();
+    for (const d of mapped) if (d.onHost !== d.inContainer) devices.push(...devicesFromPath(d.onHost, d.inContainer, 'rwm').devices);
+    return { devices, rules: [{ allow: true, access: 'rwm' }] };
+  }
+  const devices: object[] = [];
+  const rules: object[] = [...DEFAULT_DEVICE_RULES];
+  for (const d of mapped) {
+    const r = devicesFromPath(d.onHost, d.inContainer, d.perms);
+    devices.push(...r.devices);
+    rules.push(...r.rules);
+  }
+  for (const rule of hc.DeviceCgroupRules ?? []) rules.push(deviceCgroupRule(rule));
+  return { devices, rules };
+}
+
 /** Every device node under the host's /dev (for --privileged). */
 export function hostDevices(dir = '/dev', out: object[] = []): object[] {
   let entries: fs.Dirent[];
@@ -158,8 +262,8 @@ function securityOpts(hc: HostConfig): { noNewPrivileges: boolean; seccompUnconf
   return { noNewPrivileges: nnp, seccompUnconfined: unconfined };
 }
 
-function resources(hc: HostConfig, privileged: boolean): Record<string, unknown> {
-  const r: Record<string, unknown> = { devices: privileged ? [{ allow: true, access: 'rwm' }] : DEFAULT_DEVICE_RULES };
+function resources(hc: HostConfig, deviceRules: object[]): Record<string, unknown> {
+  const r: Record<string, unknown> = { devices: deviceRules };
   const memory: Record<string, unknown> = {};
   if (hc.Memory > 0) memory.limit = hc.Memory;
   if (hc.MemorySwap > 0 || hc.MemorySwap === -1) memory.swap = hc.MemorySwap;
@@ -239,6 +343,7 @@ export function renderSpec(inp: SpecInputs): OciSpec {
   if (cfg.StdinOnce) annotations['berth.stdin-once'] = 'true';
   if (hc.Init) annotations['berth.init'] = 'true';
   if (cfg.User) annotations['berth.user'] = cfg.User;
+  if (hc.GroupAdd?.length) annotations['berth.group-add'] = groupAddAnnotation(hc.GroupAdd);
   if (hc.Privileged) annotations['berth.privileged'] = 'true';
   if (inp.seccompCache) annotations['berth.seccomp-cache'] = inp.seccompCache;
 
@@ -255,9 +360,10 @@ export function renderSpec(inp: SpecInputs): OciSpec {
   };
   if (cfg.Tty && hc.ConsoleSize && hc.ConsoleSize[0] > 0) process.consoleSize = { height: hc.ConsoleSize[0], width: hc.ConsoleSize[1] };
 
+  const devs = containerDevices(hc);
   const linux: Record<string, unknown> = {
     cgroupsPath: cgroupsPath(rec.Id, hc.CgroupParent, inp.cgroupParent),
-    resources: resources(hc, hc.Privileged),
+    resources: resources(hc, devs.rules),
     namespaces: namespaces(hc, inp.netnsPath),
   };
   if (hc.NetworkMode !== 'host') linux.sysctl = { 'net.ipv4.ip_unprivileged_port_start': '0', 'net.ipv4.ping_group_range': '0 2147483647' };
@@ -266,9 +372,8 @@ export function renderSpec(inp: SpecInputs): OciSpec {
   if (!hc.Privileged) {
     linux.maskedPaths = hc.MaskedPaths?.length ? hc.MaskedPaths : MASKED_PATHS;
     linux.readonlyPaths = hc.ReadonlyPaths?.length ? hc.ReadonlyPaths : READONLY_PATHS;
-  } else {
-    linux.devices = hostDevices();
   }
+  if (devs.devices.length) linux.devices = devs.devices;
 
   const spec: OciSpec = {
     ociVersion: '1.2.0',

@@ -10,6 +10,7 @@ import { readJsonBody } from '../request-body.js';
 import type { ContainerConfig } from '@berth/shared/api/types';
 import type { ContainerService } from '../../containers/service.js';
 import type { CreateBody } from '../../containers/create-config.js';
+import { migrateLegacyMacAddress } from '../../containers/create-compat.js';
 import type { UpdateBody } from '../../containers/update.js';
 import { requestBody } from '../body-stream.js';
 import { encodeStat } from '../../containers/archive.js';
@@ -41,7 +42,8 @@ export function containersRouter(svc: ContainersBackend): Route[] {
     post('/containers/create', async ({ req, res, query, version }) => {
       const body = await readJsonBody<CreateBody>(req, 'ContainerCreate');
       adjustCreateForVersion(body, version);
-      const warnings = createWarnings(body, version);
+      // moby's order: the volume-driver warning, then the MAC address migration's
+      const warnings = [...createWarnings(body, version), ...migrateLegacyMacAddress(body, version)];
       const created = await svc.create(body, query.get('name'));
       sendJson(res, 201, warnings.length ? { ...created, Warnings: [...(created.Warnings ?? []), ...warnings] } : created);
     }),
@@ -95,6 +97,7 @@ export function containersRouter(svc: ContainersBackend): Route[] {
     }),
     post('/containers/:id/attach', () => { throw new InvalidArgument('attach needs a hijacked connection'); }, async (ctx: HijackContext) => {
       const q = ctx.query;
+      await ctx.body(); // attach takes no body: options a client sent there (dockerode) never reach stdin
       await svc.attach(ctx.params.id!, {
         stream: boolParam(q, 'stream'), stdin: boolParam(q, 'stdin'), stdout: boolParam(q, 'stdout'), stderr: boolParam(q, 'stderr'),
         logs: boolParam(q, 'logs'), detachKeys: q.get('detachKeys') ?? undefined,
