@@ -136,7 +136,7 @@ export class NetworkService {
     const ours = new Set<number>();
     const nl = netlink();
     for (const n of this.nets.values()) if (n.Driver === 'bridge') { const i = nl.linkIndex(this.bridgeOf(n)); if (i) ours.add(i); }
-    const used: Cidr[] = nl.routes().filter((r) => r.prefix > 0 && !ours.has(r.oif)).map((r) => ({ base: parseCidr(`${r.dst}/${r.prefix}`).base, prefix: r.prefix }));
+    const used: Cidr[] = nl.routes().filter((r) => r.family === 4 && r.prefix > 0 && !ours.has(r.oif)).map((r) => ({ base: parseCidr(`${r.dst}/${r.prefix}`).base, prefix: r.prefix }));
     for (const n of this.nets.values()) {
       if (exceptNames.includes(n.Name)) continue;
       for (const c of n.IPAM.Config) used.push(parseCidr(c.Subnet));
