@@ -32,6 +32,9 @@ import { HealthMonitor } from './containers/health.js';
 import { SyslogForwarder } from './containers/syslog.js';
 import { reloadOnSignal, validateDaemonConfig } from './config-reload.js';
 import { writeAtomicSync } from './storage/atomic.js';
+import { Snapshotter, snapshotterDirs } from './storage/snapshots.js';
+import { ContainerLayers } from './storage/container-layers.js';
+import { migrateLegacyLayout } from './storage/migrate.js';
 
 export interface Daemon {
   config: DaemonConfig;
@@ -60,11 +63,15 @@ export async function createDaemon(config: DaemonConfig): Promise<Daemon> {
   const id = daemonId(config.dataRoot);
   const events = new EventsService();
   const volumes = new VolumeService(config.dataRoot, events);
-  const images = await ImageService.open(path.join(config.dataRoot, 'image'), events);
-  const vm = volumeMounts(volumes, path.join(config.execRoot, 'volumes'));
+  const snapshotDirs = snapshotterDirs(config.dataRoot);
+  migrateLegacyLayout(config.dataRoot, snapshotDirs);
+  const snapshots = await Snapshotter.open(snapshotDirs);
+  const layers = new ContainerLayers(snapshots);
+  const images = await ImageService.open(path.join(config.dataRoot, 'image'), snapshots, events);
+  const vm = volumeMounts(volumes, layers);
   const network = new NetworkService(config, events);
   await network.init();
-  const containers = new ContainerService({ dataRoot: config.dataRoot, execRoot: config.execRoot, images, mounts: vm.provider, network, cgroupParent: config.cgroupParent,
+  const containers = new ContainerService({ dataRoot: config.dataRoot, execRoot: config.execRoot, images, layers, mounts: vm.provider, network, cgroupParent: config.cgroupParent,
     events, defaultUlimits: () => config.defaultUlimits, logDefaults: { get driver() { return config.logDriver; }, get opts() { return config.logOpts; } } });
   const restarts = new RestartManager(containers);
   const syslog = new SyslogForwarder(containers);
@@ -79,7 +86,7 @@ export async function createDaemon(config: DaemonConfig): Promise<Daemon> {
   syslog.resumeAll();
   void restarts.startOnBoot();
   const distribution = new DistributionService(distributionStore(images), config, (action, ref, name) => images.logEvent(action, ref, name));
-  const builds = new BuildService(config.dataRoot, images, containers, buildPuller(distribution), events);
+  const builds = await BuildService.open(config.dataRoot, images, snapshots, containers, buildPuller(distribution), events);
 
   const routes: Route[] = [
     ...systemRouter({

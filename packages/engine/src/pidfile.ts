@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Conflict } from '@berth/shared';
+import { writeAtomicSync } from './storage/atomic.js';
 
 function alive(pid: number): boolean {
   try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
@@ -17,7 +18,8 @@ export function acquirePidfile(file: string): () => void {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${process.pid}`);
+  // whole or not at all: a torn pid could name another live process and keep the next berthd from starting
+  writeAtomicSync(file, `${process.pid}`, { mode: 0o644, durable: false });
   return () => {
     try {
       if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.rmSync(file);

@@ -2,7 +2,10 @@
  * forks the real process, forwards signals to it, reaps every zombie, and
  * exits with the process's status. Runs in the container's init after all
  * setup, so it shares its credentials, capabilities and seccomp filter. */
-#include "container.h"
+#include "init.h"
+
+#include "exec.h"
+#include "sync.h"
 
 #include <signal.h>
 #include <sys/prctl.h>

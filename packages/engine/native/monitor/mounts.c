@@ -182,9 +182,71 @@ remount_ro (const char *path, unsigned long extra, struct berth_err *err)
   return 0;
 }
 
+/* The overlay through the new mount API: every lowerdir on its own with
+ * `lowerdir+` (Linux >= 6.8), so no one-page limit on the options. 1 when
+ * this kernel has not got it (the caller falls back to mount(2)). */
+static int
+mount_overlay_fsconfig (const char *data, const char *target, struct berth_err *err)
+{
+  cleanup_close int fs = fsopen ("overlay", FSOPEN_CLOEXEC);
+  if (fs < 0)
+    return errno == ENOSYS ? 1 : make_err (err, errno, "fsopen overlay");
+  if (fsconfig (fs, FSCONFIG_SET_STRING, "source", "overlay", 0) < 0)
+    return make_err (err, errno, "overlay source");
+  cleanup_free char *copy = xstrdup (data);
+  bool first = true;
+  char *save = NULL;
+  for (char *opt = strtok_r (copy, ",", &save); opt; opt = strtok_r (NULL, ",", &save))
+    {
+      char *eq = strchr (opt, '=');
+      if (eq && strncmp (opt, "lowerdir=", 9) == 0)
+        {
+          char *lsave = NULL;
+          for (char *dir = strtok_r (eq + 1, ":", &lsave); dir; dir = strtok_r (NULL, ":", &lsave))
+            {
+              if (fsconfig (fs, FSCONFIG_SET_STRING, "lowerdir+", dir, 0) == 0)
+                {
+                  first = false;
+                  continue;
+                }
+              if (first && errno == EINVAL)
+                return 1; /* before Linux 6.8 */
+              return make_err (err, errno, "overlay lowerdir `%s`", dir);
+            }
+          continue;
+        }
+      int r;
+      if (eq)
+        {
+          *eq = '\0';
+          r = fsconfig (fs, FSCONFIG_SET_STRING, opt, eq + 1, 0);
+        }
+      else
+        r = fsconfig (fs, FSCONFIG_SET_FLAG, opt, NULL, 0);
+      if (r < 0)
+        return make_err (err, errno, "overlay option `%s`", opt);
+    }
+  if (fsconfig (fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    return make_err (err, errno, "mount overlay on `%s`", target);
+  cleanup_close int mnt = fsmount (fs, FSMOUNT_CLOEXEC, 0);
+  if (mnt < 0)
+    return make_err (err, errno, "fsmount overlay");
+  if (move_mount (mnt, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+    return make_err (err, errno, "mount overlay on `%s`", target);
+  return 0;
+}
+
+/* mount(2): options longer than a page are made relative to their paths'
+ * longest common parent, which becomes the cwd for the call. */
 static int
 mount_overlay (struct berth_config *cfg, struct berth_err *err)
 {
+  if (cfg->overlay_cwd == NULL || !cfg->overlay_cwd[0])
+    {
+      int r = mount_overlay_fsconfig (cfg->overlay, cfg->root_path, err);
+      if (r <= 0)
+        return r;
+    }
   const char *data = cfg->overlay;
   cleanup_close int oldcwd = -1;
   cleanup_free char *shortened = NULL;

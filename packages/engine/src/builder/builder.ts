@@ -19,7 +19,8 @@ import { BuildArgs } from './args.js';
 import { BuildCache } from './cache.js';
 import { commitLayer } from './layer-diff.js';
 import { withLease, type ImageLease } from '../images/lease.js';
-import { mountRootfs, type Rootfs } from './rootfs.js';
+import { mountStep, openView, type Rootfs } from './rootfs.js';
+import type { Snapshotter } from '../storage/snapshots.js';
 import { applyCopy, fetchUrl, makeWorkdir, parseChmod, resolveChown, resolvePathSources, sourcesChecksum, type Source } from './copy.js';
 import type { StepContainers, StepHost } from './containers.js';
 import type { ProgressMessage } from '@berth/shared/api/types';
@@ -55,6 +56,8 @@ export interface BuildIO {
 
 export interface BuilderDeps {
   images: ImageService;
+  /** The layers' snapshots: COPY/ADD/WORKDIR steps mount one over the parent. */
+  snapshots: Snapshotter;
   containers: StepContainers;
   /** Pull an image that is not present (or always, with --pull). */
   pull?: (ref: string, platform: string | undefined, io: BuildIO) => Promise<void>;
@@ -260,18 +263,18 @@ export class Builder {
   }
 
   /** Commit the step: a new image over the parent with the layer (if any) and a history entry. */
-  private async commit(state: StageState, probe: ContainerConfigSpec, upperDir: string | undefined, ran = false): Promise<void> {
+  private async commit(state: StageState, probe: ContainerConfigSpec, upperDir: string | undefined): Promise<void> {
     // A step whose commit fails (a full disk) leaves no blob or layer of its own.
-    await withLease(this.deps.images, (lease) => this.commitStep(lease, state, probe, upperDir, ran));
+    await withLease(this.deps.images, (lease) => this.commitStep(lease, state, probe, upperDir));
   }
 
-  private async commitStep(lease: ImageLease, state: StageState, probe: ContainerConfigSpec, upperDir: string | undefined, ran: boolean): Promise<void> {
+  private async commitStep(lease: ImageLease, state: StageState, probe: ContainerConfigSpec, upperDir: string | undefined): Promise<void> {
     const images = this.deps.images;
     const parent = state.imageId ? images.stored(state.imageId) : undefined;
     const diffIds = [...(parent?.config.rootfs.diff_ids ?? [])];
     const history: HistoryEntry[] = [...(parent?.config.history ?? [])];
     const parentChain = parent?.chainIDs[parent.chainIDs.length - 1] ?? null;
-    const layer = upperDir ? await commitLayer(lease, parentChain, upperDir, ran) : {};
+    const layer = upperDir ? await commitLayer(lease, parentChain, upperDir) : {};
     if (layer.chainID) this.holds.push(images.hold([layer.chainID]));
     if (layer.diffID) diffIds.push(layer.diffID);
     const created = now();
@@ -334,7 +337,7 @@ export class Builder {
       throw new StepError(`The command '${cmd.join(' ')}' returned a non-zero code: ${code}`, code);
     }
     try {
-      await this.commit(state, probe, await this.deps.containers.upperDir(id), true);
+      await this.commit(state, probe, this.deps.containers.upperDir(id));
     } finally {
       await this.removeContainer(id);
     }
@@ -353,9 +356,14 @@ export class Builder {
     if (cid) await this.removeContainer(cid);
   }
 
+  /** The top layer of an image (null: scratch). */
+  private topLayer(imageId: string | undefined): string | null {
+    const img = imageId ? this.deps.images.stored(imageId) : undefined;
+    return img?.chainIDs[img.chainIDs.length - 1] ?? null;
+  }
+
   private async withRootfs(state: StageState, fn: (r: Rootfs) => Promise<void>, probe: ContainerConfigSpec): Promise<void> {
-    const lower = state.imageId ? await this.deps.images.layerDirs(state.imageId) : [];
-    const r = await mountRootfs(this.workDir, lower);
+    const r = await mountStep(this.deps.snapshots, this.topLayer(state.imageId));
     try {
       await fn(r);
       await r.unmount();
@@ -365,10 +373,10 @@ export class Builder {
     }
   }
 
-  /** A stage's or image's filesystem, mounted read-only in spirit, for COPY --from. */
-  private async mountFrom(ref: string): Promise<Rootfs> {
+  /** A stage's or image's filesystem, read-only, for COPY --from. */
+  private async mountFrom(ref: string): Promise<{ merged: string; dispose(): Promise<void> }> {
     const id = this.stageImages.get(ref.toLowerCase()) ?? await this.resolveImage(ref);
-    return mountRootfs(this.workDir, id ? await this.deps.images.layerDirs(id) : []);
+    return openView(this.deps.snapshots, this.topLayer(id));
   }
 
   // ── COPY / ADD ──────────────────────────────────────────────────────────

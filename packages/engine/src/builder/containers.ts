@@ -4,18 +4,13 @@
  * streamed back, their upperdir committed as the layer, and removed ("Removing intermediate
  * container …"). A container that fails is removed as well, so a failed build leaves none.
  */
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { Duplex } from 'node:stream';
-import { promisify } from 'node:util';
 import { FrameDecoder } from '@berth/shared';
-import { INIT_PATHS } from '../storage/diff.js';
 import type { ContainerService } from '../containers/service.js';
+import type { ContainerConfigSpec } from '../images/types.js';
 
 /** What a build does with containers. */
 export type BuildContainers = Pick<ContainerService, 'create' | 'attach' | 'wait' | 'start' | 'kill' | 'remove' | 'get' | 'layer'>;
-import type { ContainerConfigSpec } from '../images/types.js';
 
 export interface StepHost {
   NetworkMode: string;
@@ -50,21 +45,11 @@ export class StepContainers {
   }
 
   /**
-   * The stopped container's upperdir, ready to become the step's layer: the runtime's
-   * mountpoints (/etc/hosts, /dev, …) removed with the directories copied up only to hold them,
-   * as if they had lived in Docker's init layer.
+   * The stopped container's upperdir, to become the step's layer: only the step's changes (the
+   * runtime's mountpoints, /etc/hosts and the like, are in its init layer below).
    */
-  async upperDir(id: string): Promise<string> {
-    const c = this.containers.get(id);
-    const upper = this.containers.layer(c).diff;
-    const lowers = c.rec.LowerDirs;
-    const parents = new Set<string>();
-    for (const p of INIT_PATHS) {
-      await fs.promises.rm(path.join(upper, p), { recursive: true, force: true });
-      for (let d = path.posix.dirname(p); d !== '/'; d = path.posix.dirname(d)) parents.add(d);
-    }
-    for (const d of [...parents].sort().reverse()) await dropCopiedUpDir(upper, lowers, d);
-    return upper;
+  upperDir(id: string): string {
+    return this.containers.layer(this.containers.get(id)).upper;
   }
 
   /** Start the container and stream its output; resolves with the exit code. `signal` kills it. */
@@ -103,18 +88,4 @@ export class StepContainers {
   async remove(id: string): Promise<void> {
     await this.containers.remove(id, { force: true, volumes: true }).catch(() => undefined);
   }
-}
-
-const run = promisify(execFile);
-
-/** Remove `dir` from the upperdir when it is empty there and only a copy-up of the same dir below. */
-async function dropCopiedUpDir(upper: string, lowers: string[], dir: string): Promise<void> {
-  const u = path.join(upper, dir);
-  let st: fs.Stats;
-  try { st = await fs.promises.lstat(u); } catch { return; }
-  if (!st.isDirectory() || (await fs.promises.readdir(u)).length) return;
-  const low = lowers.map((l) => { try { return fs.lstatSync(path.join(l, dir)); } catch { return undefined; } }).find(Boolean);
-  if (!low?.isDirectory() || low.mode !== st.mode || low.uid !== st.uid || low.gid !== st.gid) return;
-  const opaque = await run('getfattr', ['--only-values', '-n', 'trusted.overlay.opaque', u]).then((r) => r.stdout.trim() === 'y', () => false);
-  if (!opaque) await fs.promises.rmdir(u);
 }

@@ -1,12 +1,12 @@
 /**
  * A build step's filesystem change → a layer: the step's overlay upperdir as a Docker layer
- * tar (storage/diff.ts: whiteouts, opaque dirs; the runtime's mountpoints left out as Docker's
- * init layer does), ingested into the content store and applied on top of the parent's layers
+ * tar (storage/diff.ts: whiteouts, opaque dirs; a RUN container's mountpoints are in its init
+ * layer, below), ingested into the content store and applied on top of the parent's layers
  * through ImageService. A step that changed nothing gives no layer (Docker's `empty_layer`).
  */
 import type { ImageLease } from '../images/lease.js';
 import type { LayerBlob } from '../images/layer-store.js';
-import { INIT_PATHS, layerTarFromUpperdir } from '../storage/diff.js';
+import { layerTarFromUpperdir } from '../storage/diff.js';
 
 export interface CommittedLayer { diffID?: string; blob?: LayerBlob; chainID?: string }
 
@@ -15,11 +15,10 @@ const EMPTY_TAR_MAX = 1024;
 
 /**
  * Turn `upperDir` into a layer on top of `parentChain`: returns the new diffID/chainID, or
- * nothing when the step changed no file (the empty tar goes when the lease ends). `ran`: the
- * upperdir belonged to a container (its mountpoints are not part of the change).
+ * nothing when the step changed no file (the empty tar goes when the lease ends).
  */
-export async function commitLayer(lease: ImageLease, parentChain: string | null, upperDir: string, ran = false): Promise<CommittedLayer> {
-  const stream = layerTarFromUpperdir(upperDir, ran ? { ignore: INIT_PATHS } : {});
+export async function commitLayer(lease: ImageLease, parentChain: string | null, upperDir: string): Promise<CommittedLayer> {
+  const stream = layerTarFromUpperdir(upperDir);
   const info = await lease.ingest(stream);
   if (info.size <= EMPTY_TAR_MAX) return {};
   const { chainID, blob } = await lease.applyLayerBlob(parentChain, info.digest, info.digest);

@@ -1,48 +1,53 @@
 /**
- * A writable view of an image's filesystem for the steps that change files without running a
- * process (COPY, ADD, WORKDIR): an overlay mount in berthd's mount namespace over the parent's
- * layers, whose upperdir then becomes the step's layer (layer-diff.ts).
- *
- *   <build dir>/step-<n>/{upper,work,merged,empty}
+ * A build step's filesystem for the steps that change files without running a process (COPY,
+ * ADD, WORKDIR): a temporary snapshot over the parent image's top layer (storage/snapshots.ts),
+ * mounted on a private directory in berthd's mount namespace; its upperdir then becomes the
+ * step's layer (layer-diff.ts). COPY --from reads a read-only view of the source image.
  */
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { randomBytes } from 'node:crypto';
+import type { Snapshotter } from '../storage/snapshots.js';
 
 export interface Rootfs {
+  /** Where the step's files are. */
   merged: string;
+  /** The step's changes (overlay upperdir). */
   upper: string;
-  /** Unmount and remove the step's dirs. */
-  dispose(): Promise<void>;
+  /** Unmount (the upperdir stays until dispose). */
   unmount(): Promise<void>;
+  /** Unmount and remove the step's snapshot. */
+  dispose(): Promise<void>;
 }
 
-/** Mount an overlay of `lowerDirs` (topmost first; may be empty for scratch) at a fresh dir under `base`. */
-export async function mountRootfs(base: string, lowerDirs: string[]): Promise<Rootfs> {
-  const dir = await fs.promises.mkdtemp(path.join(base, 'step-'));
-  const upper = path.join(dir, 'upper');
-  const work = path.join(dir, 'work');
-  const merged = path.join(dir, 'merged');
-  const empty = path.join(dir, 'empty');
-  for (const d of [upper, work, merged, empty]) await fs.promises.mkdir(d, { mode: 0o755 });
-  const lower = lowerDirs.length ? lowerDirs : [empty];
-  await run('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower.join(':')},upperdir=${upper},workdir=${work}`, merged]);
+/** A writable rootfs over the committed `parent` (null: scratch). */
+export async function mountStep(snapshots: Snapshotter, parent: string | null): Promise<Rootfs> {
+  const key = `build-${randomBytes(8).toString('hex')}`;
+  await snapshots.prepare(key, parent, { temporary: true });
+  let m: { target: string; release(): Promise<void> };
+  try {
+    m = await snapshots.mount(key);
+  } catch (e) {
+    await snapshots.remove(key);
+    throw e;
+  }
   let mounted = true;
   const unmount = async () => {
     if (!mounted) return;
     mounted = false;
-    await run('umount', [merged]);
+    await m.release();
   };
   return {
-    merged,
-    upper,
+    merged: m.target,
+    upper: snapshots.paths(key).upper!,
     unmount,
     async dispose() {
-      await unmount().catch(() => run('umount', ['-l', merged]).catch(() => undefined));
-      await fs.promises.rm(dir, { recursive: true, force: true });
+      await unmount();
+      await snapshots.remove(key);
     },
   };
+}
+
+/** A read-only rootfs of the committed `parent` (COPY --from). */
+export async function openView(snapshots: Snapshotter, parent: string | null): Promise<{ merged: string; dispose(): Promise<void> }> {
+  const v = await snapshots.openView(parent);
+  return { merged: v.root, dispose: () => v.release() };
 }

@@ -8,9 +8,8 @@
  *
  *   <data-root>/builder/
  *     build-<random>/context/      the extracted context
- *     build-<random>/step-…/       overlay mounts of COPY/ADD/WORKDIR steps (removed per step)
+ * (COPY/ADD/WORKDIR steps mount temporary snapshots: storage/snapshots.ts)
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -23,6 +22,8 @@ import { Builder, type BuildIO, type BuildOptions } from './builder.js';
 import { StepContainers, type BuildContainers } from './containers.js';
 import { applyIgnoreToSpecialFiles, extractContext, readDockerfile } from './context.js';
 import { remoteContext } from './remote-context.js';
+import type { Snapshotter } from '../storage/snapshots.js';
+import { unmountUnder } from '../storage/mount.js';
 import { noEvents, type EventSink } from '../events/types.js';
 import type { BuildPruneResponse } from '@berth/shared/api/types';
 
@@ -38,14 +39,21 @@ export class BuildService {
   private readonly root: string;
   private readonly steps: StepContainers;
 
-  constructor(dataRoot: string, private readonly images: ImageService, containers: BuildContainers, private readonly pull?: PullFn,
-    private readonly events: EventSink = noEvents) {
+  private constructor(dataRoot: string, private readonly images: ImageService, private readonly snapshots: Snapshotter,
+    containers: BuildContainers, private readonly pull?: PullFn, private readonly events: EventSink = noEvents) {
     this.root = path.join(dataRoot, 'builder');
-    fs.mkdirSync(this.root, { recursive: true, mode: 0o700 });
-    // What a crash left: step mounts first (never rm through a mount), then the dirs.
-    unmountUnder(this.root);
-    for (const d of fs.readdirSync(this.root)) fs.rmSync(path.join(this.root, d), { recursive: true, force: true });
     this.steps = new StepContainers(containers);
+  }
+
+  static async open(dataRoot: string, images: ImageService, snapshots: Snapshotter, containers: BuildContainers, pull?: PullFn,
+    events: EventSink = noEvents): Promise<BuildService> {
+    const s = new BuildService(dataRoot, images, snapshots, containers, pull, events);
+    fs.mkdirSync(s.root, { recursive: true, mode: 0o700 });
+    // What a crash left: mounts first (never rm through a mount; builds before snapshots mounted
+    // their steps here), then the dirs.
+    await unmountUnder(s.root);
+    for (const d of fs.readdirSync(s.root)) fs.rmSync(path.join(s.root, d), { recursive: true, force: true });
+    return s;
   }
 
   /** Check what can be checked before the body is read (bad tags are a 400). */
@@ -64,7 +72,7 @@ export class BuildService {
       // Quiet: the steps are held back and shown only if the build fails.
       const held: string[] = [];
       const stepIO: BuildIO = req.quiet ? { ...io, out: (t) => { held.push(t); }, progress: undefined } : io;
-      const builder = new Builder(text, ctx, dir, req, { images: this.images, containers: this.steps, pull: this.pull }, stepIO);
+      const builder = new Builder(text, ctx, dir, req, { images: this.images, snapshots: this.snapshots, containers: this.steps, pull: this.pull }, stepIO);
       for (const w of builder.warnings) io.out(w + '\n');
       let id: string;
       try {
@@ -92,12 +100,4 @@ export class BuildService {
     this.events.emit('builder', 'prune', '', { reclaimed: '0' });
     return { CachesDeleted: null, SpaceReclaimed: 0 };
   }
-}
-
-/** Unmount every mount below `dir` (deepest first), from /proc/self/mountinfo. */
-function unmountUnder(dir: string): void {
-  let info = '';
-  try { info = fs.readFileSync('/proc/self/mountinfo', 'utf8'); } catch { return; }
-  const points = info.split('\n').map((l) => l.split(' ')[4]).filter((p): p is string => !!p && p.startsWith(dir + '/'));
-  for (const p of points.sort().reverse()) spawnSync('umount', ['-l', p]);
 }

@@ -6,6 +6,7 @@
 import type { Listenable } from '../typed-emitter.js';
 import type { Container, Lifecycle } from './container.js';
 import type { MountPoint, NetworkSettings } from '@berth/shared/api/types';
+import type { ContainerLayerPaths } from '../storage/container-layers.js';
 
 /** Finds containers by ID, name or unique ID prefix (NotFound otherwise). */
 export interface ContainerLookup {
@@ -27,8 +28,12 @@ export interface StateSaver {
 export interface ContainerFiles {
   /** The runtime bundle (config.json, monitor.sock, exec/…). */
   bundle(c: Container): string;
-  /** The container's overlay dirs (diff = the upperdir). */
-  layer(c: Container): { base: string; diff: string; work: string; merged: string };
+  /** The container's layer: its upperdir, workdir, rootfs mount point and the layers below. */
+  layer(c: Container): ContainerLayerPaths;
+  /** Whether it stands on an init layer (one made before init layers has the runtime's mountpoints in its own). */
+  hasInitLayer(c: Container): boolean;
+  /** Its rootfs mounted on a private directory (a stopped container's cp/export) until `release`. */
+  mountRootfs(c: Container): Promise<{ target: string; release(): Promise<void> }>;
   /** Mounts as inspect shows them. */
   mountsOf(c: Container): MountPoint[];
 }

@@ -1,8 +1,9 @@
 /**
  * POST /commit and GET /containers/{id}/changes: the container's upperdir as a new layer on its
  * image (through ImageService: content.ingest → applyLayerBlob → commit) and as `docker diff`'s
- * A/C/D list. Volume, bind and tmpfs destinations keep their mountpoint but not their contents;
- * the mountpoints berth-monitor creates (Docker's init layer) are left out.
+ * A/C/D list, both against the layers below (the init layer, the image). Volume, bind and tmpfs
+ * destinations keep their mountpoint but not their contents. A container made before init layers
+ * has berth-monitor's mountpoints (/etc/hosts …) in its own layer: they are left out.
  */
 import { Conflict, InvalidArgument } from '@berth/shared';
 import { familiarString, parseNormalizedNamed, withTag } from '@berth/shared/reference';
@@ -32,11 +33,12 @@ export const EMPTY_LAYER = 'sha256:5f70bf18a086007016e948b04aed3b82103a36bea4175
 
 export function diffOptions(files: ContainerFiles, c: Container): DiffOptions {
   const exclude = [...containerMounts(files, c).map((m) => m.Destination), ...Object.keys(c.hc.Tmpfs ?? {})];
-  return { exclude, ignore: INIT_PATHS };
+  return { exclude, ignore: files.hasInitLayer(c) ? [] : INIT_PATHS };
 }
 
 export async function containerChanges(files: ContainerFiles, c: Container): Promise<FilesystemChange[]> {
-  return changesFromUpperdir(files.layer(c).diff, c.rec.LowerDirs, diffOptions(files, c));
+  const { upper, lowers } = files.layer(c);
+  return changesFromUpperdir(upper, lowers, diffOptions(files, c));
 }
 
 export interface CommitQuery {
@@ -76,7 +78,7 @@ export async function commitContainer(files: ContainerFiles, images: ImageCommit
     if (cg) await setFrozen(cg, true);
     let digest: string;
     try {
-      ({ digest } = await lease.ingest(layerTarFromUpperdir(files.layer(c).diff, diffOptions(files, c))));
+      ({ digest } = await lease.ingest(layerTarFromUpperdir(files.layer(c).upper, diffOptions(files, c))));
     } finally {
       if (cg) await setFrozen(cg, false).catch(() => undefined);
     }

@@ -81,7 +81,7 @@ export async function pruneContainers(svc: ListSource, remove: (id: string) => P
     if (untilMs !== undefined && Date.parse(c.rec.Created) >= untilMs) continue;
     if (filters.has('label') && !filters.get('label')!.every((l) => labelMatch(c.rec.Config.Labels ?? {}, l))) continue;
     if (filters.has('label!') && filters.get('label!')!.some((l) => labelMatch(c.rec.Config.Labels ?? {}, l))) continue;
-    const size = dirSize(svc.layer(c).diff);
+    const size = dirSize(svc.layer(c).upper);
     try { await remove(c.rec.Id); deleted.push(c.rec.Id); space += size; } catch { /* raced */ }
   }
   return { ContainersDeleted: deleted.length ? deleted : null, SpaceReclaimed: space };

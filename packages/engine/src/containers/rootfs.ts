@@ -2,7 +2,7 @@
  * A container's root filesystem as berthd reaches it for cp and export:
  * - running: the container itself ({pid, id}): the in-root layer enters its mount namespace and
  *   root, so its volumes and read-only mounts are there as the container sees them;
- * - stopped: its overlay (image layers + upperdir) mounted on a private temporary directory,
+ * - stopped: its layers (storage/container-layers.ts) mounted on a private temporary directory,
  *   volumes and bind mounts attached on their destinations resolved inside it (through fds), all
  *   detached on release.
  * Paths are only ever resolved inside the root by the kernel (storage/in-root.ts).
@@ -13,9 +13,6 @@
  * since they would mount or delete the same upperdir.
  */
 import fs from 'node:fs';
-import path from 'node:path';
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { NotFound } from '@berth/shared';
 import { bindMountInRoot, errCode, type RootRef } from '../storage/in-root.js';
 import type { Container } from './container.js';
@@ -26,10 +23,6 @@ export interface Rootfs {
   root: RootRef;
   running: boolean;
 }
-
-const run = (cmd: string, args: string[]) => new Promise<void>((resolve, reject) => {
-  execFile(cmd, args, (err, _o, stderr) => (err ? reject(new Error(`${cmd} ${args.join(' ')}: ${String(stderr).trim() || err.message}`)) : resolve()));
-});
 
 /** Run `fn` with the container's lock held (start/stop/rm wait for it). */
 export function withContainerLock<T>(c: Container, fn: () => Promise<T>): Promise<T> {
@@ -65,21 +58,9 @@ function track<T>(c: Container, p: Promise<T>): Promise<T> {
 }
 
 async function mountStopped(svc: ContainerFiles, c: Container, withVolumes: boolean): Promise<{ dir: string; release(): Promise<void> }> {
-  const layer = svc.layer(c);
-  const dir = path.join(layer.base, `tmp-${randomBytes(4).toString('hex')}`);
-  const work = path.join(layer.base, 'work');
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  let mounted = false;
-  // A lazy unmount of the overlay detaches the volumes attached below it too.
-  const release = async () => {
-    if (mounted) await run('umount', ['-l', dir]).catch(() => undefined);
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
+  // unmounted lazily on release, with the volumes attached below
+  const { target: dir, release } = await svc.mountRootfs(c);
   try {
-    const lower = c.rec.LowerDirs.length ? c.rec.LowerDirs.join(':') : path.join(layer.base, 'empty');
-    if (!c.rec.LowerDirs.length) fs.mkdirSync(lower, { recursive: true });
-    await run('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${layer.diff},workdir=${work}`, dir]);
-    mounted = true;
     if (withVolumes) {
       const mounts = containerMounts(svc, c).filter((m) => m.Source && (m.Type === 'volume' || m.Type === 'bind'))
         .sort((a, b) => a.Destination.length - b.Destination.length);

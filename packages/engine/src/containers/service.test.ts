@@ -15,6 +15,7 @@ import { StartError, type ExitStatus } from '../runtime/protocol.js';
 import type { ContainerRuntime, MonitorHandle, RunOptions } from '../runtime/runtime.js';
 import type { EventSink } from '../events/types.js';
 import type { ImageRecord } from '../images/types.js';
+import type { ContainerLayerStore } from '../storage/container-layers.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-svc-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -71,18 +72,31 @@ const busybox: ImageRecord = {
 
 const images: ContainerImages = {
   async get(ref) { if (ref === 'busybox' || ref === busybox.id) return busybox; throw new NotFound(`No such image: ${ref}`); },
-  async layerDirs() { return []; },
   resolve() { throw new NotFound('no'); },
   lease() { throw new Error('not in this test'); },
   async commit() { throw new Error('not in this test'); },
 };
+
+/** Containers' layers as plain directories (no snapshots, nothing mounted: the runtime is fake). */
+function fakeLayers(dir: string): ContainerLayerStore {
+  const paths = (id: string) => ({ upper: path.join(dir, id, 'diff'), work: path.join(dir, id, 'work'), merged: path.join(dir, id, 'merged'), lowers: [] });
+  return {
+    async create(id) { fs.mkdirSync(paths(id).upper, { recursive: true }); },
+    async remove(id) { fs.rmSync(path.join(dir, id), { recursive: true, force: true }); },
+    async retain() {},
+    mounts: (id) => [{ type: 'overlay', source: 'overlay', options: [`upperdir=${paths(id).upper}`] }],
+    paths,
+    hasInitLayer: () => true,
+    mountRootfs() { throw new Error('not in this test'); },
+  };
+}
 
 function setup() {
   const dir = path.join(root, `d${n++}`);
   const runtime = new FakeRuntime();
   const events: [string, string, Record<string, string>][] = [];
   const sink: EventSink = { emit(type, action, _id, attrs = {}) { events.push([type, action, attrs]); } };
-  const svc = new ContainerService({ dataRoot: path.join(dir, 'data'), execRoot: path.join(dir, 'exec'), images, runtime, events: sink });
+  const svc = new ContainerService({ dataRoot: path.join(dir, 'data'), execRoot: path.join(dir, 'exec'), images, layers: fakeLayers(path.join(dir, 'layers')), runtime, events: sink });
   const actions = () => events.map(([, a]) => a);
   /** Resolves once the container's exit is recorded. */
   const exited = (ref: string) => svc.wait(ref, 'next-exit').result;

@@ -48,6 +48,7 @@ import type { ImageLookup } from '../images/types.js';
 import type { Change } from '../storage/diff.js';
 import type { PathStat } from '@berth/shared/file-mode';
 import type { ContainerFiles, ContainerLookup, ContainerViewSource, ExecHost, HealthHost, RestartHost, SyslogHost } from './backend.js';
+import type { ContainerLayerStore, ContainerLayerPaths } from '../storage/container-layers.js';
 
 export type { Container } from './container.js';
 
@@ -70,6 +71,8 @@ export interface ContainerServiceDeps {
   dataRoot: string;
   execRoot: string;
   images: ContainerImages;
+  /** The containers' writable layers on their images' init layers (storage/container-layers.ts). */
+  layers: ContainerLayerStore;
   /** Starts and reconnects to containers' monitors (berth-monitor unless a test fakes it). */
   runtime?: ContainerRuntime;
   network?: NetworkAttacher;
@@ -95,6 +98,7 @@ function familiarRef(ref: string): string {
 
 export class ContainerService implements ContainerLookup, ContainerViewSource, ExecHost, HealthHost, RestartHost, SyslogHost {
   private readonly store: ContainerStore;
+  private readonly layers: ContainerLayerStore;
   private readonly names = new NameRegistry();
   private readonly containers = new Map<string, Container>();
   private readonly network: NetworkAttacher;
@@ -109,6 +113,7 @@ export class ContainerService implements ContainerLookup, ContainerViewSource, E
 
   constructor(private readonly deps: ContainerServiceDeps) {
     this.store = new ContainerStore(deps.dataRoot, deps.execRoot);
+    this.layers = deps.layers;
     this.network = deps.network ?? noNetwork;
     this.mounts = deps.mounts ?? noMounts;
     this.runtime = deps.runtime ?? monitorRuntime;
@@ -140,7 +145,9 @@ export class ContainerService implements ContainerLookup, ContainerViewSource, E
   }
 
   bundle(c: Container): string { return this.store.bundle(c.rec.Id); }
-  layer(c: Container): ReturnType<ContainerFiles['layer']> { return this.store.layer(c.rec.Id); }
+  layer(c: Container): ContainerLayerPaths { return this.layers.paths(c.rec.Id); }
+  hasInitLayer(c: Container): boolean { return this.layers.hasInitLayer(c.rec.Id); }
+  mountRootfs(c: Container): Promise<{ target: string; release(): Promise<void> }> { return this.layers.mountRootfs(c.rec.Id); }
   mountsOf(c: Container): MountPoint[] { return this.mounts.inspect(c); }
   volumeNames(c: Container): string[] { return this.mounts.volumeNames(c); }
   networkSettings(c: Container): ReturnType<NetworkAttacher['settings']> { return this.network.settings(c); }
@@ -200,9 +207,7 @@ export class ContainerService implements ContainerLookup, ContainerViewSource, E
     const dir = this.store.dir(id);
     let created: Container | undefined;
     try {
-      const layer = this.store.layer(id);
-      fs.mkdirSync(dir, { recursive: true, mode: 0o710 });
-      for (const d of [layer.diff, layer.work, layer.merged]) fs.mkdirSync(d, { recursive: true, mode: 0o755 });
+      await Promise.all([fs.promises.mkdir(dir, { mode: 0o710 }), this.layers.create(id, image.chainIDs[image.chainIDs.length - 1] ?? null)]);
       const [cmd0, ...rest] = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
       const rec: ContainerRecord = {
         Id: id, Created: now(), Path: cmd0!, Args: rest, Config: config,
@@ -210,8 +215,7 @@ export class ContainerService implements ContainerLookup, ContainerViewSource, E
           ExitCode: 0, Error: '', StartedAt: ZERO_TIME, FinishedAt: ZERO_TIME },
         Image: image.id, Name: fullName, RestartCount: 0, Driver: 'overlay2', Platform: 'linux', MountLabel: '', ProcessLabel: '',
         AppArmorProfile: '', ResolvConfPath: path.join(dir, 'resolv.conf'), HostnamePath: path.join(dir, 'hostname'),
-        HostsPath: path.join(dir, 'hosts'), LogPath: logPathFor(hc, dir, id), HasBeenStartedBefore: false,
-        LowerDirs: await this.deps.images.layerDirs(image.id), ExecIDs: [],
+        HostsPath: path.join(dir, 'hosts'), LogPath: logPathFor(hc, dir, id), HasBeenStartedBefore: false, ExecIDs: [],
       };
       created = this.track(rec, hc);
       const netWarnings = this.network.register?.(created, body.NetworkingConfig).warnings ?? []; // networking: validate --network/--ip/--alias, keep EndpointsConfig
@@ -229,6 +233,7 @@ export class ContainerService implements ContainerLookup, ContainerViewSource, E
       this.names.release(fullName);
       this.containers.delete(id);
       this.store.removeFiles(id);
+      await this.layers.remove(id).catch((err) => log.warn('removing the layers of a failed create', { id, error: String(err) }));
       throw e;
     }
   }
@@ -245,10 +250,11 @@ export class ContainerService implements ContainerLookup, ContainerViewSource, E
     return this.serialize(c, () => this.doStart(c, false));
   }
 
-  private overlayOptions(c: Container): string {
-    const layer = this.store.layer(c.rec.Id);
-    const lower = c.rec.LowerDirs.length ? c.rec.LowerDirs : [layer.diff];
-    return `lowerdir=${lower.join(':')},upperdir=${layer.diff},workdir=${layer.work}`;
+  /** The rootfs berth-monitor mounts: the writable layer's overlay on `merged` (or, with no layer below, the layer itself). */
+  private rootfs(c: Container): { path: string; overlay: string } {
+    const [m] = this.layers.mounts(c.rec.Id);
+    if (m!.type === 'bind') return { path: m!.source, overlay: '' };
+    return { path: this.layers.paths(c.rec.Id).merged, overlay: m!.options.join(',') };
   }
 
   private async doStart(c: Container, byPolicy: boolean): Promise<void> {
@@ -263,8 +269,9 @@ export class ContainerService implements ContainerLookup, ContainerViewSource, E
     try {
       const net = await this.network.prepare(c);
       forwards = net.forwards ?? [];
+      const rootfs = this.rootfs(c);
       const spec = renderSpec({
-        record: c.rec, hostConfig: withDefaultUlimits(c.hc, this.deps.defaultUlimits?.()), bundle, rootfs: this.store.layer(c.rec.Id).merged, overlay: this.overlayOptions(c),
+        record: c.rec, hostConfig: withDefaultUlimits(c.hc, this.deps.defaultUlimits?.()), bundle, rootfs: rootfs.path, overlay: rootfs.overlay,
         netnsPath: net.netnsPath, extraMounts: await this.mounts.mounts(c), cgroupParent: this.deps.cgroupParent,
         seccompCache: path.join(this.deps.execRoot, 'seccomp'),
       });
@@ -430,6 +437,8 @@ export class ContainerService implements ContainerLookup, ContainerViewSource, E
       await this.network.forget?.(c).catch(() => undefined); // networking: drop the container's endpoint configs
       this.names.release(c.rec.Name);
       this.store.removeFiles(c.rec.Id);
+      await this.layers.remove(c.rec.Id).catch((e) => log.warn('removing container layers', { id: c.rec.Id, error: String(e) }));
+      await this.deps.images.released?.(c.rec.Image).catch((e) => log.warn('releasing image layers', { id: c.rec.Id, error: String(e) }));
       removeCgroups(cgroupsPath(c.rec.Id, c.hc.CgroupParent, this.deps.cgroupParent));
     } finally {
       // Whatever failed above, waiters (wait?condition=removed, run --rm) must hear of the removal.
@@ -667,6 +676,7 @@ export class ContainerService implements ContainerLookup, ContainerViewSource, E
   // ── restore after a berthd restart ────────────────────────────────────────
   async restore(): Promise<void> {
     const loaded = this.store.loadAll();
+    await this.layers.retain(new Set(loaded.map(({ rec }) => rec.Id)));
     await Promise.all(loaded.map(async ({ rec, hc }) => {
       const c = this.track(rec, hc);
       try { this.names.reserve(rec.Name, rec.Id); } catch { rec.Name = this.names.generate(rec.Id); }

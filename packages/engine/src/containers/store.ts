@@ -7,7 +7,7 @@
  *     hostconfig.json     HostConfig
  *     hostname, hosts, resolv.conf   bind-mounted into the container
  *     <id>-json.log       json-file log (written by berth-monitor)
- *   <data-root>/overlay2/<id>/{diff,work,merged}   the container's writable layer
+ *   <data-root>/overlay2/<id>           the container's writable layer (storage/container-layers.ts)
  *   <exec-root>/<id>/     runtime bundle: config.json, monitor.sock, attach.sock, exit.json, exec/<execid>/
  */
 import fs from 'node:fs';
@@ -17,22 +17,16 @@ import { removeTemps, writeAtomicSync } from '../storage/atomic.js';
 
 export class ContainerStore {
   readonly root: string;
-  readonly overlayRoot: string;
   readonly bundleRoot: string;
 
   constructor(dataRoot: string, execRoot: string) {
     this.root = path.join(dataRoot, 'containers');
-    this.overlayRoot = path.join(dataRoot, 'overlay2');
     this.bundleRoot = path.join(execRoot, 'containers');
-    for (const d of [this.root, this.overlayRoot, this.bundleRoot]) fs.mkdirSync(d, { recursive: true, mode: 0o710 });
+    for (const d of [this.root, this.bundleRoot]) fs.mkdirSync(d, { recursive: true, mode: 0o710 });
   }
 
   dir(id: string): string { return path.join(this.root, id); }
   bundle(id: string): string { return path.join(this.bundleRoot, id); }
-  layer(id: string): { diff: string; work: string; merged: string; base: string } {
-    const base = path.join(this.overlayRoot, id);
-    return { base, diff: path.join(base, 'diff'), work: path.join(base, 'work'), merged: path.join(base, 'merged') };
-  }
 
   save(rec: ContainerRecord, hc?: HostConfig): void {
     const dir = this.dir(rec.Id);
@@ -57,7 +51,8 @@ export class ContainerStore {
     return out;
   }
 
+  /** The container's own files (its layers are ContainerLayers'). */
   removeFiles(id: string): void {
-    for (const d of [this.bundle(id), this.layer(id).base, this.dir(id)]) fs.rmSync(d, { recursive: true, force: true, maxRetries: 3 });
+    for (const d of [this.bundle(id), this.dir(id)]) fs.rmSync(d, { recursive: true, force: true, maxRetries: 3 });
   }
 }

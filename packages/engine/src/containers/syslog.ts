@@ -12,6 +12,7 @@ import net from 'node:net';
 import os from 'node:os';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { log } from '../log.js';
+import { writeAtomicSync } from '../storage/atomic.js';
 import type { Container } from './container.js';
 import type { SyslogHost } from './backend.js';
 import { monitorLogPath } from './logging.js';
@@ -147,7 +148,7 @@ export class SyslogForwarder {
         out(e.log.replace(/\n$/, ''), e.stream === 'stderr', new Date(e.time));
       } catch { /* torn */ }
     }
-    try { fs.writeFileSync(`${t.spool}.offset`, String(t.offset - Buffer.byteLength(t.pending))); } catch (e) { log.debug('syslog offset', { error: String(e) }); }
+    try { writeAtomicSync(`${t.spool}.offset`, String(t.offset - Buffer.byteLength(t.pending)), { durable: false }); } catch (e) { log.debug('syslog offset', { error: String(e) }); }
   }
 
   private stop(c: Container, flush: boolean): void {

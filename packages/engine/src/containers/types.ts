@@ -147,8 +147,6 @@ export interface ContainerRecord {
   HostsPath: string;
   LogPath: string;
   HasBeenStartedBefore: boolean;
-  /** Overlay lowerdirs at create time, topmost first (the image's layers). */
-  LowerDirs: string[];
   /** Exec IDs currently known for this container. */
   ExecIDs: string[];
 }

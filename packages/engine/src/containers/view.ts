@@ -56,12 +56,12 @@ export function inspectView(svc: ContainerViewSource, c: Container, size = false
     ProcessLabel: r.ProcessLabel, AppArmorProfile: r.AppArmorProfile, ExecIDs: r.ExecIDs.length ? r.ExecIDs : null,
     HostConfig: c.hc,
     GraphDriver: {
-      Data: { LowerDir: r.LowerDirs.join(':'), MergedDir: layer.merged, UpperDir: layer.diff, WorkDir: layer.work },
+      Data: { ...(layer.lowers.length ? { LowerDir: layer.lowers.join(':') } : {}), MergedDir: layer.merged, UpperDir: layer.upper, WorkDir: layer.work },
       Name: 'overlay2',
     },
   };
   if (size) {
-    const rw = dirSize(layer.diff);
+    const rw = dirSize(layer.upper);
     out.SizeRw = rw;
     out.SizeRootFs = rw + imageSize;
   }
@@ -81,7 +81,7 @@ export function summaryView(svc: ContainerViewSource, c: Container, size = false
     NetworkSettings: { Networks: net.Networks }, Mounts: svc.mountsOf(c),
   };
   if (size) {
-    const rw = dirSize(svc.layer(c).diff);
+    const rw = dirSize(svc.layer(c).upper);
     out.SizeRw = rw;
     out.SizeRootFs = rw + imageSize;
   }

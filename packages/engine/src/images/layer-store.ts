@@ -1,23 +1,30 @@
 /**
- * Layer store: each layer extracted once into a directory usable as an overlay lowerdir, keyed
- * by chainID (the layer and everything below it), shared by every image that has it.
- * Reference counts are not persisted: they are derived from the images that exist (plus
- * in-memory holds for pulls/loads in flight), so a crash cannot leave a count wrong.
+ * Layer store: the image side of layers. Each layer is extracted once into a committed snapshot
+ * named by its chainID (storage/snapshots.ts: the layer and everything below it), shared by
+ * every image that has it; this store keeps what the snapshotter does not know — the diffID,
+ * the size and the tars the layer is known by. Reference counts are not persisted: they are
+ * derived from the images that exist (plus in-memory holds for pulls/loads in flight), so a
+ * crash cannot leave a count wrong; a layer that a snapshot (another layer, a container's init
+ * layer) is built on is never removed (the snapshotter refuses).
  *
  *   <root>/layers/
  *     <chainID hex>/
- *       diff/                  the extracted layer (overlay lowerdir; whiteouts as char 0/0,
+ *       diff/                  the committed snapshot (overlay lowerdir; whiteouts as char 0/0,
  *                              opaque dirs with trusted.overlay.opaque=y)
  *       layer.json             { chainID, diffID, parent, size, blobs: [{digest, mediaType, size}] }
- *     .tmp-*                   extractions in flight and removals half done; removed at start
  *
- * A layer dir is renamed into place only once extracted and described: a named layer is whole.
+ * An extraction goes into a temporary snapshot, committed under the chainID once whole;
+ * layer.json follows. A committed layer without layer.json (a crash between the two) is
+ * removed at start.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { NotFound } from '@berth/shared';
-import { digestHex, sha256 } from './fsutil.js';
-import { removeTemps, tmpName, writeAtomic } from '../storage/atomic.js';
+import { sha256 } from './fsutil.js';
+import { writeAtomic } from '../storage/atomic.js';
+import type { Snapshotter } from '../storage/snapshots.js';
+import { log } from '../log.js';
 
 /** The tar a layer came from, kept in the content store so save/push are byte-exact. */
 export interface LayerBlob { digest: string; mediaType: string; size: number }
@@ -34,23 +41,27 @@ export interface LayerRecord {
 export type ApplyFn = (diffDir: string) => Promise<{ size: number }>;
 
 export class LayerStore {
-  readonly dir: string;
   private readonly layers = new Map<string, LayerRecord>();
   private readonly inflight = new Map<string, Promise<LayerRecord>>();
   private readonly holds = new Map<string, number>();
 
-  constructor(root: string) {
-    this.dir = path.join(root, 'layers');
-    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    removeTemps(this.dir);
-    for (const name of fs.readdirSync(this.dir)) {
+  constructor(private readonly snapshots: Snapshotter) {}
+
+  /** Read the layers' records; a committed layer without one is what a crash left. */
+  async load(): Promise<void> {
+    for (const snap of this.snapshots.list()) {
+      if (snap.kind !== 'committed' || !snap.name.startsWith('sha256:')) continue;
       try {
-        const rec = JSON.parse(fs.readFileSync(path.join(this.dir, name, 'layer.json'), 'utf8')) as LayerRecord;
+        const rec = JSON.parse(fs.readFileSync(this.file(snap.name), 'utf8')) as LayerRecord;
         this.layers.set(rec.chainID, rec);
       } catch {
-        fs.rmSync(path.join(this.dir, name), { recursive: true, force: true });
+        await this.snapshots.remove(snap.name).catch((e) => log.warn('removing a layer without a record', { chainID: snap.name, error: String(e) }));
       }
     }
+  }
+
+  private file(chainID: string): string {
+    return path.join(this.snapshots.paths(chainID).dir!, 'layer.json');
   }
 
   static chainID(parent: string | null, diffID: string): string {
@@ -67,7 +78,7 @@ export class LayerStore {
 
   /** The overlay lowerdir of a layer. */
   diffDir(chainID: string): string {
-    return path.join(this.dir, digestHex(chainID), 'diff');
+    return this.snapshots.paths(chainID).upper!;
   }
 
   /**
@@ -94,18 +105,23 @@ export class LayerStore {
 
   private async create(chainID: string, parent: string | null, diffID: string, apply: ApplyFn, blob?: LayerBlob): Promise<LayerRecord> {
     if (parent && !this.layers.has(parent)) throw new NotFound(`parent layer ${parent} not found`);
-    const tmp = tmpName(this.dir, digestHex(chainID).slice(0, 12));
-    await fs.promises.mkdir(path.join(tmp, 'diff'), { recursive: true, mode: 0o755 });
-    await fs.promises.chmod(tmp, 0o700);
+    const key = `extract-${randomBytes(8).toString('hex')}`;
+    await this.snapshots.prepare(key, parent, { temporary: true });
+    let size: number;
     try {
-      const { size } = await apply(path.join(tmp, 'diff'));
+      ({ size } = await apply(this.snapshots.paths(key).upper!));
+      await this.snapshots.commit(chainID, key);
+    } catch (e) {
+      await this.snapshots.remove(key).catch(() => undefined);
+      throw e;
+    }
+    try {
       const rec: LayerRecord = { chainID, diffID, parent, size, blobs: blob ? [blob] : [] };
-      await writeAtomic(path.join(tmp, 'layer.json'), JSON.stringify(rec));
-      await fs.promises.rename(tmp, path.join(this.dir, digestHex(chainID)));
+      await writeAtomic(this.file(chainID), JSON.stringify(rec));
       this.layers.set(chainID, rec);
       return rec;
     } catch (e) {
-      await fs.promises.rm(tmp, { recursive: true, force: true });
+      await this.snapshots.remove(chainID).catch(() => undefined);
       throw e;
     }
   }
@@ -116,7 +132,7 @@ export class LayerStore {
     if (!rec) throw new NotFound(`layer ${chainID} not found`);
     if (rec.blobs.some((b) => b.digest === blob.digest)) return;
     rec.blobs.push(blob);
-    await writeAtomic(path.join(this.dir, digestHex(chainID), 'layer.json'), JSON.stringify(rec));
+    await writeAtomic(this.file(chainID), JSON.stringify(rec));
   }
 
   /** Keep layers from removal while a pull/load/build that will reference them is in flight. */
@@ -142,37 +158,45 @@ export class LayerStore {
     return this.layers.has(chainID);
   }
 
+  /** Whether a snapshot is built on the layer (another layer, a container's layer), a disposable one (an init layer) aside. */
+  private builtOn(chainID: string): boolean {
+    return this.snapshots.inUse(chainID);
+  }
+
+  private removable(chainID: string, referenced: Set<string>): boolean {
+    return !referenced.has(chainID) && !this.isHeld(chainID) && !this.inflight.has(chainID) && !this.builtOn(chainID);
+  }
+
   /**
    * Remove the layers `chainIDs` (children first) unless an image uses them, an operation holds
-   * them, or another layer is built on them: what a failed operation created.
+   * them, or something is built on them: what a failed operation created.
    */
   async discard(chainIDs: string[], referenced: Set<string>): Promise<void> {
     for (const chainID of [...chainIDs].reverse()) {
       const rec = this.layers.get(chainID);
-      if (!rec || referenced.has(chainID) || this.isHeld(chainID) || this.inflight.has(chainID)) continue;
-      if ([...this.layers.values()].some((l) => l.parent === chainID)) continue;
-      await this.removeLayer(rec);
+      if (rec && this.removable(chainID, referenced)) await this.removeLayer(rec);
     }
   }
 
   private async removeLayer(rec: LayerRecord): Promise<void> {
+    await this.snapshots.remove(rec.chainID);
     this.layers.delete(rec.chainID);
-    const dir = path.join(this.dir, digestHex(rec.chainID));
-    const doomed = tmpName(this.dir, 'rm');
-    await fs.promises.rename(dir, doomed);
-    await fs.promises.rm(doomed, { recursive: true, force: true });
   }
 
   /**
-   * Remove every layer not in `referenced` (the chainIDs images use, with their parents) and not
-   * held. Returns the removed records.
+   * Remove every layer not in `referenced` (the chainIDs images use, with their parents), not
+   * held and with nothing built on it, children first. Returns the removed records in that order.
    */
   async prune(referenced: Set<string>): Promise<LayerRecord[]> {
     const removed: LayerRecord[] = [];
-    for (const rec of [...this.layers.values()]) {
-      if (referenced.has(rec.chainID) || this.isHeld(rec.chainID) || this.inflight.has(rec.chainID)) continue;
-      await this.removeLayer(rec);
-      removed.push(rec);
+    for (let more = true; more;) {
+      more = false;
+      for (const rec of [...this.layers.values()]) {
+        if (!this.removable(rec.chainID, referenced)) continue;
+        await this.removeLayer(rec);
+        removed.push(rec);
+        more = true;
+      }
     }
     return removed;
   }

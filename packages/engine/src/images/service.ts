@@ -5,7 +5,7 @@
  *
  *   <data-root>/image/
  *     blobs/sha256/…       ContentStore   (configs, layer tars as received, manifests)
- *     layers/<chain>/…     LayerStore     (extracted layers, overlay lowerdirs)
+ *     layers/<chain>/…     LayerStore     (extracted layers: committed snapshots, storage/snapshots.ts)
  *     images/<id>.json     ImageStore     (committed images)
  *     repositories.json    ReferenceStore (tags and digests)
  *
@@ -27,6 +27,7 @@ import {
 } from '@berth/shared/reference';
 import { ContentStore } from './content-store.js';
 import { LayerStore, type LayerBlob, type LayerRecord } from './layer-store.js';
+import type { Snapshotter } from '../storage/snapshots.js';
 import { ImageStore, type ImageMeta, type StoredImage } from './image-store.js';
 import { ReferenceStore } from './reference-store.js';
 import { extractLayerFile } from './native.js';
@@ -61,16 +62,18 @@ export class ImageService implements ImageLookup {
   private readonly refs: ReferenceStore;
   private inUse: ImageInUse = () => [];
 
-  private constructor(readonly root: string, private readonly events: EventSink) {
+  private constructor(readonly root: string, snapshots: Snapshotter, private readonly events: EventSink) {
     fs.mkdirSync(root, { recursive: true, mode: 0o700 });
     this.content = new ContentStore(root);
-    this.layers = new LayerStore(root);
+    this.layers = new LayerStore(snapshots);
     this.images = new ImageStore(root, this.content);
     this.refs = new ReferenceStore(root);
   }
 
-  static async open(root: string, events: EventSink = noEvents): Promise<ImageService> {
-    const s = new ImageService(root, events);
+  /** The image stores under `root`; layers are `snapshots`' committed ones named by chainID. */
+  static async open(root: string, snapshots: Snapshotter, events: EventSink = noEvents): Promise<ImageService> {
+    const s = new ImageService(root, snapshots, events);
+    await s.layers.load();
     await s.refs.retain((id) => !!s.images.get(id));
     await s.collectGarbage();
     return s;
@@ -316,7 +319,8 @@ export class ImageService implements ImageLookup {
     this.logEvent('delete', id, id);
     records.push({ Deleted: id });
     const removed = await this.layers.prune(this.referencedLayers());
-    for (const l of removed.filter((l) => img.chainIDs.includes(l.chainID)).reverse()) records.push({ Deleted: l.chainID });
+    const depth = (chainID: string) => img.chainIDs.indexOf(chainID);
+    for (const l of removed.filter((l) => depth(l.chainID) >= 0).sort((a, b) => depth(b.chainID) - depth(a.chainID))) records.push({ Deleted: l.chainID });
     await this.content.gc(this.referencedBlobs());
     if (prune && parent && this.images.get(parent)) {
       try {
@@ -481,6 +485,10 @@ export class ImageService implements ImageLookup {
   async discard(created: { blobs: string[]; layers: string[] }): Promise<void> {
     await this.layers.discard(created.layers, this.referencedLayers());
     await this.discardBlobs(created.blobs);
+  }
+
+  async released(id: string): Promise<void> {
+    if (!this.images.get(id)) await this.collectGarbage();
   }
 
   /** Remove layers no image uses and blobs nothing refers to (held layers stay). */

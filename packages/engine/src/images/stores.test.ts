@@ -12,6 +12,7 @@ import type { ReferenceStore } from './reference-store.js';
 import { sha256, chainIDs } from './fsutil.js';
 import { makeTar } from './test-tar.js';
 import { withLease } from './lease.js';
+import { Snapshotter } from '../storage/snapshots.js';
 
 /** The service's private stores, which this test inspects directly. */
 const stores = (svc: ImageService) => svc as unknown as { content: ContentStore; layers: LayerStore; refs: ReferenceStore };
@@ -20,6 +21,10 @@ const root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-stores-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
 let n = 0;
 const fresh = () => path.join(root, `r${n++}`);
+/** The image service of `dir`, its layers committed snapshots under dir/layers. */
+async function open(dir: string): Promise<ImageService> {
+  return ImageService.open(dir, await Snapshotter.open({ layers: path.join(dir, 'layers'), overlay: path.join(dir, 'overlay2') }));
+}
 
 test('content store: ingest verifies the digest before naming the blob', async () => {
   const dir = fresh();
@@ -62,7 +67,7 @@ async function imageWith(svc: ImageService, layers: Buffer[], refs: string[], ta
 
 test('layer store: shared layers stored once, removed with the last image that uses them', async () => {
   const dir = fresh();
-  const svc = await ImageService.open(dir);
+  const svc = await open(dir);
   const base = await makeTar([{ name: 'bin/sh', content: 'shell' }]);
   const top1 = await makeTar([{ name: 'a.txt', content: 'a' }]);
   const top2 = await makeTar([{ name: 'b.txt', content: 'bb' }]);
@@ -92,7 +97,7 @@ test('layer store: shared layers stored once, removed with the last image that u
 });
 
 test('a layer whose content does not match its diffID is refused', async () => {
-  const svc = await ImageService.open(fresh());
+  const svc = await open(fresh());
   const tar = await makeTar([{ name: 'f', content: 'x' }]);
   const { digest } = await stores(svc).content.put(tar);
   await assert.rejects(svc.applyLayerBlob(null, sha256('something else'), digest), /does not match the config's diffID/);
@@ -101,7 +106,7 @@ test('a layer whose content does not match its diffID is refused', async () => {
 
 test('restart: images and tags survive; half-done work is cleaned', async () => {
   const dir = fresh();
-  let svc = await ImageService.open(dir);
+  let svc = await open(dir);
   const img = await imageWith(svc, [await makeTar([{ name: 'f', content: 'x' }])], ['keep:v1']);
   // Crash leftovers: an extraction in flight, a layer without its image, a stray blob, a dangling tag.
   fs.mkdirSync(path.join(dir, 'layers/.tmp-abc-1-2/diff'), { recursive: true });
@@ -109,7 +114,7 @@ test('restart: images and tags survive; half-done work is cleaned', async () => 
   const { digest } = await stores(svc).content.put(orphan);
   await svc.applyLayerBlob(null, sha256(orphan), digest);
   await stores(svc).refs.set({ name: 'docker.io/library/ghost', domain: 'docker.io', path: 'library/ghost', tag: 'latest' }, `sha256:${'0'.repeat(64)}`);
-  svc = await ImageService.open(dir);
+  svc = await open(dir);
   assert.equal((await svc.get('keep:v1')).id, img.id);
   assert.equal(svc.count(), 1);
   assert.equal(stores(svc).layers.list().length, 1);
@@ -120,7 +125,7 @@ test('restart: images and tags survive; half-done work is cleaned', async () => 
 });
 
 test('lookup: tags, full and short IDs, digests, Docker\'s errors', async () => {
-  const svc = await ImageService.open(fresh());
+  const svc = await open(fresh());
   const img = await imageWith(svc, [await makeTar([{ name: 'f', content: 'y' }])], ['localhost:5000/a/b:c']);
   for (const ref of ['localhost:5000/a/b:c', img.id, img.id.slice(7), img.id.slice(7, 19), img.id.slice(0, 19)]) {
     assert.equal((await svc.get(ref)).id, img.id, ref);
@@ -134,7 +139,7 @@ test('lookup: tags, full and short IDs, digests, Docker\'s errors', async () => 
 });
 
 test('leases: what an operation adds is kept from garbage collection while it runs, and goes with it when it fails', async () => {
-  const svc = await ImageService.open(fresh());
+  const svc = await open(fresh());
   const tar = await makeTar([{ name: 'f', content: 'leased' }]);
   const diffID = sha256(tar);
   // In flight: an rmi's collection meanwhile leaves the blob and its layer alone.
@@ -167,7 +172,7 @@ test('leases: what an operation adds is kept from garbage collection while it ru
 });
 
 test('a commit whose tag cannot be written leaves no image', async () => {
-  const svc = await ImageService.open(fresh());
+  const svc = await open(fresh());
   const tar = await makeTar([{ name: 'f', content: 'z' }]);
   const { digest } = await stores(svc).content.put(tar);
   const { blob } = await svc.applyLayerBlob(null, sha256(tar), digest);

@@ -78,8 +78,8 @@ export interface CommitOptions {
 export interface ImageLookup {
   /** Resolve a name[:tag], name@digest, full or short ID. Throws NotFound("No such image: <ref>"). */
   get(ref: string): Promise<ImageRecord>;
-  /** Directories usable as overlay lowerdirs for the image's layers, topmost first. */
-  layerDirs(id: string): Promise<string[]>;
+  /** A container of image `id` is gone with its layers: what only it kept (the layers of a force-removed image) goes too. */
+  released?(id: string): Promise<void>;
 }
 
 /** A container using an image, as the containers side reports it for `rmi` conflicts. */

@@ -17,7 +17,7 @@ function record(over: Partial<ContainerRecord['Config']> = {}): ContainerRecord 
       Error: '', StartedAt: ZERO_TIME, FinishedAt: ZERO_TIME },
     Image: 'sha256:x', Name: '/x', RestartCount: 0, Driver: 'overlay2', Platform: 'linux', MountLabel: '', ProcessLabel: '',
     AppArmorProfile: '', ResolvConfPath: '/c/resolv.conf', HostnamePath: '/c/hostname', HostsPath: '/c/hosts', LogPath: '/c/log',
-    HasBeenStartedBefore: false, LowerDirs: ['/l1', '/l2'], ExecIDs: [],
+    HasBeenStartedBefore: false, ExecIDs: [],
   };
 }
 

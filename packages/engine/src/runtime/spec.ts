@@ -49,9 +49,12 @@ export interface SpecInputs {
   hostConfig: HostConfig;
   /** Directory holding config.json, the sockets and exit.json. */
   bundle: string;
-  /** root.path: the per-container overlay mount point. */
+  /** root.path: the container's rootfs mount point (or, with no overlay, its layer itself). */
   rootfs: string;
-  /** "lowerdir=…,upperdir=…,workdir=…" (mounted by the monitor in the container's mount ns). */
+  /**
+   * The overlay's options as the snapshotter's mounts(key) gives them, "workdir=…,upperdir=…,
+   * lowerdir=…" (mounted by the monitor in the container's mount ns); "" for none.
+   */
   overlay: string;
   /** Network namespace to join (from the NetworkAttacher); none → a fresh one; host mode → none at all. */
   netnsPath?: string;

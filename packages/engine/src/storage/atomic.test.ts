@@ -4,23 +4,23 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync, spawnSync } from 'node:child_process';
 import { removeTemps, writeAtomic, writeAtomicSync } from './atomic.js';
+import { mount, unmount } from './mount.js';
 
 const root = process.getuid?.() === 0;
 let dir = '';
 let mnt = '';
 
-before(() => {
+before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-atomic-'));
   if (!root) return;
   mnt = path.join(dir, 'mnt');
   fs.mkdirSync(mnt);
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mnt]);
+  await mount({ type: 'tmpfs', source: 'tmpfs', options: ['size=256k'] }, mnt);
 });
 
-after(() => {
-  if (mnt) spawnSync('umount', ['-l', mnt]);
+after(async () => {
+  if (mnt) await unmount(mnt, { detach: true });
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import tar from 'tar-stream';
 import { changesFromUpperdir, layerTarFromUpperdir } from './diff.js';
+import { mount, unmount } from './mount.js';
 
 const root = process.getuid?.() === 0;
 let dir = '';
@@ -23,7 +23,7 @@ async function list(src: NodeJS.ReadableStream): Promise<Map<string, { type: str
   return out;
 }
 
-before(() => {
+before(async () => {
   if (!root) return;
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-diff-'));
   lower = path.join(dir, 'lower');
@@ -39,7 +39,7 @@ before(() => {
   fs.writeFileSync(path.join(lower, 'opt/old/f'), 'x');
   fs.mkdirSync(path.join(lower, 'data'));
   fs.mkdirSync(path.join(lower, 'tmp'));
-  execFileSync('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${upper},workdir=${work}`, merged]);
+  await mount({ type: 'overlay', source: 'overlay', options: [`lowerdir=${lower}`, `upperdir=${upper}`, `workdir=${work}`] }, merged);
   try {
     fs.writeFileSync(path.join(merged, 'tmp/x'), 'hello');
     fs.appendFileSync(path.join(merged, 'etc/passwd'), 'u:x:1:1\n');
@@ -52,7 +52,7 @@ before(() => {
     fs.linkSync(path.join(merged, 'tmp/x'), path.join(merged, 'tmp/x2'));
     fs.symlinkSync('/', path.join(merged, 'tmp/root'));
   } finally {
-    execFileSync('umount', [merged]);
+    await unmount(merged);
   }
 });
 

@@ -9,7 +9,7 @@
  *
  * `exclude` (container paths, e.g. volume and bind-mount destinations): the entry itself is kept
  * (the mountpoint) but nothing below it. `ignore`: the path and everything below it are dropped
- * (Docker's init layer: /etc/hosts, /proc … that only exist as mountpoints).
+ * (the mountpoints a container without an init layer has in its own layer: /etc/hosts, /proc …).
  */
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -22,7 +22,10 @@ export interface DiffOptions {
   ignore?: string[];
 }
 
-/** Docker's init-layer paths: mountpoints berth-monitor may create in the upperdir. */
+/**
+ * Mountpoints berth-monitor creates in the writable layer of a container that has no init layer
+ * (one made before storage/init-layer.ts): Docker's init-layer paths.
+ */
 export const INIT_PATHS = ['/dev', '/proc', '/sys', '/.dockerenv', '/etc/hosts', '/etc/hostname', '/etc/resolv.conf', '/etc/mtab'];
 
 export interface Change { Path: string; Kind: 0 | 1 | 2 }

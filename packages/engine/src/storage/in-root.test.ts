@@ -13,6 +13,7 @@ import {
   extractInRoot, mkdirAllInRoot, readdirInRoot, readFileInRoot, statInRoot, tarInRoot, unlinkInRoot,
 } from './in-root.js';
 import { makeTar } from '../images/test-tar.js';
+import { mount, unmount } from './mount.js';
 
 let base = '';
 let root = '';
@@ -119,13 +120,13 @@ test('a root can be unmounted as soon as an operation on it settles (its thread 
   const mnt = path.join(base, 'mnt');
   fs.mkdirSync(mnt);
   for (let i = 0; i < 20; i++) {
-    execFileSync('mount', ['-t', 'tmpfs', 'tmpfs', mnt]);
+    await mount({ type: 'tmpfs', source: 'tmpfs', options: [] }, mnt);
     try {
       fs.writeFileSync(path.join(mnt, 'f'), 'x');
       assert.ok(await statInRoot(mnt, '/f'));
       await collect(tarInRoot(mnt, '/', { follow: true, skipTop: true, childPrefix: '' }));
     } finally {
-      execFileSync('umount', [mnt]); // not lazy: EBUSY if a chrooted thread still held it
+      await unmount(mnt); // not lazy: EBUSY if a chrooted thread still held it
     }
   }
 });

@@ -1,36 +1,13 @@
 /**
  * Copy-up: a new, empty volume mounted where the image has content gets that content, with
  * ownership, modes and timestamps, as Docker does at container create. The image's tree is
- * read through a read-only overlay of its layers on a private scratch directory (one layer is
- * read directly), never through the container's own rootfs mount, and only inside that tree.
+ * read through a read-only view of the layers below the container's own (storage/snapshots.ts:
+ * the image and the init layer, mounted on a private directory), never through the container's
+ * rootfs mount, and only inside that tree.
  */
 import fs from 'node:fs';
-import path from 'node:path';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { randomBytes } from 'node:crypto';
 import { SystemError, errorMessage } from '@berth/shared';
 import { extractInRoot, S, statInRoot, tarInRoot } from '../storage/in-root.js';
-
-const run = promisify(execFile);
-
-/** A view of the image's tree for the duration of `fn`. `lowerDirs` are topmost first, as overlay takes them. */
-export async function withImageRoot<T>(scratch: string, lowerDirs: string[], fn: (root: string) => Promise<T>): Promise<T> {
-  if (lowerDirs.length === 1) return fn(lowerDirs[0]!);
-  const dir = path.join(scratch, `copyup-${randomBytes(6).toString('hex')}`);
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  try {
-    if (lowerDirs.length === 0) return await fn(dir);
-    await run('mount', ['-t', 'overlay', 'overlay', '-o', `ro,lowerdir=${lowerDirs.join(':')}`, dir]);
-    try {
-      return await fn(dir);
-    } finally {
-      await run('umount', [dir]).catch(() => run('umount', ['-l', dir]).catch(() => undefined));
-    }
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 /**
  * Copy the directory `p` of the image tree `root` into the empty volume directory `dst`, keeping

@@ -15,7 +15,7 @@ import {
   parseBind, parseMountSpec, parseVolumesFrom, validateTmpfsDestination, cleanPath, type MountSpec, type ParsedMount,
 } from '@berth/shared/mounts';
 import type { VolumeService } from './service.js';
-import { copyImageDir, isEmptyDir, withImageRoot } from './copy-up.js';
+import { copyImageDir, isEmptyDir } from './copy-up.js';
 import { log } from '../log.js';
 
 /** A container's mount point, persisted with the container (Docker's config.v2.json `MountPoints`). */
@@ -64,8 +64,8 @@ export interface PrepareInput {
   hostConfig: MountHostConfig;
   /** Config.Volumes merged with the image's VOLUMEs. */
   volumes?: Record<string, unknown> | null;
-  /** The image's layer dirs, topmost first: the source of copy-up. */
-  lowerDirs?: string[];
+  /** What the container sees below its own layer (image and init layer), read-only, for the time of `fn`: the source of copy-up. */
+  baseView?: <T>(fn: (root: string) => Promise<T>) => Promise<T>;
 }
 
 /** Finds a container for --volumes-from (by ID, prefix or name). */
@@ -75,8 +75,6 @@ export class MountResolver {
   constructor(
     private readonly volumes: VolumeService,
     private readonly lookup: ContainerMountsLookup,
-    /** A private directory for scratch mounts (copy-up). */
-    private readonly scratch: string,
   ) {}
 
   async prepare(input: PrepareInput): Promise<MountPoint[]> {
@@ -138,7 +136,7 @@ export class MountResolver {
         points.set(d, useVolume({ ...p, Destination: d }, true));
       }
       for (const dest of Object.keys(hc.Tmpfs ?? {})) validateTmpfsDestination(dest);
-      await this.copyUp([...points.values()], input.lowerDirs ?? []);
+      await this.copyUp([...points.values()], input.baseView);
     } catch (e) {
       for (const name of taken) this.volumes.unref(name, id);
       for (const name of created) { try { this.volumes.remove(name); } catch { /* in use elsewhere */ } }
@@ -148,10 +146,10 @@ export class MountResolver {
   }
 
   /** Copy the image's content into every empty volume that asks for it. */
-  private async copyUp(points: MountPoint[], lowerDirs: string[]): Promise<void> {
+  private async copyUp(points: MountPoint[], baseView: PrepareInput['baseView']): Promise<void> {
     const todo = points.filter((m) => m.Type === 'volume' && m.CopyData && isEmptyDir(m.Source));
-    if (!todo.length || !lowerDirs.length) return;
-    await withImageRoot(this.scratch, lowerDirs, async (root) => {
+    if (!todo.length || !baseView) return;
+    await baseView(async (root) => {
       for (const m of todo) await copyImageDir(root, m.Destination, m.Source);
     });
   }

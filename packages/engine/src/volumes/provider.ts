@@ -4,13 +4,13 @@
  * restart; `restoreRefs` gives every restored container its volume references back.
  *
  * Composition (daemon.ts):
- *   const vm = volumeMounts(volumes, path.join(config.execRoot, 'volumes'));
+ *   const vm = volumeMounts(volumes, layers);
  *   const containers = new ContainerService({ …, mounts: vm.provider });
  *   vm.bind((ref) => containers.get(ref));          // --volumes-from lookups
  *   await containers.restore(); vm.restoreRefs(containers.all());
  */
-import fs from 'node:fs';
 import type { ContainerRef, MountProvider } from '../containers/seams.js';
+import type { ContainerLayers } from '../storage/container-layers.js';
 import type { OciMount } from '../runtime/spec.js';
 import type { VolumeService } from './service.js';
 import { MountResolver, type MountPoint } from './mounts.js';
@@ -19,9 +19,8 @@ type WithPoints = { MountPoints?: MountPoint[] };
 
 export const mountPointsOf = (c: ContainerRef): MountPoint[] => (c.rec as unknown as WithPoints).MountPoints ?? [];
 
-export function volumeMounts(volumes: VolumeService, scratch: string) {
+export function volumeMounts(volumes: VolumeService, layers: ContainerLayers) {
   let find: ((ref: string) => ContainerRef) | undefined;
-  fs.mkdirSync(scratch, { recursive: true, mode: 0o700 });
   const resolver = new MountResolver(volumes, (ref) => {
     try {
       const c = find?.(ref);
@@ -29,12 +28,12 @@ export function volumeMounts(volumes: VolumeService, scratch: string) {
     } catch {
       return undefined;
     }
-  }, scratch);
+  });
 
   const provider: MountProvider = {
     async create(c) {
       const points = await resolver.prepare({
-        id: c.rec.Id, hostConfig: c.hc, volumes: c.rec.Config.Volumes, lowerDirs: c.rec.LowerDirs,
+        id: c.rec.Id, hostConfig: c.hc, volumes: c.rec.Config.Volumes, baseView: (fn) => layers.withBaseView(c.rec.Id, fn),
       });
       (c.rec as unknown as WithPoints).MountPoints = points;
     },

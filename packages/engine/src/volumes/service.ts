@@ -5,15 +5,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { Conflict, InvalidArgument, NotFound, SystemError, generateId, errorMessage } from '@berth/shared';
 import { validateVolumeName } from '@berth/shared/mounts';
 import type { Volume, VolumePruneResponse } from '@berth/shared/api/types';
 import { VolumeStore, rfc3339Local, type VolumeMeta } from './store.js';
+import { mount, unmount } from '../storage/mount.js';
 import { noEvents, type EventSink } from '../events/types.js';
-
-const run = promisify(execFile);
 
 export const ANONYMOUS_LABEL = 'com.docker.volume.anonymous';
 const DRIVERS = ['local'];
@@ -184,7 +181,11 @@ export class VolumeService {
     return this.refs.get(name)?.size ?? 0;
   }
 
-  /** Before a container starts: mount a volume created with `-o type=… -o device=…` at its _data. */
+  /**
+   * Before a container starts: mount a volume created with `-o type=… -o device=… [-o o=…]` at its
+   * _data, as moby's local driver does: mount(2) of the device with `o` split into mount flags
+   * and the filesystem's data (storage/mount.ts), a password in the data never shown.
+   */
   async activate(name: string, containerId: string, target: VolumeMountTarget): Promise<string> {
     const meta = this.get(name);
     const dir = this.store.dataDir(name);
@@ -198,14 +199,13 @@ export class VolumeService {
     if (!o.type && !o.device) return mounted();
     let users = this.active.get(name);
     if (!users) {
-      const args = ['-t', o.type || 'none'];
-      if (o.o) args.push('-o', o.o);
-      args.push(o.device || o.type!, dir);
       try {
-        await run('mount', args);
+        await mount({ type: o.type || 'none', source: o.device || o.type!, options: o.o ? o.o.split(',') : [] }, dir);
       } catch (e) {
-        const stderr = ((e as { stderr?: string }).stderr ?? '').trim();
-        throw new SystemError(`error while mounting volume '${dir}': failed to mount local volume: ${stderr || errorMessage(e)}`);
+        const password = /(?:^|,)password=([^,]*)/.exec(o.o ?? '')?.[1];
+        let msg = errorMessage(e);
+        if (password) msg = msg.replace(`password=${password}`, 'password=********');
+        throw new SystemError(`error while mounting volume '${dir}': failed to mount local volume: ${msg}`);
       }
       this.active.set(name, (users = new Set()));
     }
@@ -221,7 +221,7 @@ export class VolumeService {
     users.delete(containerId);
     if (users.size) return;
     this.active.delete(name);
-    await run('umount', [this.store.dataDir(name)]).catch(() => undefined);
+    await unmount(this.store.dataDir(name), { detach: true }).catch(() => undefined);
   }
 
   /** Size and links of every volume, for `system df -v`. */
@@ -232,7 +232,7 @@ export class VolumeService {
   async shutdown(): Promise<void> {
     for (const name of [...this.active.keys()]) {
       this.active.delete(name);
-      await run('umount', [this.store.dataDir(name)]).catch(() => undefined);
+      await unmount(this.store.dataDir(name), { detach: true }).catch(() => undefined);
     }
   }
 
