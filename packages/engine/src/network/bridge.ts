@@ -6,10 +6,20 @@
 import { randomBytes } from 'node:crypto';
 import { errCode, netlink } from './netlink.js';
 
+/**
+ * The bridge with the gateway address, up. Its MAC address is set explicitly (a random one at
+ * creation, as libnetwork does; an existing bridge's own pinned): a bridge whose address the
+ * kernel chose takes the lowest MAC of its ports, so a container joining with a lower one would
+ * change the gateway's MAC under the others' ARP caches, and their packets to the gateway (the
+ * embedded DNS server) would go nowhere until those entries expired.
+ */
 export function ensureBridge(name: string, gateway: string, prefix: number, mtu: number): void {
   const nl = netlink();
   if (!nl.linkIndex(name)) {
-    try { nl.linkAdd({ kind: 'bridge', name, mtu: mtu !== 1500 ? mtu : undefined }); } catch (e) { if (errCode(e) !== 'EEXIST') throw e; }
+    try { nl.linkAdd({ kind: 'bridge', name, mac: randomMac(), mtu: mtu !== 1500 ? mtu : undefined }); } catch (e) { if (errCode(e) !== 'EEXIST') throw e; }
+  } else {
+    const mac = nl.links().find((l) => l.name === name)?.mac;
+    if (mac) nl.linkSet({ name, mac });
   }
   const idx = nl.linkIndex(name);
   if (!nl.addrs().some((a) => a.index === idx && a.address === gateway)) {
@@ -49,6 +59,13 @@ export function createVeth(ep: VethEndpoint): string {
     throw e;
   }
   return host;
+}
+
+/** A random unicast, locally administered MAC address (libnetwork's GenerateRandomMAC). */
+export function randomMac(): string {
+  const b = randomBytes(6);
+  b[0] = (b[0]! & 0xfe) | 0x02;
+  return [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
 }
 
 /** The next free ethN inside a netns. */
