@@ -58,6 +58,8 @@ export interface SpecInputs {
   overlay: string;
   /** Network namespace to join (from the NetworkAttacher); none → a fresh one; host mode → none at all. */
   netnsPath?: string;
+  /** Variables of the container's legacy links (the network seam's). */
+  linkEnv?: string[];
   /** Extra OCI mounts (volumes, binds) from the mounts seam, already ordered. */
   extraMounts?: OciMount[];
   /** Parent cgroup path (default /berth); HostConfig.CgroupParent wins. */
@@ -66,10 +68,11 @@ export interface SpecInputs {
   seccompCache?: string;
 }
 
-/** Docker's process env: PATH default, HOSTNAME, TERM with a tty, then the container's (which wins). */
-export function processEnv(env: string[], hostname: string, tty: boolean): string[] {
+/** Docker's process env: PATH default, HOSTNAME, TERM with a tty, legacy links' variables, then the container's (which wins). */
+export function processEnv(env: string[], hostname: string, tty: boolean, linkEnv: string[] = []): string[] {
   const out = [`PATH=${DEFAULT_PATH}`, `HOSTNAME=${hostname}`];
   if (tty) out.push('TERM=xterm');
+  out.push(...linkEnv);
   for (const kv of env) {
     const key = kv.includes('=') ? kv.slice(0, kv.indexOf('=')) : kv;
     const i = out.findIndex((e) => e.slice(0, e.indexOf('=')) === key);
@@ -246,7 +249,7 @@ export function renderSpec(inp: SpecInputs): OciSpec {
     terminal: cfg.Tty,
     user: { uid: 0, gid: 0 },
     args: [rec.Path, ...rec.Args],
-    env: processEnv(cfg.Env, cfg.Hostname, cfg.Tty),
+    env: processEnv(cfg.Env, cfg.Hostname, cfg.Tty, inp.linkEnv),
     cwd: cfg.WorkingDir || '/',
     capabilities: { bounding: caps, effective: caps, permitted: caps },
     rlimits: rlimits(hc.Ulimits ?? []),
