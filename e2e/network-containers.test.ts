@@ -50,16 +50,16 @@ test('-p 8080:80: httpd answers on 127.0.0.1:8080 and on the bridge IP; inspect 
   assert.equal(ns.IPAddress, '172.17.0.2');
   assert.equal(ns.Gateway, '172.17.0.1');
   assert.equal(ns.MacAddress, '02:42:ac:11:00:02');
-  assert.deepEqual(ns.Ports, { '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }] });
+  assert.deepEqual(ns.Ports, { '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }, { HostIp: '::', HostPort: '8080' }] });
   assert.equal(ns.Networks.bridge.IPAddress, '172.17.0.2');
   assert.equal(ns.Networks.bridge.IPPrefixLen, 16);
   assert.match(ns.Networks.bridge.EndpointID, /^[0-9a-f]{64}$/);
   // the container answers directly on its address too
   r = await fetchIn('http://172.17.0.2:80/');
   assert.equal(r.stdout, 'hello-from-web\n');
-  assert.match(ok(d.berth(['ps'])), /0\.0\.0\.0:8080->80\/tcp/);
-  assert.equal(ok(d.berth(['port', 'web'])), '80/tcp -> 0.0.0.0:8080\n');
-  assert.equal(ok(d.berth(['port', 'web', '80'])), '0.0.0.0:8080\n');
+  assert.match(ok(d.berth(['ps'])), /0\.0\.0\.0:8080->80\/tcp, \[::\]:8080->80\/tcp/);
+  assert.equal(ok(d.berth(['port', 'web'])), '80/tcp -> 0.0.0.0:8080\n80/tcp -> [::]:8080\n');
+  assert.equal(ok(d.berth(['port', 'web', '80'])), '0.0.0.0:8080\n[::]:8080\n');
   const bad = d.berth(['port', 'web', '81']);
   assert.equal(bad.code, 1);
   assert.equal(bad.stderr, "Error: No public port '81/tcp' published for web\n");
@@ -102,7 +102,13 @@ test('-P publishes every EXPOSEd port on a random host port, shown by port', asy
   assert.match(out, /^53\/udp -> 0\.0\.0\.0:\d+$/m);
   const [lo, hi] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
   assert.ok(Number(m[1]) >= lo! && Number(m[1]) <= hi!, m[1]);
-  const r = await fetchIn(`http://127.0.0.1:${m[1]}/`);
+  // [::] gets the same port as 0.0.0.0 (moby's needSamePort), for UDP too
+  assert.match(out, new RegExp(`^80/tcp -> \\[::\\]:${m[1]}$`, 'm'));
+  const u = /^53\/udp -> 0\.0\.0\.0:(\d+)$/m.exec(out)!;
+  assert.match(out, new RegExp(`^53/udp -> \\[::\\]:${u[1]}$`, 'm'));
+  let r = await fetchIn(`http://127.0.0.1:${m[1]}/`);
+  assert.equal(r.stdout, 'pall\n');
+  r = await fetchIn(`http://[::1]:${m[1]}/`);
   assert.equal(r.stdout, 'pall\n');
   ok(d.berth(['rm', '-f', 'pall']));
 });
