@@ -147,6 +147,7 @@ test('--link name:alias on a user-defined network: the alias resolves for the li
   sleeper('linker', ['--network', 'ln', '--link', 'upstream:bar']);
   sleeper('bystander', ['--network', 'ln']);
   assert.deepEqual(inspect('linker').NetworkSettings.Networks.ln.Links, ['upstream:bar']);
+  assert.equal(inspect('linker').HostConfig.Links, null, 'not a legacy link');
   let r = lookup('linker', 'bar');
   assert.deepEqual(r.addresses, [upIp], r.stdout + r.stderr);
   r = lookup('bystander', 'bar');
@@ -195,6 +196,7 @@ test('legacy links on the default bridge: the variables of links.go; rm --link d
   assert.ok(!env.some((v) => /^DB_1_ENV_(PATH|HOME)=/.test(v)), 'PATH and HOME are not passed on');
 
   sleeper('parent', ['--link', 'child:db']);
+  assert.deepEqual(inspect('parent').HostConfig.Links, ['/child:/parent/db']);
   assert.match(ok(d.docker(['exec', 'parent', 'cat', '/etc/hosts'])), new RegExp(`^${ip.replace(/\./g, '\\.')}\tdb [0-9a-f]{12} child$`, 'm'));
   let r = d.docker(['rm', '--link', 'parent/nope']);
   assert.equal(r.code, 1);
@@ -206,6 +208,12 @@ test('legacy links on the default bridge: the variables of links.go; rm --link d
   assert.equal(inspect('parent').HostConfig.Links, null);
   assert.doesNotMatch(ok(d.docker(['exec', 'parent', 'cat', '/etc/hosts'])), /\tdb /);
   assert.equal(inspect('child').State.Running, true, 'the linked container itself stays');
+
+  // a link to a container that does not exist: refused at create, nothing created
+  r = d.docker(['create', '--name', 'nolink', '--link', 'ghost:g', 'busybox']);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, 'Error response from daemon: could not get container for ghost: No such container: ghost\n');
+  assert.notEqual(d.docker(['inspect', 'nolink']).code, 0);
 
   // a link to a container that does not run: the start fails with dockerd's text
   ok(d.docker(['stop', '-t', '0', 'child']));

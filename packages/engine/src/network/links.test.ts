@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { linkEnv, parseLink } from './links.js';
+import { inspectLinks, linkEnv, parseLink } from './links.js';
 
 test('parseLink: name:alias, name alone, the /name:/parent/alias form of a stored HostConfig', () => {
   assert.deepEqual(parseLink('db:data'), { name: 'db', alias: 'data' });
@@ -23,4 +23,10 @@ test('linkEnv: links.go variables, consecutive ports as a range, TCP first, the 
     'MY_DB_ENV_PASSWORD=s=1',
   ]);
   assert.deepEqual(linkEnv('/web/x', '10.0.0.2', null, null), ['X_NAME=/web/x']);
+});
+
+test('inspectLinks: legacy links as /child:/parent/alias; none on a user-defined network', () => {
+  assert.deepEqual(inspectLinks(['db:data', 'cache', '/x:/web/y'], '/web', 'bridge'), ['/db:/web/data', '/cache:/web/cache', '/x:/web/y']);
+  assert.equal(inspectLinks(['db:data'], '/web', 'mynet'), null);
+  assert.equal(inspectLinks(null, '/web', 'bridge'), null);
 });

@@ -15,6 +15,16 @@ export function parseLink(link: string): { name: string; alias: string } {
   return { name, alias };
 }
 
+/**
+ * HostConfig.Links as inspect shows them (dockerd's getInspectData): the legacy links only, as
+ * "/child:/parent/alias"; on a user-defined network (where a link is an endpoint alias) none.
+ */
+export function inspectLinks(links: string[] | null | undefined, parentName: string, networkMode: string): string[] | null {
+  if (!links?.length || (networkMode !== 'default' && networkMode !== 'bridge' && networkMode !== '')) return null;
+  const parent = `/${parentName.replace(/^\//, '')}`;
+  return links.map((l) => { const { name, alias } = parseLink(l); return `/${name}:${parent}/${alias}`; });
+}
+
 interface Port { num: number; proto: string }
 
 /** TCP first, then by number, then by protocol (moby's withTCPPriority). */

@@ -493,6 +493,7 @@ export class NetworkService {
       const primary = this.find(mode);
       if (primary.Driver !== 'bridge') throw new InvalidArgument(`network mode ${mode} is not supported`);
       const isDefault = primary.Name === 'bridge';
+      if (isDefault) this.checkLegacyLinks(c);
       st.networks[primary.Id] = this.checkEndpointConfig(primary, eps[mode] ?? eps[primary.Name] ?? eps[primary.Id] ?? (isDefault ? eps.default : undefined) ?? {}, c.rec.Config.MacAddress);
       for (const [key, cfg] of Object.entries(eps)) {
         if (key === 'default' && isDefault) continue;
@@ -505,6 +506,23 @@ export class NetworkService {
     this.ctrs.set(st.id, st);
     this.store.saveContainer(st);
     return { warnings };
+  }
+
+  /** dockerd's registerLinks at create: each linked container exists (through container: modes) and is not on the host's network. */
+  private checkLegacyLinks(c: ContainerRef): void {
+    for (const l of c.hc.Links ?? []) {
+      const { name } = parseLink(l);
+      let child = this.lookup?.find(name);
+      if (!child) throw new InvalidArgument(`could not get container for ${name}: No such container: ${name}`);
+      for (let hops = 0; child.hc.NetworkMode.startsWith('container:') && hops < 16; hops++) {
+        const id = child.hc.NetworkMode.slice('container:'.length);
+        child = this.lookup?.find(id);
+        if (!child) throw new InvalidArgument(`could not get container for ${id}: No such container: ${id}`);
+      }
+      if (child.hc.NetworkMode === 'host') {
+        throw new InvalidArgument("conflicting options: host type networking can't be used with links. This would result in undefined behavior");
+      }
+    }
   }
 
   private checkEndpointConfig(n: NetworkRecord, cfg: Partial<EndpointSettings>, legacyMac?: string): Partial<EndpointSettings> {
