@@ -71,10 +71,16 @@ except docker.errors.APIError as e:
 `);
   assert.equal(ok(r), '400 invalid network config:\ninvalid auxiliary address far: parent subnet 10.78.0.0/24 doesn\'t contain this address\n');
   assert.notEqual(d.docker(['network', 'inspect', 'badaux']).code, 0);
+  // host bits in a subnet: refused, not silently masked
+  const hb = d.docker(['network', 'create', '--subnet', '10.80.0.1/24', 'hostbits']);
+  assert.equal(hb.stderr, 'Error response from daemon: invalid network config:\ninvalid subnet 10.80.0.1/24: it should be 10.80.0.0/24\n');
+  assert.notEqual(d.docker(['network', 'inspect', 'hostbits']).code, 0);
 });
 
 test('--ipv6 --subnet fd00:1::/64: a dual-stack network; both addresses in the container; ports on 0.0.0.0 and [::]', async (t) => {
   cleanup(t, ['w6', 'c6'], ['v6net']);
+  // IPv6 on in the daemon's netns only (new namespaces may inherit a host that has it off)
+  ok(d.inNetns(['sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=0', 'net.ipv6.conf.default.disable_ipv6=0']));
   ok(d.docker(['network', 'create', '--ipv6', '--subnet', 'fd00:1::/64', 'v6net']));
   const net = netInspect('v6net');
   assert.equal(net.EnableIPv6, true);
@@ -122,6 +128,12 @@ test('--ipv6 --subnet fd00:1::/64: a dual-stack network; both addresses in the c
   // --ip6 on the network is honoured; on an IPv4-only one it is refused
   const r = d.docker(['run', '--rm', '--network', 'v6net', '--ip6', 'fd00:1::99', 'busybox', 'ip', '-6', 'addr', 'show', 'dev', 'eth0']);
   assert.match(ok(r), /inet6 fd00:1::99\/64/);
+
+  // rm and network rm take the IPv6 rules and the bridge with them
+  ok(d.docker(['rm', '-f', 'w6', 'c6']));
+  ok(d.docker(['network', 'rm', 'v6net']));
+  assert.doesNotMatch(ok(d.inNetns(['ip6tables-save'])), new RegExp(`${bridge}|fd00:1::`));
+  assert.notEqual(d.inNetns(['ip', 'link', 'show', bridge]).code, 0);
 });
 
 test('the default bridge is IPv4-only, yet -p publishes on [::] too, proxied to the container IPv4 address', async (t) => {
@@ -197,6 +209,9 @@ test('legacy links on the default bridge: the variables of links.go; rm --link d
 
   sleeper('parent', ['--link', 'child:db']);
   assert.deepEqual(inspect('parent').HostConfig.Links, ['/child:/parent/db']);
+  // an exec gets them too, as dockerd's ContainerExecCreate sets them up
+  const execEnv = ok(d.docker(['exec', 'parent', 'env'])).split('\n');
+  assert.ok(execEnv.includes('DB_NAME=/parent/db') && execEnv.includes(`DB_PORT_80_TCP_ADDR=${ip}`), execEnv.join('\n'));
   assert.match(ok(d.docker(['exec', 'parent', 'cat', '/etc/hosts'])), new RegExp(`^${ip.replace(/\./g, '\\.')}\tdb [0-9a-f]{12} child$`, 'm'));
   let r = d.docker(['rm', '--link', 'parent/nope']);
   assert.equal(r.code, 1);

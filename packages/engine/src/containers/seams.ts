@@ -23,6 +23,8 @@ export interface NetworkAttacher {
   settings(c: ContainerRef): NetworkSettings & Required<Pick<NetworkSettings, 'Networks' | 'Ports'>>;
   /** On create (networking): validate --network/--ip/--alias, remember NetworkingConfig; warnings for the response. */
   register?(c: ContainerRef, networking?: unknown): { warnings: string[] };
+  /** The variables of the container's legacy links, for an exec (throws while a linked container is not running). */
+  linkEnv?(c: ContainerRef): string[];
   /** After HostConfig.Links changed (rm --link): rewrite a running container's /etc/hosts. */
   refreshHosts?(c: ContainerRef): void;
   /** On rm (networking): drop what the network side keeps for the container. */

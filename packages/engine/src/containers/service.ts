@@ -151,6 +151,7 @@ export class ContainerService implements ContainerLookup, ContainerViewSource, E
   mountsOf(c: Container): MountPoint[] { return this.mounts.inspect(c); }
   volumeNames(c: Container): string[] { return this.mounts.volumeNames(c); }
   networkSettings(c: Container): ReturnType<NetworkAttacher['settings']> { return this.network.settings(c); }
+  linkEnv(c: Container): string[] { return this.network.linkEnv?.(c) ?? []; }
 
   /** Containers whose last state change is not on disk yet (a full disk): id → with the HostConfig. */
   private readonly unsaved = new Map<string, boolean>();

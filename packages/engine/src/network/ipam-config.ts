@@ -1,12 +1,12 @@
 /**
  * dockerd's checks on the IPAM entries of a network create (daemon/network.go validateIpamConfig),
- * with its texts: each address (gateway, auxiliary addresses) of the subnet's family and inside
- * it, an ip-range inside the subnet. IPv6 entries are only checked when IPv6 is enabled (else
+ * with its texts: subnets and ip-ranges without host bits, each ip-range inside its subnet,
+ * each address (gateway, auxiliary addresses) of the subnet's family and inside it. IPv6 entries are only checked when IPv6 is enabled (else
  * they are ignored). All errors are reported together.
  */
 import { InvalidArgument } from '@berth/shared';
-import { contains, ipToInt, isIPv4, parseCidr } from './ipam.js';
-import { contains6, ip6ToBig, isIPv6, parseCidr6 } from './ipam6.js';
+import { contains, formatCidr, ipToInt, isIPv4, overlaps, parseCidr } from './ipam.js';
+import { contains6, formatCidr6, ip6ToBig, isIPv6, overlaps6, parseCidr6 } from './ipam6.js';
 import type { IpamConfigEntry } from './types.js';
 
 type Family = 4 | 6;
@@ -20,12 +20,36 @@ function addressError(addr: string | undefined, subnet: string, family: Family):
   return inside ? undefined : `parent subnet ${subnet} doesn't contain this address`;
 }
 
+/** The prefix with its host bits cleared, spelled as Go does. */
+function masked(prefix: string): string {
+  return familyOf(prefix) === 4 ? formatCidr(parseCidr(prefix)) : formatCidr6(parseCidr6(prefix));
+}
+
+/** Whether the prefix's address has host bits set (however it is spelled). */
+function hasHostBits(prefix: string): boolean {
+  const addr = prefix.split('/')[0]!;
+  return familyOf(prefix) === 4 ? ipToInt(addr) !== parseCidr(prefix).base : ip6ToBig(addr) !== parseCidr6(prefix).base;
+}
+
+function rangeErrors(range: string | undefined, subnet: string, family: Family): string[] {
+  if (!range) return [];
+  if (familyOf(range) !== family) return [`invalid ip-range ${range}: parent subnet is an IPv${family} block`];
+  const errs: string[] = [];
+  const bits = (p: string) => Number(p.split('/')[1]);
+  if (bits(range) < bits(subnet)) errs.push(`invalid ip-range ${range}: CIDR block is bigger than its parent subnet ${subnet}`);
+  if (hasHostBits(range)) errs.push(`invalid ip-range ${range}: it should be ${masked(range)}`);
+  const overlap = family === 4 ? overlaps(parseCidr(range), parseCidr(subnet)) : overlaps6(parseCidr6(range), parseCidr6(subnet));
+  if (!overlap) errs.push(`invalid ip-range ${range}: parent subnet ${subnet} doesn't contain ip-range`);
+  return errs;
+}
+
 export function validateIpamConfig(entries: IpamConfigEntry[], enableIPv6: boolean): void {
   const errs: string[] = [];
   for (const cfg of entries) {
     const family = familyOf(cfg.Subnet);
     if (family === 6 && !enableIPv6) continue;
-    if (family === 4) parseCidr(cfg.Subnet); else parseCidr6(cfg.Subnet); // garbage: invalid CIDR address
+    if (hasHostBits(cfg.Subnet)) errs.push(`invalid subnet ${cfg.Subnet}: it should be ${masked(cfg.Subnet)}`);
+    errs.push(...rangeErrors(cfg.IPRange, cfg.Subnet, family));
     const gw = addressError(cfg.Gateway, cfg.Subnet, family);
     if (gw) errs.push(`invalid gateway ${cfg.Gateway}: ${gw}`);
     for (const [name, aux] of Object.entries(cfg.AuxiliaryAddresses ?? {})) {

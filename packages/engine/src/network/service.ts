@@ -694,10 +694,11 @@ export class NetworkService {
             forwards.push(...mine);
             break;
           } catch (e) {
+            const failed = hostIps[mine.length]!;
             closeForwards(mine);
             const code = (e as NodeJS.ErrnoException).code;
             const why = code === 'EADDRINUSE' ? 'address already in use' : code === 'EADDRNOTAVAIL' ? 'cannot assign requested address' : (e as Error).message;
-            lastErr = `failed to bind host port for ${joinHostPort(hostIps[mine.length]!, port)}:${ep.ip}:${r.containerPort}/${r.proto}: ${why}`;
+            lastErr = `failed to bind host port for ${joinHostPort(failed, port)}:${ep.ip}:${r.containerPort}/${r.proto}: ${why}`;
           }
         }
         if (!bound) throw new SystemError(`${prefix}: ${lastErr || 'no free host port'}`);
@@ -757,6 +758,9 @@ export class NetworkService {
       return { name, alias, linkName: `/${bareName(c.rec.Name)}/${alias}`, child, childId: child?.rec.Id ?? '', ip };
     });
   }
+
+  /** For an exec: the variables of the container's legacy links. */
+  linkEnv(c: ContainerRef): string[] { return this.linkedEnv(c); }
 
   /** Before start: every linked container must run (dockerd's setupLinkedContainers); their variables for the process env. */
   private linkedEnv(c: ContainerRef): string[] {
