@@ -134,6 +134,15 @@ test('--ipv6 --subnet fd00:1::/64: a dual-stack network; both addresses in the c
   ok(d.docker(['network', 'rm', 'v6net']));
   assert.doesNotMatch(ok(d.inNetns(['ip6tables-save'])), new RegExp(`${bridge}|fd00:1::`));
   assert.notEqual(d.inNetns(['ip', 'link', 'show', bridge]).code, 0);
+
+  // --ipv6 without a subnet: an IPv4 pool and a unique-local /64
+  ok(d.docker(['network', 'create', '--ipv6', 'ula']));
+  t.after(() => { d.docker(['network', 'rm', 'ula']); });
+  const ula = netInspect('ula');
+  assert.equal(ula.EnableIPv6, true);
+  assert.match(ula.IPAM.Config[0].Subnet, /^172\.\d+\.0\.0\/16$/);
+  assert.match(ula.IPAM.Config[1].Subnet, /^fd[0-9a-f]{2}:[0-9a-f:]+\/64$/);
+  assert.equal(ula.IPAM.Config[1].Gateway, ula.IPAM.Config[1].Subnet.replace(/::\/64$/, '::1'));
 });
 
 test('the default bridge is IPv4-only, yet -p publishes on [::] too, proxied to the container IPv4 address', async (t) => {
