@@ -208,7 +208,8 @@ export class ImageService implements ImageLookup {
         if (!(opts.all || !hasChildren)) continue;
         if (dangling === false || filters.has('reference')) continue;
       } else if (dangling && rec.repoTags.length) continue;
-      out.push({ created, s: imageSummary(rec, opts.version) });
+      // newest first; images made within one second keep the order they were made in
+      out.push({ created: Date.parse(rec.config.created ?? '') || 0, s: imageSummary(rec, opts.version) });
     }
     return out.sort((a, b) => b.created - a.created).map((x) => x.s);
   }
