@@ -13,8 +13,9 @@
  * since they would mount or delete the same upperdir.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { NotFound } from '@berth/shared';
-import { bindMountInRoot, errCode, type RootRef } from '../storage/in-root.js';
+import { bindMountInRoot, errCode, mkdirAllInRoot, openInRoot, statInRoot, type RootRef } from '../storage/in-root.js';
 import type { Container } from './container.js';
 import type { ContainerFiles } from './backend.js';
 
@@ -57,6 +58,18 @@ function track<T>(c: Container, p: Promise<T>): Promise<T> {
   return p;
 }
 
+/**
+ * A mount's destination as Docker's mountVolumes makes it when missing (a container never
+ * started has none yet): a directory, or an empty file for a file's bind, in the container's own
+ * layer, made inside the root.
+ */
+async function createMountpoint(root: string, dest: string, dir: boolean): Promise<void> {
+  if (dir) return mkdirAllInRoot(root, dest);
+  if (await statInRoot(root, dest, { follow: true })) return;
+  await mkdirAllInRoot(root, path.posix.dirname(dest));
+  fs.closeSync(await openInRoot(root, dest, fs.constants.O_CREAT | fs.constants.O_WRONLY, 0o755));
+}
+
 async function mountStopped(svc: ContainerFiles, c: Container, withVolumes: boolean): Promise<{ dir: string; release(): Promise<void> }> {
   // unmounted lazily on release, with the volumes attached below
   const { target: dir, release } = await svc.mountRootfs(c);
@@ -65,8 +78,10 @@ async function mountStopped(svc: ContainerFiles, c: Container, withVolumes: bool
       const mounts = containerMounts(svc, c).filter((m) => m.Source && (m.Type === 'volume' || m.Type === 'bind'))
         .sort((a, b) => a.Destination.length - b.Destination.length);
       for (const m of mounts) {
-        if (!fs.existsSync(m.Source!)) continue;
+        const source = fs.statSync(m.Source!, { throwIfNoEntry: false });
+        if (!source) continue;
         try {
+          await createMountpoint(dir, m.Destination, source.isDirectory());
           await bindMountInRoot(m.Source!, dir, m.Destination, m.RW === false);
         } catch (e) {
           if (!['ENOENT', 'ENOTDIR'].includes(errCode(e) ?? '')) throw e;

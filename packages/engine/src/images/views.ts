@@ -59,7 +59,7 @@ export function imageInspect(img: ImageRecord, layerDirs: string[], lastTagTime:
   };
   if (c.variant) doc.Variant = c.variant;
   if (compareVersions(version, '1.45') < 0) {
-    doc.Container = '';
+    doc.Container = c.container ?? '';
     doc.ContainerConfig = c.container_config ?? null;
   }
   if (compareVersions(version, '1.44') < 0) doc.VirtualSize = img.size;

@@ -1,0 +1,137 @@
+/**
+ * Engine API fidelity of files and images, through the real docker CLI (or the raw API where the
+ * CLI cannot send the request), against Docker's answers read from moby's source:
+ * commit right after start (pause if it can), committed images' Container/ContainerConfig
+ * (API < 1.45), archive GET/HEAD/PUT on a created container (its init layer's placeholders, its
+ * volumes and binds mounted for the copy), the owner of copied files (copyUIDGID), and
+ * noOverwriteDirNonDir.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import type { TestDaemon } from './harness.js';
+import { busyboxDaemon, ok } from './containers-helpers.js';
+import { fetchAll } from './raw-client.js';
+import { makeTar } from '../packages/engine/src/images/test-tar.js';
+
+let d: TestDaemon;
+let tmp: string;
+before(async () => { d = await busyboxDaemon(); tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-fidelity-')); });
+after(() => { if (tmp) fs.rmSync(tmp, { recursive: true, force: true }); });
+
+const tarEntries = (buf: Buffer) => execFileSync('tar', ['-tv', '--numeric-owner'], { input: buf }).toString().split('\n').filter(Boolean);
+const api = (method: string, p: string, body?: Buffer, type = 'application/x-tar') => fetchAll(d.socket, { method, path: p, body, headers: body ? { 'Content-Type': type } : {} });
+const cpOut = (src: string) => execFileSync('/usr/local/bin/docker', ['-H', d.host, 'cp', src, '-'], { env: { ...process.env, DOCKER_CONFIG: path.join(d.dir, 'docker-config') } });
+
+test('commit right after start pauses if it can and commits; the image keeps Container and ContainerConfig below API 1.45', async () => {
+  // through the API, back to back: the container's cgroup may not be there yet, or gone already
+  const made: { id: string; img: string }[] = [];
+  for (let i = 0; i < 8; i++) {
+    const id = ok(d.docker(['create', '--name', `fresh${i}`, 'busybox', 'sh', '-c', i % 2 ? 'echo hi > /made' : 'echo hi > /made; sleep 30'])).trim();
+    const start = await api('POST', `/containers/${id}/start`);
+    assert.equal(start.status, 204);
+    const commit = await api('POST', `/commit?container=${id}`, Buffer.from('{}'), 'application/json');
+    assert.equal(commit.status, 201, commit.body.toString());
+    const img = JSON.parse(commit.body.toString()).Id as string;
+    assert.match(img, /^sha256:[0-9a-f]{64}$/);
+    made.push({ id, img });
+  }
+  const { id, img } = made[0]!;
+  const old = JSON.parse(ok(d.docker(['image', 'inspect', img], { env: { DOCKER_API_VERSION: '1.44' } })))[0];
+  assert.equal(old.Container, id);
+  assert.deepEqual(old.ContainerConfig.Cmd, ['sh', '-c', 'echo hi > /made; sleep 30']);
+  assert.equal(old.ContainerConfig.Image, 'busybox');
+  const now = JSON.parse(ok(d.docker(['image', 'inspect', img], { env: { DOCKER_API_VERSION: '1.45' } })))[0];
+  assert.ok(!('Container' in now) && !('ContainerConfig' in now), Object.keys(now).join(','));
+  ok(d.docker(['rm', '-f', ...made.map((m) => m.id)]));
+  ok(d.docker(['rmi', ...made.map((m) => m.img)]));
+  // an exited container commits too (nothing to pause)
+  ok(d.docker(['run', '--name', 'exited', 'busybox', 'sh', '-c', 'echo bye > /gone']));
+  const exitedImg = ok(d.docker(['commit', 'exited', 'exited:img'])).trim();
+  assert.equal(ok(d.docker(['run', '--rm', exitedImg, 'cat', '/gone'])), 'bye\n');
+  ok(d.docker(['rm', 'exited']));
+  ok(d.docker(['rmi', 'exited:img']));
+});
+
+test('a created, never started container: /etc/hosts, hostname and resolv.conf are the init layer\'s placeholders (GET and HEAD)', async () => {
+  ok(d.docker(['create', '--name', 'created', 'busybox']));
+  for (const f of ['/etc/resolv.conf', '/etc/hosts', '/etc/hostname']) {
+    const list = tarEntries(cpOut(`created:${f}`));
+    assert.equal(list.length, 1, list.join('\n'));
+    assert.match(list[0]!, new RegExp(`^-rwxr-xr-x 0/0 +0 .* ${path.basename(f)}$`));
+    const head = await api('HEAD', `/containers/created/archive?path=${f}`);
+    assert.equal(head.status, 200, head.head);
+    const stat = JSON.parse(Buffer.from(/x-docker-container-path-stat: (\S+)/i.exec(head.head)![1]!, 'base64').toString());
+    assert.deepEqual({ name: stat.name, size: stat.size, mode: stat.mode }, { name: path.basename(f), size: 0, mode: 0o755 });
+  }
+  ok(d.docker(['rm', 'created']));
+});
+
+test('a created container\'s volumes and bind mounts are mounted for cp (PUT and GET), never started', async () => {
+  const host = fs.mkdtempSync(path.join(tmp, 'bind-'));
+  const hostFile = path.join(tmp, 'bound-file');
+  fs.writeFileSync(hostFile, 'host file\n');
+  ok(d.docker(['create', '--name', 'vols', '-v', 'fvol:/vol1', '-v', `${host}:/deep/bind`, '-v', `${hostFile}:/etc/bound:ro`, '-v', `${host}:/robind:ro`, 'busybox']));
+  const src = path.join(tmp, 'hello.txt');
+  fs.writeFileSync(src, 'to the volume\n');
+  ok(d.docker(['cp', src, 'vols:/vol1/']));
+  ok(d.docker(['cp', src, 'vols:/deep/bind/']));
+  assert.equal(fs.readFileSync(path.join(host, 'hello.txt'), 'utf8'), 'to the volume\n');
+  assert.match(tarEntries(cpOut('vols:/vol1/hello.txt'))[0]!, / hello.txt$/);
+  assert.equal(ok(d.docker(['run', '--rm', '-v', 'fvol:/v', 'busybox', 'cat', '/v/hello.txt'])), 'to the volume\n');
+  assert.equal(cpOut('vols:/etc/bound').subarray(512, 522).toString(), 'host file\n');
+  // Docker's answer: 400 (a bind's mountpoint itself is busy, as in Docker)
+  const ro = await api('PUT', '/containers/vols/archive?path=/robind', await makeTar([{ name: 'x', content: 'x' }]));
+  assert.equal(ro.status, 400);
+  assert.match(ro.body.toString(), /mounted volume is marked read-only/);
+  const busy = d.docker(['cp', src, 'vols:/etc/bound']);
+  assert.equal(busy.stderr, 'Error response from daemon: unlinkat /etc/bound: device or resource busy\n');
+  // the mountpoints are made in the container's layer, the copies went to the mounts
+  assert.deepEqual(ok(d.docker(['diff', 'vols'])).split('\n').filter((l) => /hello|bound|vol1|deep|robind/.test(l)).sort(),
+    ['A /deep', 'A /deep/bind', 'A /etc/bound', 'A /robind', 'A /vol1'].sort());
+  ok(d.docker(['rm', '-v', 'vols']));
+  ok(d.docker(['volume', 'rm', 'fvol']));
+});
+
+test('PUT archive keeps the tar\'s owners; copyUIDGID=1 gives them to the container\'s user', async () => {
+  const tar = await makeTar([{ name: 'own/', type: 'directory', uid: 1234, gid: 5678 }, { name: 'own/f', content: 'x', uid: 1234, gid: 5678 }]);
+  ok(d.docker(['create', '--name', 'owners', 'busybox']));
+  ok(d.docker(['create', '--name', 'owners-user', '--user', 'nobody', 'busybox']));
+  ok(d.docker(['create', '--name', 'owners-uid', '--user', '4321:99', 'busybox']));
+  const owners = (ctr: string) => tarEntries(cpOut(`${ctr}:/tmp/own`)).map((l) => l.split(/\s+/)[1]);
+  ok(d.docker(['cp', '-', 'owners:/tmp'], { input: tar }));
+  assert.deepEqual(owners('owners'), ['1234/5678', '1234/5678']);
+  // -a sends copyUIDGID=1: a container without a user keeps the tar's owners too
+  ok(d.docker(['cp', '-a', '-', 'owners:/tmp'], { input: tar }));
+  assert.deepEqual(owners('owners'), ['1234/5678', '1234/5678']);
+  const nobody = /^nobody:[^:]*:(\d+):(\d+):/m.exec(ok(d.docker(['run', '--rm', 'busybox', 'cat', '/etc/passwd'])))!;
+  ok(d.docker(['cp', '-a', '-', 'owners-user:/tmp'], { input: tar }));
+  assert.deepEqual(owners('owners-user'), [`${nobody[1]}/${nobody[2]}`, `${nobody[1]}/${nobody[2]}`]);
+  ok(d.docker(['cp', '-a', '-', 'owners-uid:/tmp'], { input: tar }));
+  assert.deepEqual(owners('owners-uid'), ['4321/99', '4321/99']);
+  ok(d.docker(['cp', '-', 'owners-user:/etc'], { input: tar }));
+  ok(d.docker(['create', '--name', 'owners-bad', '--user', 'nosuchuser', 'busybox']));
+  const bad = d.docker(['cp', '-a', '-', 'owners-bad:/tmp'], { input: tar });
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /Error response from daemon: failed to look up user "nosuchuser" in container: no matching entries in passwd file/);
+  ok(d.docker(['rm', 'owners', 'owners-user', 'owners-uid', 'owners-bad']));
+});
+
+test('noOverwriteDirNonDir: a directory is not replaced by a file nor the reverse (Docker\'s 500 and text)', async () => {
+  ok(d.docker(['create', '--name', 'nodir', 'busybox']));
+  ok(d.docker(['cp', '-', 'nodir:/tmp'], { input: await makeTar([{ name: 'd/', type: 'directory' }, { name: 'f', content: 'file' }]) }));
+  let r = d.docker(['cp', '-', 'nodir:/tmp'], { input: await makeTar([{ name: 'd', content: 'not a dir' }]) });
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr.trim(), 'Error response from daemon: cannot overwrite directory "d" with non-directory "/tmp"');
+  r = d.docker(['cp', '-', 'nodir:/tmp'], { input: await makeTar([{ name: 'f/', type: 'directory' }]) });
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr.trim(), 'Error response from daemon: cannot overwrite non-directory "f" with directory "/tmp"');
+  // without the flag (the API's default) the replacement happens
+  const put = await api('PUT', '/containers/nodir/archive?path=/tmp', await makeTar([{ name: 'f/', type: 'directory' }]));
+  assert.equal(put.status, 200, put.body.toString());
+  assert.match(tarEntries(cpOut('nodir:/tmp/f'))[0]!, /^d/);
+  ok(d.docker(['rm', 'nodir']));
+});
