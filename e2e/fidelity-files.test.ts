@@ -11,8 +11,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import type { TestDaemon } from './harness.js';
+import { repo, type TestDaemon } from './harness.js';
 import { busyboxDaemon, ok } from './containers-helpers.js';
 import { fetchAll } from './raw-client.js';
 import { makeTar } from '../packages/engine/src/images/test-tar.js';
@@ -134,4 +135,61 @@ test('noOverwriteDirNonDir: a directory is not replaced by a file nor the revers
   assert.equal(put.status, 200, put.body.toString());
   assert.match(tarEntries(cpOut('nodir:/tmp/f'))[0]!, /^d/);
   ok(d.docker(['rm', 'nodir']));
+});
+
+const sha = (s: string) => `sha256:${crypto.createHash('sha256').update(s).digest('hex')}`;
+const chainOf = (diffIDs: string[]) => diffIDs.reduce<string[]>((acc, d) => [...acc, acc.length ? sha(`${acc[acc.length - 1]} ${d}`) : d], []);
+
+test('save of a two-layer image: Docker 25+\'s entries (blobs, a v1 JSON per layer, index.json, manifest.json, oci-layout, repositories)', () => {
+  ok(d.docker(['run', '--name', 'twolayer', 'busybox', 'sh', '-c', 'echo two > /two']));
+  ok(d.docker(['commit', 'twolayer', 'two:layers']));
+  const inspect = JSON.parse(ok(d.docker(['image', 'inspect', 'two:layers'])))[0];
+  const out = path.join(tmp, 'two.tar');
+  ok(d.docker(['save', '-o', out, 'two:layers']));
+  const names = execFileSync('tar', ['-tf', out]).toString().split('\n').filter(Boolean);
+  assert.equal(names.length, 12, names.join('\n'));
+  const blobs = names.filter((n) => /^blobs\/sha256\/[0-9a-f]{64}$/.test(n)).map((n) => `sha256:${n.slice(13)}`);
+  assert.deepEqual(names.filter((n) => !blobs.includes(`sha256:${n.slice(13)}`)).sort(),
+    ['blobs/', 'blobs/sha256/', 'index.json', 'manifest.json', 'oci-layout', 'repositories']);
+  const read = (n: string) => execFileSync('tar', ['-xOf', out, n]);
+  const manifest = JSON.parse(read('manifest.json').toString())[0];
+  const v1 = blobs.filter((b) => b !== inspect.Id && !manifest.Layers.includes(`blobs/sha256/${b.slice(7)}`) && !JSON.parse(read(`blobs/sha256/${b.slice(7)}`).toString()).schemaVersion)
+    .map((b) => JSON.parse(read(`blobs/sha256/${b.slice(7)}`).toString()));
+  assert.equal(v1.length, 2);
+  const bottom = v1.find((j) => !j.parent)!;
+  const top = v1.find((j) => j.parent)!;
+  assert.equal(top.parent, bottom.id);
+  assert.equal(bottom.created, '1970-01-01T00:00:00Z');
+  assert.equal(top.container, inspect.Container ?? top.container);
+  assert.deepEqual(JSON.parse(read('repositories').toString()), { two: { layers: inspect.RootFS.Layers[1].slice(7) } });
+  // and it loads back
+  ok(d.docker(['rmi', 'two:layers']));
+  assert.match(ok(d.docker(['load', '-i', out])), /Loaded image: two:layers/);
+  ok(d.docker(['rm', 'twolayer']));
+});
+
+test('rmi -f of a committed image: the layers a container still holds are not deleted (Docker\'s Untagged/Deleted lines)', () => {
+  ok(d.docker(['run', '--name', 'rmisrc', 'busybox', 'sh', '-c', 'echo a > /a']));
+  const one = ok(d.docker(['commit', 'rmisrc', 'rmi:one'])).trim();
+  const chain = chainOf(JSON.parse(ok(d.docker(['image', 'inspect', 'rmi:one'])))[0].RootFS.Layers);
+  // nothing holds its layer: the image and its own layer go; busybox (tagged) stays
+  assert.equal(ok(d.docker(['rmi', '-f', 'rmi:one'])), `Untagged: rmi:one\nDeleted: ${one}\nDeleted: ${chain[1]}\n`);
+  const two = ok(d.docker(['commit', 'rmisrc', 'rmi:two'])).trim();
+  ok(d.docker(['create', '--name', 'rmiuser', 'rmi:two']));
+  // a stopped container of it holds its layers: -f deletes the image, not the layers
+  assert.equal(ok(d.docker(['rmi', '-f', 'rmi:two'])), `Untagged: rmi:two\nDeleted: ${two}\n`);
+  assert.equal(ok(d.docker(['start', '-a', 'rmiuser'])), '');
+  ok(d.docker(['rm', 'rmiuser', 'rmisrc']));
+});
+
+test('load of an archive in the pre-1.10 layout (no manifest.json): Docker\'s error', () => {
+  const dir = fs.mkdtempSync(path.join(tmp, 'legacy-'));
+  execFileSync('tar', ['-xf', path.join(repo, 'e2e/fixtures/busybox.tar'), '-C', dir]);
+  fs.rmSync(path.join(dir, 'manifest.json'));
+  for (const f of fs.readdirSync(dir)) if (f.endsWith('.json')) fs.rmSync(path.join(dir, f));
+  const legacy = path.join(tmp, 'legacy.tar');
+  execFileSync('tar', ['-cf', legacy, '-C', dir, '.']);
+  const r = d.docker(['load', '-i', legacy]);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr.trim(), 'invalid archive: does not contain a manifest.json');
 });

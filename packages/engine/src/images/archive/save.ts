@@ -4,7 +4,7 @@
  * tools (skopeo's docker-archive: and oci-archive:) read it. Layers are the tars the images
  * came in, byte for byte, so digests stay stable across save/load.
  *
- *   blobs/sha256/<config>  <layer blob>…  <OCI manifest>
+ *   blobs/sha256/<config>  <layer blob>…  <OCI manifest>  <v1 JSON of each layer> (v1-config.ts)
  *   index.json             one manifest descriptor per tag (io.containerd.image.name, ref.name)
  *   manifest.json          [{ Config, RepoTags, Layers }] with blobs/sha256/… paths
  *   oci-layout  repositories
@@ -16,6 +16,7 @@ import { familiarName, familiarString, formatReference, parseAnyReference, parse
 import { parseRef, type ImageService } from '../service.js';
 import type { StoredImage } from '../image-store.js';
 import { sha256 } from '../fsutil.js';
+import { v1LayerConfigs } from './v1-config.js';
 
 interface SaveItem { img: StoredImage; refs: Reference[] }
 
@@ -68,11 +69,17 @@ export async function saveImages(svc: ImageService, items: SaveItem[], out: Writ
   const index: Record<string, unknown>[] = [];
   const repositories: Record<string, Record<string, string>> = {};
   try {
-    pack.entry({ name: 'blobs', type: 'directory', mtime: epoch, mode: 0o755 });
-    pack.entry({ name: 'blobs/sha256', type: 'directory', mtime: epoch, mode: 0o755 });
+    pack.entry({ name: 'blobs/', type: 'directory', mtime: epoch, mode: 0o755 });
+    pack.entry({ name: 'blobs/sha256/', type: 'directory', mtime: epoch, mode: 0o755 });
     for (const { img, refs } of items) {
       const layers = img.config.rootfs.diff_ids.map((_, i) => svc.layerBlob(img, i));
-      for (const l of layers) await putBlob(l.digest);
+      const v1 = v1LayerConfigs(img.config);
+      for (const [i, l] of layers.entries()) {
+        const legacy = v1[i]!.json;
+        const ldigest = sha256(legacy);
+        if (!written.has(ldigest)) { written.add(ldigest); await put(`blobs/sha256/${ldigest.slice(7)}`, legacy); }
+        await putBlob(l.digest);
+      }
       await putBlob(img.id);
       const manifest = Buffer.from(JSON.stringify({
         schemaVersion: 2,
