@@ -34,6 +34,8 @@ export interface BuildOptions {
   buildArgs: Record<string, string | null>;
   labels: Record<string, string>;
   noCache: boolean;
+  /** Images whose chains are the only cache sources (none: every local image). */
+  cacheFrom?: string[];
   pull: boolean;
   rm: boolean;
   forceRm: boolean;
@@ -172,7 +174,7 @@ export class Builder {
       base = { architecture: img.config.architecture, os: img.config.os, ...(img.config.variant ? { variant: img.config.variant } : {}) };
     }
     if (!(config.Env ?? []).some((e) => e.startsWith('PATH='))) config.Env = [...(config.Env ?? []), DEFAULT_PATH];
-    const state: StageState = { imageId, config, base, args: this.args.forStage(), cmdSet: false, cache: new BuildCache(this.deps.images, this.opts.noCache) };
+    const state: StageState = { imageId, config, base, args: this.args.forStage(), cmdSet: false, cache: new BuildCache(this.deps.images, this.opts.noCache, this.opts.cacheFrom) };
     const triggers = config.OnBuild ?? [];
     config.OnBuild = null;
     if (triggers.length) {
@@ -327,7 +329,11 @@ export class Builder {
     this.io.out(` ---> Running in ${short(id)}\n`);
     let code: number;
     try {
-      code = await this.deps.containers.run(id, (chunk) => this.io.out(chunk.toString('utf8')), this.io.signal);
+      // Docker's classic builder marks a step's stderr in red (streamformatter.NewStderrWriter)
+      code = await this.deps.containers.run(id, (chunk, stream) => {
+        const text = chunk.toString('utf8');
+        this.io.out(stream === 'stderr' ? `\u001b[91m${text}\u001b[0m` : text);
+      }, this.io.signal);
     } catch (e) {
       await this.deps.containers.remove(id);
       throw e;

@@ -105,7 +105,7 @@ export default async function (argv: Argv, ctx: CommandContext): Promise<number>
     rm: argv.rm === false ? 0 : 1, forcerm: argv['force-rm'] ? 1 : undefined, target: argv.target || undefined,
     buildargs: JSON.stringify(buildArgsOf(list(argv['build-arg']))), labels: JSON.stringify(labels),
     networkmode: argv.network && argv.network !== 'default' ? argv.network : undefined,
-    extrahosts: list(argv['add-host']).length ? list(argv['add-host']).join(',') : undefined,
+    extrahosts: list(argv['add-host']).length ? list(argv['add-host']) : undefined,
     memory: bytes('memory'), memswap: bytes('memory-swap'), shmsize: bytes('shm-size'),
     cpusetcpus: argv['cpuset-cpus'] || undefined, cpushares: argv['cpu-shares'] || undefined,
     cpuperiod: argv['cpu-period'] || undefined, cpuquota: argv['cpu-quota'] || undefined,
