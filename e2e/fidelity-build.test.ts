@@ -30,9 +30,14 @@ test('--cache-from: only the named images\' chains are cache sources; a name tha
   assert.equal(cacheHits(ok(docker0(['build', '--cache-from', 'busybox', dir]))), 0);
 });
 
-test('a RUN step\'s stderr is marked red in the stream, stdout as is', () => {
+test('a RUN step\'s stderr is marked red in the stream, stdout as is; the image records the step\'s container', () => {
   const dir = context({ Dockerfile: 'FROM busybox\nRUN echo to-out; echo to-err >&2\n' });
-  const out = ok(docker0(['build', '--no-cache', dir]));
+  const out = ok(docker0(['build', '--no-cache', '-t', 'red:err', dir]));
   assert.match(out, /\nto-out\n/);
   assert.ok(out.includes('\u001b[91mto-err\n\u001b[0m'), JSON.stringify(out));
+  // the step's image records its container and the step's config (API < 1.45 shows them)
+  const step = / ---> Running in ([0-9a-f]{12})\n/.exec(out)![1]!;
+  const img = JSON.parse(ok(d.docker(['image', 'inspect', 'red:err'], { env: { DOCKER_API_VERSION: '1.44' } })))[0];
+  assert.equal(img.Container.slice(0, 12), step);
+  assert.deepEqual(img.ContainerConfig.Cmd, ['/bin/sh', '-c', 'echo to-out; echo to-err >&2']);
 });

@@ -240,7 +240,7 @@ export class Builder {
     const probe = this.nopConfig(state, [...this.shell(state), '#(nop) ', comment]);
     if (this.probe(state, probe)) return;
     const cid = state.imageId ? await this.createContainer(state, probe.Cmd!, []) : undefined;
-    await this.commit(state, probe, undefined);
+    await this.commit(state, probe, undefined, cid);
     if (cid) await this.removeContainer(cid);
   }
 
@@ -265,12 +265,14 @@ export class Builder {
   }
 
   /** Commit the step: a new image over the parent with the layer (if any) and a history entry. */
-  private async commit(state: StageState, probe: ContainerConfigSpec, upperDir: string | undefined): Promise<void> {
+  private async commit(state: StageState, probe: ContainerConfigSpec, upperDir: string | undefined, containerId?: string): Promise<void> {
     // A step whose commit fails (a full disk) leaves no blob or layer of its own.
-    await withLease(this.deps.images, (lease) => this.commitStep(lease, state, probe, upperDir));
+    await withLease(this.deps.images, (lease) => this.commitStep(lease, state, probe, upperDir, containerId));
   }
 
-  private async commitStep(lease: ImageLease, state: StageState, probe: ContainerConfigSpec, upperDir: string | undefined): Promise<void> {
+  /** `containerId`: the step's container, recorded as the image's `container` (as Docker's CommitBuildStep does). */
+  private async commitStep(lease: ImageLease, state: StageState, probe: ContainerConfigSpec, upperDir: string | undefined,
+    containerId?: string): Promise<void> {
     const images = this.deps.images;
     const parent = state.imageId ? images.stored(state.imageId) : undefined;
     const diffIds = [...(parent?.config.rootfs.diff_ids ?? [])];
@@ -288,6 +290,7 @@ export class Builder {
       architecture: state.base.architecture,
       ...(state.maintainer ? { author: state.maintainer } : {}),
       config: { ...structuredClone(state.config), Image: state.imageId },
+      ...(containerId ? { container: containerId } : {}),
       container_config: probe,
       created,
       history,
@@ -343,7 +346,7 @@ export class Builder {
       throw new StepError(`The command '${cmd.join(' ')}' returned a non-zero code: ${code}`, code);
     }
     try {
-      await this.commit(state, probe, this.deps.containers.upperDir(id));
+      await this.commit(state, probe, this.deps.containers.upperDir(id), id);
     } finally {
       await this.removeContainer(id);
     }
@@ -358,7 +361,7 @@ export class Builder {
     const cid = state.imageId ? await this.createContainer(state, probe.Cmd!, []) : undefined;
     await this.withRootfs(state, async (fsroot) => {
       await makeWorkdir(fsroot.merged, c.WorkingDir!);
-    }, probe);
+    }, probe, cid);
     if (cid) await this.removeContainer(cid);
   }
 
@@ -368,12 +371,12 @@ export class Builder {
     return img?.chainIDs[img.chainIDs.length - 1] ?? null;
   }
 
-  private async withRootfs(state: StageState, fn: (r: Rootfs) => Promise<void>, probe: ContainerConfigSpec): Promise<void> {
+  private async withRootfs(state: StageState, fn: (r: Rootfs) => Promise<void>, probe: ContainerConfigSpec, containerId?: string): Promise<void> {
     const r = await mountStep(this.deps.snapshots, this.topLayer(state.imageId));
     try {
       await fn(r);
       await r.unmount();
-      await this.commit(state, probe, r.upper);
+      await this.commit(state, probe, r.upper, containerId);
     } finally {
       await r.dispose();
     }
