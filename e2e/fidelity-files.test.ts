@@ -47,6 +47,11 @@ test('commit right after start pauses if it can and commits; the image keeps Con
   assert.equal(old.ContainerConfig.Image, 'busybox');
   const now = JSON.parse(ok(d.docker(['image', 'inspect', img], { env: { DOCKER_API_VERSION: '1.45' } })))[0];
   assert.ok(!('Container' in now) && !('ContainerConfig' in now), Object.keys(now).join(','));
+  // an image made by no container: Docker's zero struct
+  const plain = JSON.parse(ok(d.docker(['image', 'inspect', 'busybox'], { env: { DOCKER_API_VERSION: '1.44' } })))[0];
+  assert.equal(plain.Container, '');
+  assert.deepEqual(plain.ContainerConfig, { Hostname: '', Domainname: '', User: '', AttachStdin: false, AttachStdout: false, AttachStderr: false,
+    Tty: false, OpenStdin: false, StdinOnce: false, Env: null, Cmd: null, Image: '', Volumes: null, WorkingDir: '', Entrypoint: null, Labels: null });
   ok(d.docker(['rm', '-f', ...made.map((m) => m.id)]));
   ok(d.docker(['rmi', ...made.map((m) => m.img)]));
   // an exited container commits too (nothing to pause)

@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import tar from 'tar-stream';
 import { Readable } from 'node:stream';
-import { v1LayerConfigs, goJSON } from './v1-config.js';
+import { v1LayerConfigs } from './v1-config.js';
+import { goJSON } from '../go-json.js';
 import type { ImageConfig } from '../types.js';
 
 const fixture = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../../../e2e/fixtures/multilayer.tar');
