@@ -167,6 +167,12 @@ test('save of a two-layer image: Docker 25+\'s entries (blobs, a v1 JSON per lay
   assert.equal(bottom.created, '1970-01-01T00:00:00Z');
   assert.equal(top.container, inspect.Container ?? top.container);
   assert.deepEqual(JSON.parse(read('repositories').toString()), { two: { layers: inspect.RootFS.Layers[1].slice(7) } });
+  assert.equal(read('oci-layout').toString(), '{"imageLayoutVersion": "1.0.0"}');
+  assert.ok(!read('index.json').toString().endsWith('\n') && read('manifest.json').toString().endsWith(']\n'));
+  // saved by ID: no tags, Go's nil slice
+  const byId = path.join(tmp, 'byid.tar');
+  ok(d.docker(['save', '-o', byId, inspect.Id]));
+  assert.equal(JSON.parse(execFileSync('tar', ['-xOf', byId, 'manifest.json']).toString())[0].RepoTags, null);
   // and it loads back
   ok(d.docker(['rmi', 'two:layers']));
   assert.match(ok(d.docker(['load', '-i', out])), /Loaded image: two:layers/);

@@ -65,7 +65,7 @@ export async function saveImages(svc: ImageService, items: SaveItem[], out: Writ
       src.pipe(entry);
     });
   };
-  const manifestJson: { Config: string; RepoTags: string[]; Layers: string[] }[] = [];
+  const manifestJson: { Config: string; RepoTags: string[] | null; Layers: string[] }[] = [];
   const index: Record<string, unknown>[] = [];
   const repositories: Record<string, Record<string, string>> = {};
   try {
@@ -93,13 +93,14 @@ export async function saveImages(svc: ImageService, items: SaveItem[], out: Writ
       if (refs.length) {
         for (const r of refs) index.push({ ...desc, annotations: { 'io.containerd.image.name': formatReference(r), 'org.opencontainers.image.ref.name': r.tag } });
       } else index.push(desc);
-      manifestJson.push({ Config: `blobs/sha256/${img.id.slice(7)}`, RepoTags: refs.map(familiarString), Layers: layers.map((l) => `blobs/sha256/${l.digest.slice(7)}`) });
+      manifestJson.push({ Config: `blobs/sha256/${img.id.slice(7)}`, RepoTags: refs.length ? refs.map(familiarString) : null, Layers: layers.map((l) => `blobs/sha256/${l.digest.slice(7)}`) });
       const top = layers[layers.length - 1];
       for (const r of refs) if (top) (repositories[familiarName(r.name)] ??= {})[r.tag!] = top.digest.slice(7);
     }
-    await put('index.json', JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: index }) + '\n');
+    // as moby writes them: index.json marshalled, manifest.json and repositories encoded (a newline), oci-layout a literal
+    await put('index.json', JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: index }));
     await put('manifest.json', JSON.stringify(manifestJson) + '\n');
-    await put('oci-layout', JSON.stringify({ imageLayoutVersion: '1.0.0' }) + '\n');
+    await put('oci-layout', '{"imageLayoutVersion": "1.0.0"}');
     if (Object.keys(repositories).length) await put('repositories', JSON.stringify(repositories) + '\n');
     pack.finalize();
   } catch (e) {
