@@ -15,7 +15,6 @@ import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { repo, type TestDaemon } from './harness.js';
 import { busyboxDaemon, ok } from './containers-helpers.js';
-import { fetchAll } from './raw-client.js';
 import { makeTar } from '../packages/engine/src/images/test-tar.js';
 
 let d: TestDaemon;
@@ -24,22 +23,25 @@ before(async () => { d = await busyboxDaemon(); tmp = fs.mkdtempSync(path.join(o
 after(() => { if (tmp) fs.rmSync(tmp, { recursive: true, force: true }); });
 
 const tarEntries = (buf: Buffer) => execFileSync('tar', ['-tv', '--numeric-owner'], { input: buf }).toString().split('\n').filter(Boolean);
-const api = (method: string, p: string, body?: Buffer, type = 'application/x-tar') => fetchAll(d.socket, { method, path: p, body, headers: body ? { 'Content-Type': type } : {} });
-const cpOut = (src: string) => execFileSync('/usr/local/bin/docker', ['-H', d.host, 'cp', src, '-'], { env: { ...process.env, DOCKER_CONFIG: path.join(d.dir, 'docker-config') } });
+/** A docker-py (Debian's python3-docker) script against the daemon, `c` its APIClient; its stdout. */
+function py(script: string, input?: Buffer): string {
+  const full = `import docker, sys, json\nc = docker.APIClient(base_url=${JSON.stringify(d.host)}, version='1.51')\n${script}`;
+  return execFileSync('python3', ['-c', full], { input, env: { ...process.env } }).toString();
+}
+const cpOut = (src: string, ...flags: string[]) => execFileSync('/usr/local/bin/docker', ['-H', d.host, 'cp', ...flags, src, '-'], { env: { ...process.env, DOCKER_CONFIG: path.join(d.dir, 'docker-config') } });
+const cpOutL = (src: string) => cpOut(src, '-L');
 
 test('commit right after start pauses if it can and commits; the image keeps Container and ContainerConfig below API 1.45', async () => {
-  // through the API, back to back: the container's cgroup may not be there yet, or gone already
-  const made: { id: string; img: string }[] = [];
-  for (let i = 0; i < 8; i++) {
-    const id = ok(d.docker(['create', '--name', `fresh${i}`, 'busybox', 'sh', '-c', i % 2 ? 'echo hi > /made' : 'echo hi > /made; sleep 30'])).trim();
-    const start = await api('POST', `/containers/${id}/start`);
-    assert.equal(start.status, 204);
-    const commit = await api('POST', `/commit?container=${id}`, Buffer.from('{}'), 'application/json');
-    assert.equal(commit.status, 201, commit.body.toString());
-    const img = JSON.parse(commit.body.toString()).Id as string;
-    assert.match(img, /^sha256:[0-9a-f]{64}$/);
-    made.push({ id, img });
-  }
+  // docker-py, back to back: the container's cgroup may not be there yet, or gone already (pause=True is its default)
+  const made = JSON.parse(py(`
+out = []
+for i in range(8):
+    cmd = 'echo hi > /made' if i % 2 else 'echo hi > /made; sleep 30'
+    cid = c.create_container('busybox', ['sh', '-c', cmd], name='fresh%d' % i)['Id']
+    c.start(cid)
+    out.append({'id': cid, 'img': c.commit(cid)['Id']})
+print(json.dumps(out))`)) as { id: string; img: string }[];
+  for (const m of made) assert.match(m.img, /^sha256:[0-9a-f]{64}$/);
   const { id, img } = made[0]!;
   const old = JSON.parse(ok(d.docker(['image', 'inspect', img], { env: { DOCKER_API_VERSION: '1.44' } })))[0];
   assert.equal(old.Container, id);
@@ -68,9 +70,9 @@ test('a created, never started container: /etc/hosts, hostname and resolv.conf a
     const list = tarEntries(cpOut(`created:${f}`));
     assert.equal(list.length, 1, list.join('\n'));
     assert.match(list[0]!, new RegExp(`^-rwxr-xr-x 0/0 +0 .* ${path.basename(f)}$`));
-    const head = await api('HEAD', `/containers/created/archive?path=${f}`);
-    assert.equal(head.status, 200, head.head);
-    const stat = JSON.parse(Buffer.from(/x-docker-container-path-stat: (\S+)/i.exec(head.head)![1]!, 'base64').toString());
+    // -L stats the path first (HEAD)
+    assert.equal(tarEntries(cpOutL(`created:${f}`)).length, 1);
+    const stat = JSON.parse(py(`_, st = c.get_archive('created', '${f}')\nprint(json.dumps(st))`));
     assert.deepEqual({ name: stat.name, size: stat.size, mode: stat.mode }, { name: path.basename(f), size: 0, mode: 0o755 });
   }
   ok(d.docker(['rm', 'created']));
@@ -90,9 +92,9 @@ test('a created container\'s volumes and bind mounts are mounted for cp (PUT and
   assert.equal(ok(d.docker(['run', '--rm', '-v', 'fvol:/v', 'busybox', 'cat', '/v/hello.txt'])), 'to the volume\n');
   assert.equal(cpOut('vols:/etc/bound').subarray(512, 522).toString(), 'host file\n');
   // Docker's answer: 400 (a bind's mountpoint itself is busy, as in Docker)
-  const ro = await api('PUT', '/containers/vols/archive?path=/robind', await makeTar([{ name: 'x', content: 'x' }]));
-  assert.equal(ro.status, 400);
-  assert.match(ro.body.toString(), /mounted volume is marked read-only/);
+  const ro = py(`try:\n    c.put_archive('vols', '/robind', sys.stdin.buffer.read())\nexcept docker.errors.APIError as e:\n    print(e.status_code, e.explanation)`,
+    await makeTar([{ name: 'x', content: 'x' }]));
+  assert.equal(ro, '400 mounted volume is marked read-only\n');
   const busy = d.docker(['cp', src, 'vols:/etc/bound']);
   assert.equal(busy.stderr, 'Error response from daemon: unlinkat /etc/bound: device or resource busy\n');
   // the mountpoints are made in the container's layer, the copies went to the mounts
@@ -135,9 +137,8 @@ test('noOverwriteDirNonDir: a directory is not replaced by a file nor the revers
   r = d.docker(['cp', '-', 'nodir:/tmp'], { input: await makeTar([{ name: 'f/', type: 'directory' }]) });
   assert.equal(r.code, 1);
   assert.equal(r.stderr.trim(), 'Error response from daemon: cannot overwrite non-directory "f" with directory "/tmp"');
-  // without the flag (the API's default) the replacement happens
-  const put = await api('PUT', '/containers/nodir/archive?path=/tmp', await makeTar([{ name: 'f/', type: 'directory' }]));
-  assert.equal(put.status, 200, put.body.toString());
+  // without the flag (the API's default; docker-py sends none) the replacement happens
+  assert.equal(py(`print(c.put_archive('nodir', '/tmp', sys.stdin.buffer.read()))`, await makeTar([{ name: 'f/', type: 'directory' }])), 'True\n');
   assert.match(tarEntries(cpOut('nodir:/tmp/f'))[0]!, /^d/);
   ok(d.docker(['rm', 'nodir']));
 });
