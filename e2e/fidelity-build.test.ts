@@ -16,6 +16,7 @@ const cacheHits = (out: string) => (out.match(/ ---> Using cache/g) ?? []).lengt
 test('every --add-host reaches the RUN steps\' /etc/hosts', () => {
   const dir = context({ Dockerfile: 'FROM busybox\nRUN grep -E "^10\\.1\\.2\\.3\\s+first$" /etc/hosts && grep -E "^10\\.1\\.2\\.4\\s+second$" /etc/hosts && grep -E "^10\\.1\\.2\\.5\\s+third$" /etc/hosts\n' });
   ok(docker0(['build', '--no-cache', '--add-host', 'first:10.1.2.3', '--add-host', 'second:10.1.2.4', '--add-host', 'third=10.1.2.5', dir]));
+  ok(d.berth(['build', '--no-cache', '--add-host', 'first:10.1.2.3', '--add-host', 'second:10.1.2.4', '--add-host', 'third=10.1.2.5', dir]));
 });
 
 test('--cache-from: only the named images\' chains are cache sources; a name that is no image gives no cache', () => {
@@ -28,6 +29,9 @@ test('--cache-from: only the named images\' chains are cache sources; a name tha
   assert.equal(cacheHits(ok(docker0(['build', '--cache-from', 'cf:src', dir]))), 2);
   // an image that shares only busybox: the steps' images are not in its chain
   assert.equal(cacheHits(ok(docker0(['build', '--cache-from', 'busybox', dir]))), 0);
+  // berth build sends the same
+  assert.equal(cacheHits(ok(d.berth(['build', '--cache-from', 'no/such:image', dir]))), 0);
+  assert.equal(cacheHits(ok(d.berth(['build', '--cache-from', 'no/such:image,cf:src', dir]))), 2);
 });
 
 test('a RUN step\'s stderr is marked red in the stream, stdout as is; the image records the step\'s container', () => {
