@@ -64,8 +64,8 @@ print(json.dumps(out))`)) as { id: string; img: string }[];
   ok(d.docker(['rmi', 'exited:img']));
 });
 
-test('a created, never started container: /etc/hosts, hostname and resolv.conf are the init layer\'s placeholders (GET and HEAD)', async () => {
-  ok(d.docker(['create', '--name', 'created', 'busybox']));
+test('a created, never started container: /etc/hosts, hostname and resolv.conf are the init layer\'s placeholders (GET and HEAD); started once, its own', async () => {
+  ok(d.docker(['create', '--name', 'created', '--hostname', 'crhost', '--add-host', 'foo:1.2.3.4', 'busybox']));
   for (const f of ['/etc/resolv.conf', '/etc/hosts', '/etc/hostname']) {
     const list = tarEntries(cpOut(`created:${f}`));
     assert.equal(list.length, 1, list.join('\n'));
@@ -75,6 +75,14 @@ test('a created, never started container: /etc/hosts, hostname and resolv.conf a
     const stat = JSON.parse(py(`_, st = c.get_archive('created', '${f}')\nprint(json.dumps(st))`));
     assert.deepEqual({ name: stat.name, size: stat.size, mode: stat.mode }, { name: path.basename(f), size: 0, mode: 0o755 });
   }
+  // once started, a stopped container shows its own files (moby's NetworkMounts), export the placeholders
+  ok(d.docker(['start', '-a', 'created']));
+  const fileOf = (f: string) => execFileSync('tar', ['-xO'], { input: cpOut(`created:${f}`) }).toString();
+  assert.equal(fileOf('/etc/hostname'), 'crhost\n');
+  assert.match(fileOf('/etc/hosts'), /^1\.2\.3\.4\tfoo$/m);
+  assert.match(fileOf('/etc/resolv.conf'), /nameserver/);
+  const exported = execFileSync('tar', ['-xO', 'etc/hostname'], { input: execFileSync('/usr/local/bin/docker', ['-H', d.host, 'export', 'created'], { maxBuffer: 1 << 28 }) });
+  assert.equal(exported.length, 0);
   ok(d.docker(['rm', 'created']));
 });
 
