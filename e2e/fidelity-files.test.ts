@@ -128,7 +128,13 @@ test('PUT archive keeps the tar\'s owners; copyUIDGID=1 gives them to the contai
   assert.deepEqual(owners('owners-user'), [`${nobody[1]}/${nobody[2]}`, `${nobody[1]}/${nobody[2]}`]);
   ok(d.docker(['cp', '-a', '-', 'owners-uid:/tmp'], { input: tar }));
   assert.deepEqual(owners('owners-uid'), ['4321/99', '4321/99']);
-  ok(d.docker(['cp', '-', 'owners-user:/etc'], { input: tar }));
+  // a host file's owner travels in the tar the CLI makes (docker and berth alike)
+  const owned = path.join(tmp, 'owned.txt');
+  fs.writeFileSync(owned, 'owned\n');
+  fs.chownSync(owned, 2345, 6789);
+  ok(d.docker(['cp', owned, 'owners:/tmp/docker-owned.txt']));
+  ok(d.berth(['cp', owned, 'owners:/tmp/berth-owned.txt']));
+  for (const f of ['docker-owned.txt', 'berth-owned.txt']) assert.equal(tarEntries(cpOut(`owners:/tmp/${f}`))[0]!.split(/\s+/)[1], '2345/6789', f);
   ok(d.docker(['create', '--name', 'owners-bad', '--user', 'nosuchuser', 'busybox']));
   const bad = d.docker(['cp', '-a', '-', 'owners-bad:/tmp'], { input: tar });
   assert.equal(bad.code, 1);
