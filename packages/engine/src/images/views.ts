@@ -1,8 +1,9 @@
 /** Docker's wire shapes for images: ImageSummary, ImageInspect, HistoryResponseItem. */
 import path from 'node:path';
 import { compareVersions } from '@berth/shared';
-import type { DriverData, ImageHistoryItem, ImageInspect, ImageSummary } from '@berth/shared/api/types';
-import type { ImageRecord } from './types.js';
+import type { ContainerConfig, DriverData, ImageHistoryItem, ImageInspect, ImageSummary } from '@berth/shared/api/types';
+import type { ImageConfig, ImageRecord } from './types.js';
+import { containerConfigFields, goStruct } from './go-json.js';
 
 const unix = (iso?: string): number => (iso ? Math.floor(Date.parse(iso) / 1000) || 0 : 0);
 const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -58,12 +59,18 @@ export function imageInspect(img: ImageRecord, layerDirs: string[], lastTagTime:
     Metadata: { LastTagTime: lastTagTime ?? ZERO_TIME },
   };
   if (c.variant) doc.Variant = c.variant;
-  if (compareVersions(version, '1.45') < 0) {
-    doc.Container = '';
-    doc.ContainerConfig = c.container_config ?? null;
-  }
+  if (compareVersions(version, '1.45') < 0) Object.assign(doc, legacyContainerFields(c));
   if (compareVersions(version, '1.44') < 0) doc.VirtualSize = img.size;
   return doc;
+}
+
+/**
+ * Container and ContainerConfig (shown below API 1.45, moby's image inspect router): the
+ * container a commit or build step was made from, and its config as Docker's struct — all
+ * zero values for an image that has none (a pulled or loaded one).
+ */
+export function legacyContainerFields(c: ImageConfig): Pick<ImageInspect, 'Container' | 'ContainerConfig'> {
+  return { Container: c.container ?? '', ContainerConfig: goStruct(c.container_config, containerConfigFields(false)) as ContainerConfig };
 }
 
 export type HistoryItem = ImageHistoryItem;
