@@ -190,7 +190,8 @@ test('a failing RUN stops the build with its exit code and leaves no container',
   const dir = context({ Dockerfile: 'FROM busybox\nRUN echo before\nRUN echo out; echo err >&2; exit 3\nRUN echo never\n' });
   const r = d.berth(['build', '-t', 'fails', dir]);
   assert.equal(r.code, 3);
-  assert.match(r.stdout, /Step 3\/4 : RUN echo out; echo err >&2; exit 3\n ---> Running in [0-9a-f]{12}\nout\nerr\n/);
+  // stderr marked red in the stream, as Docker's classic builder does, and printed as the docker CLI prints it
+  assert.match(r.stdout, /Step 3\/4 : RUN echo out; echo err >&2; exit 3\n ---> Running in [0-9a-f]{12}\nout\n\u001b\[91merr\n\u001b\[0m/);
   assert.doesNotMatch(r.stdout, /Step 4\/4/);
   assert.equal(r.stderr, 'The command \'/bin/sh -c echo out; echo err >&2; exit 3\' returned a non-zero code: 3\n');
   assert.equal(ok(d.berth(['ps', '-aq'])).trim(), '');

@@ -64,16 +64,16 @@ function held(port: string): boolean {
   return out === 'EADDRINUSE';
 }
 
-/** The host port `docker port` shows for a container port (the first binding of that family). */
-function portOf(name: string, key: string, v6 = false): string {
+/** The host port `docker port` shows for a container port (the first binding on that host address). */
+function portOf(name: string, key: string, hostIp = '0.0.0.0'): string {
   const lines = ok(d.docker(['port', name, key])).trim().split('\n');
-  const line = lines.find((l) => l.startsWith('[') === v6);
+  const line = lines.find((l) => l.startsWith(hostIp.includes(':') ? `[${hostIp}]:` : `${hostIp}:`));
   assert.ok(line, lines.join('\n'));
   return /:(\d+)$/.exec(line)![1]!;
 }
 
-/** Every host port `docker port` shows for a container port. */
-const hostPorts = (name: string, key: string) => ok(d.docker(['port', name, key])).trim().split('\n').map((l) => /:(\d+)$/.exec(l)![1]!);
+/** Every host port `docker port` shows for a container port (once: 0.0.0.0 and [::] share theirs). */
+const hostPorts = (name: string, key: string) => [...new Set(ok(d.docker(['port', name, key])).trim().split('\n').map((l) => /:(\d+)$/.exec(l)![1]!))];
 
 const ipOf = (name: string) => ok(d.docker(['inspect', '-f', '{{.NetworkSettings.IPAddress}}', name])).trim();
 const portsJson = (name: string) => ok(d.docker(['inspect', '-f', '{{json .NetworkSettings.Ports}}', name])).trim();
@@ -104,15 +104,17 @@ test('published ports answer while berthd is killed with SIGKILL and after it re
   httpd('fixed', ['8090:80']);
   udpEcho('echo', '0:7/udp');
   const webPort = portOf('web', '80/tcp');
-  const web6Port = portOf('web', '80/tcp', true);
+  const web6Port = portOf('web', '80/tcp', '::1');
   const udpPort = portOf('echo', '7/udp');
   const webIp = ipOf('web');
   const before = { web: portsJson('web'), fixed: portsJson('fixed'), echo: portsJson('echo') };
-  assert.equal(before.fixed, '{"80/tcp":[{"HostIp":"0.0.0.0","HostPort":"8090"}]}');
-  assert.equal(before.web, `{"80/tcp":[{"HostIp":"0.0.0.0","HostPort":"${webPort}"},{"HostIp":"::1","HostPort":"${web6Port}"}]}`);
+  // no host address: dockerd binds 0.0.0.0 and [::] with one port
+  assert.equal(before.fixed, '{"80/tcp":[{"HostIp":"0.0.0.0","HostPort":"8090"},{"HostIp":"::","HostPort":"8090"}]}');
+  assert.equal(before.web, `{"80/tcp":[{"HostIp":"0.0.0.0","HostPort":"${webPort}"},{"HostIp":"::","HostPort":"${webPort}"},{"HostIp":"::1","HostPort":"${web6Port}"}]}`);
   const answers = async (when: string) => {
     assert.equal(await get(`http://127.0.0.1:${webPort}/`), 'hello-from-web\n', `127.0.0.1:${webPort} ${when}`);
     assert.equal(await get(`http://[::1]:${web6Port}/`), 'hello-from-web\n', `[::1]:${web6Port} ${when}`);
+    assert.equal(await get(`http://[::1]:${webPort}/`), 'hello-from-web\n', `[::]:${webPort} ${when}`);
     assert.equal(await get(`http://${webIp}:80/`), 'hello-from-web\n', `${webIp}:80 ${when}`);
     assert.equal(await get('http://127.0.0.1:8090/'), 'hello-from-fixed\n', `127.0.0.1:8090 ${when}`);
     assert.equal(await udpAsk(udpPort, `ping ${when}`), `echo:ping ${when}`, `udp 127.0.0.1:${udpPort} ${when}`);
@@ -129,7 +131,7 @@ test('published ports answer while berthd is killed with SIGKILL and after it re
   assert.equal(ok(d.docker(['inspect', '-f', '{{.State.Running}}', 'web'])), 'true\n');
   await answers('after berthd restarted');
   assert.deepEqual({ web: portsJson('web'), fixed: portsJson('fixed'), echo: portsJson('echo') }, before);
-  assert.equal(ok(d.docker(['port', 'fixed'])), '80/tcp -> 0.0.0.0:8090\n');
+  assert.equal(ok(d.docker(['port', 'fixed'])), '80/tcp -> 0.0.0.0:8090\n80/tcp -> [::]:8090\n');
   assert.match(ok(d.docker(['ps', '--filter', 'name=web'])), new RegExp(`0\\.0\\.0\\.0:${webPort}->80/tcp`));
 
   // The restarted berthd knows the ports are held (its store, not a failed bind): Docker's error.
@@ -194,14 +196,17 @@ test('restart policies and docker restart publish the ports again', async (t) =>
   while (!restarted() && Date.now() < deadline) await sleep(100);
   assert.ok(restarted(), ok(d.docker(['inspect', '-f', '{{.RestartCount}} {{.State.Status}}', 'again'])));
   assert.equal(await get('http://127.0.0.1:8092/'), 'again\n', 'after the policy restarted it');
-  assert.equal(ok(d.docker(['port', 'again'])), '80/tcp -> 0.0.0.0:8092\n');
+  assert.equal(ok(d.docker(['port', 'again'])), '80/tcp -> 0.0.0.0:8092\n80/tcp -> [::]:8092\n');
 
   httpd('manual', ['8093:80', '0:80/tcp']);
   ok(d.docker(['restart', '-t', '1', 'manual']));
   assert.equal(await get('http://127.0.0.1:8093/'), 'hello-from-manual\n');
   const ports = hostPorts('manual', '80/tcp');
   assert.equal(ports.length, 2);
-  for (const p of ports) assert.equal(await get(`http://127.0.0.1:${p}/`), 'hello-from-manual\n', `port ${p} after docker restart`);
+  for (const p of ports) {
+    assert.equal(await get(`http://127.0.0.1:${p}/`), 'hello-from-manual\n', `port ${p} after docker restart`);
+    assert.equal(await get(`http://[::1]:${p}/`), 'hello-from-manual\n', `[::]:${p} after docker restart`);
+  }
   ok(d.docker(['rm', '-f', 'again', 'manual']));
   assert.equal(held('8092'), false);
   assert.equal(held('8093'), false);

@@ -50,16 +50,16 @@ test('-p 8080:80: httpd answers on 127.0.0.1:8080 and on the bridge IP; inspect 
   assert.equal(ns.IPAddress, '172.17.0.2');
   assert.equal(ns.Gateway, '172.17.0.1');
   assert.equal(ns.MacAddress, '02:42:ac:11:00:02');
-  assert.deepEqual(ns.Ports, { '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }] });
+  assert.deepEqual(ns.Ports, { '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }, { HostIp: '::', HostPort: '8080' }] });
   assert.equal(ns.Networks.bridge.IPAddress, '172.17.0.2');
   assert.equal(ns.Networks.bridge.IPPrefixLen, 16);
   assert.match(ns.Networks.bridge.EndpointID, /^[0-9a-f]{64}$/);
   // the container answers directly on its address too
   r = await fetchIn('http://172.17.0.2:80/');
   assert.equal(r.stdout, 'hello-from-web\n');
-  assert.match(ok(d.berth(['ps'])), /0\.0\.0\.0:8080->80\/tcp/);
-  assert.equal(ok(d.berth(['port', 'web'])), '80/tcp -> 0.0.0.0:8080\n');
-  assert.equal(ok(d.berth(['port', 'web', '80'])), '0.0.0.0:8080\n');
+  assert.match(ok(d.berth(['ps'])), /0\.0\.0\.0:8080->80\/tcp, \[::\]:8080->80\/tcp/);
+  assert.equal(ok(d.berth(['port', 'web'])), '80/tcp -> 0.0.0.0:8080\n80/tcp -> [::]:8080\n');
+  assert.equal(ok(d.berth(['port', 'web', '80'])), '0.0.0.0:8080\n[::]:8080\n');
   const bad = d.berth(['port', 'web', '81']);
   assert.equal(bad.code, 1);
   assert.equal(bad.stderr, "Error: No public port '81/tcp' published for web\n");
@@ -102,7 +102,13 @@ test('-P publishes every EXPOSEd port on a random host port, shown by port', asy
   assert.match(out, /^53\/udp -> 0\.0\.0\.0:\d+$/m);
   const [lo, hi] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
   assert.ok(Number(m[1]) >= lo! && Number(m[1]) <= hi!, m[1]);
-  const r = await fetchIn(`http://127.0.0.1:${m[1]}/`);
+  // [::] gets the same port as 0.0.0.0 (moby's needSamePort), for UDP too
+  assert.match(out, new RegExp(`^80/tcp -> \\[::\\]:${m[1]}$`, 'm'));
+  const u = /^53\/udp -> 0\.0\.0\.0:(\d+)$/m.exec(out)!;
+  assert.match(out, new RegExp(`^53/udp -> \\[::\\]:${u[1]}$`, 'm'));
+  let r = await fetchIn(`http://127.0.0.1:${m[1]}/`);
+  assert.equal(r.stdout, 'pall\n');
+  r = await fetchIn(`http://[::1]:${m[1]}/`);
   assert.equal(r.stdout, 'pall\n');
   ok(d.berth(['rm', '-f', 'pall']));
 });
@@ -132,11 +138,19 @@ test('user networks: containers reach each other by name, alias and short ID; ot
   assert.notEqual(r.code, 0);
   // connect gamma to front while it runs: now it reaches alpha; disconnect: no more
   ok(d.berth(['network', 'connect', '--alias', 'g', 'front', 'gamma']));
+  // At once, no retry: another container finds gamma by name and by the new alias, and reaches it.
+  // (This once failed now and then: the bridge took the new veth's MAC when it was the lowest,
+  // and beta's cached ARP entry for the gateway, the DNS server, went stale.)
+  const gammaIp = ok(d.berth(['inspect', '-f', '{{.NetworkSettings.Networks.front.IPAddress}}', 'gamma'])).trim();
+  for (const name of ['gamma', 'g']) {
+    r = d.berth(['exec', 'beta', 'nslookup', name]);
+    assert.equal(r.code, 0, `${name}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stdout, new RegExp(`Address: ${gammaIp.replace(/\./g, '\\.')}$`, 'm'), name);
+  }
+  r = d.berth(['exec', 'beta', 'ping', '-c1', '-W2', 'g']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
   r = d.berth(['exec', 'gamma', 'wget', '-qO-', 'http://alpha/']);
   assert.equal(r.stdout, 'hello-from-alpha\n', r.stderr);
-  // The alias given at connect is on gamma's endpoint. (Resolving it from another container by
-  // DNS passes on its own but has failed in some loaded full-suite runs with no answer at all;
-  // that is a known open issue, so only the endpoint is checked here.)
   assert.deepEqual(JSON.parse(ok(d.berth(['inspect', '-f', '{{json .NetworkSettings.Networks.front.Aliases}}', 'gamma']))), ['g']);
   const net = JSON.parse(ok(d.berth(['network', 'inspect', 'front'])))[0];
   assert.deepEqual(Object.values(net.Containers).map((c: any) => c.Name).sort(), ['alpha', 'beta', 'gamma']);

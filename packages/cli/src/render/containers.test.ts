@@ -27,4 +27,7 @@ test('ps -q, --no-trunc, --format, -s', () => {
 
 test('ports', () => {
   assert.equal(displayPorts([{ IP: '0.0.0.0', PrivatePort: 80, PublicPort: 8080, Type: 'tcp' }, { PrivatePort: 443, Type: 'tcp' }]), '0.0.0.0:8080->80/tcp, 443/tcp');
+  // dockerd's default binding on both families: IPv4 first, as the CLI's comparePorts orders netip addresses
+  assert.equal(displayPorts([{ IP: '::', PrivatePort: 80, PublicPort: 8080, Type: 'tcp' }, { IP: '0.0.0.0', PrivatePort: 80, PublicPort: 8080, Type: 'tcp' }]),
+    '0.0.0.0:8080->80/tcp, [::]:8080->80/tcp');
 });

@@ -27,7 +27,10 @@ function goTime(secs: number): string {
 /** docker/cli's DisplayablePorts: "0.0.0.0:8080->80/tcp, 443/tcp". */
 export function displayPorts(ports: Port[]): string {
   const out: string[] = [];
-  const sorted = [...ports].sort((a, b) => a.PrivatePort - b.PrivatePort || (a.IP ?? '').localeCompare(b.IP ?? ''));
+  // comparePorts: private port, then host address as netip orders them (IPv4 before IPv6), then public port
+  const family = (ip?: string) => (!ip ? 0 : ip.includes(':') ? 6 : 4);
+  const byIp = (a?: string, b?: string) => family(a) - family(b) || (a === b ? 0 : (a ?? '') < (b ?? '') ? -1 : 1);
+  const sorted = [...ports].sort((a, b) => a.PrivatePort - b.PrivatePort || byIp(a.IP, b.IP) || (a.PublicPort ?? 0) - (b.PublicPort ?? 0));
   for (const p of sorted) {
     if (p.PublicPort) {
       const ip = p.IP && p.IP.includes(':') ? `[${p.IP}]` : p.IP ?? '';

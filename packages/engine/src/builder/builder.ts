@@ -34,6 +34,8 @@ export interface BuildOptions {
   buildArgs: Record<string, string | null>;
   labels: Record<string, string>;
   noCache: boolean;
+  /** Images whose chains are the only cache sources (none: every local image). */
+  cacheFrom?: string[];
   pull: boolean;
   rm: boolean;
   forceRm: boolean;
@@ -172,7 +174,7 @@ export class Builder {
       base = { architecture: img.config.architecture, os: img.config.os, ...(img.config.variant ? { variant: img.config.variant } : {}) };
     }
     if (!(config.Env ?? []).some((e) => e.startsWith('PATH='))) config.Env = [...(config.Env ?? []), DEFAULT_PATH];
-    const state: StageState = { imageId, config, base, args: this.args.forStage(), cmdSet: false, cache: new BuildCache(this.deps.images, this.opts.noCache) };
+    const state: StageState = { imageId, config, base, args: this.args.forStage(), cmdSet: false, cache: new BuildCache(this.deps.images, this.opts.noCache, this.opts.cacheFrom) };
     const triggers = config.OnBuild ?? [];
     config.OnBuild = null;
     if (triggers.length) {
@@ -238,7 +240,7 @@ export class Builder {
     const probe = this.nopConfig(state, [...this.shell(state), '#(nop) ', comment]);
     if (this.probe(state, probe)) return;
     const cid = state.imageId ? await this.createContainer(state, probe.Cmd!, []) : undefined;
-    await this.commit(state, probe, undefined);
+    await this.commit(state, probe, undefined, cid);
     if (cid) await this.removeContainer(cid);
   }
 
@@ -263,12 +265,14 @@ export class Builder {
   }
 
   /** Commit the step: a new image over the parent with the layer (if any) and a history entry. */
-  private async commit(state: StageState, probe: ContainerConfigSpec, upperDir: string | undefined): Promise<void> {
+  private async commit(state: StageState, probe: ContainerConfigSpec, upperDir: string | undefined, containerId?: string): Promise<void> {
     // A step whose commit fails (a full disk) leaves no blob or layer of its own.
-    await withLease(this.deps.images, (lease) => this.commitStep(lease, state, probe, upperDir));
+    await withLease(this.deps.images, (lease) => this.commitStep(lease, state, probe, upperDir, containerId));
   }
 
-  private async commitStep(lease: ImageLease, state: StageState, probe: ContainerConfigSpec, upperDir: string | undefined): Promise<void> {
+  /** `containerId`: the step's container, recorded as the image's `container` (as Docker's CommitBuildStep does). */
+  private async commitStep(lease: ImageLease, state: StageState, probe: ContainerConfigSpec, upperDir: string | undefined,
+    containerId?: string): Promise<void> {
     const images = this.deps.images;
     const parent = state.imageId ? images.stored(state.imageId) : undefined;
     const diffIds = [...(parent?.config.rootfs.diff_ids ?? [])];
@@ -286,6 +290,7 @@ export class Builder {
       architecture: state.base.architecture,
       ...(state.maintainer ? { author: state.maintainer } : {}),
       config: { ...structuredClone(state.config), Image: state.imageId },
+      ...(containerId ? { container: containerId } : {}),
       container_config: probe,
       created,
       history,
@@ -327,7 +332,11 @@ export class Builder {
     this.io.out(` ---> Running in ${short(id)}\n`);
     let code: number;
     try {
-      code = await this.deps.containers.run(id, (chunk) => this.io.out(chunk.toString('utf8')), this.io.signal);
+      // Docker's classic builder marks a step's stderr in red (streamformatter.NewStderrWriter)
+      code = await this.deps.containers.run(id, (chunk, stream) => {
+        const text = chunk.toString('utf8');
+        this.io.out(stream === 'stderr' ? `\u001b[91m${text}\u001b[0m` : text);
+      }, this.io.signal);
     } catch (e) {
       await this.deps.containers.remove(id);
       throw e;
@@ -337,7 +346,7 @@ export class Builder {
       throw new StepError(`The command '${cmd.join(' ')}' returned a non-zero code: ${code}`, code);
     }
     try {
-      await this.commit(state, probe, this.deps.containers.upperDir(id));
+      await this.commit(state, probe, this.deps.containers.upperDir(id), id);
     } finally {
       await this.removeContainer(id);
     }
@@ -352,7 +361,7 @@ export class Builder {
     const cid = state.imageId ? await this.createContainer(state, probe.Cmd!, []) : undefined;
     await this.withRootfs(state, async (fsroot) => {
       await makeWorkdir(fsroot.merged, c.WorkingDir!);
-    }, probe);
+    }, probe, cid);
     if (cid) await this.removeContainer(cid);
   }
 
@@ -362,12 +371,12 @@ export class Builder {
     return img?.chainIDs[img.chainIDs.length - 1] ?? null;
   }
 
-  private async withRootfs(state: StageState, fn: (r: Rootfs) => Promise<void>, probe: ContainerConfigSpec): Promise<void> {
+  private async withRootfs(state: StageState, fn: (r: Rootfs) => Promise<void>, probe: ContainerConfigSpec, containerId?: string): Promise<void> {
     const r = await mountStep(this.deps.snapshots, this.topLayer(state.imageId));
     try {
       await fn(r);
       await r.unmount();
-      await this.commit(state, probe, r.upper);
+      await this.commit(state, probe, r.upper, containerId);
     } finally {
       await r.dispose();
     }

@@ -3,7 +3,10 @@
  * parent (images with no parent for `FROM scratch`) and whose recorded container_config (the
  * step's command — `#(nop) COPY file:<checksum> in /dst` for copies, the build args for RUN —
  * and the config it leaves) matches. The newest match wins. Once a stage misses, the rest of
- * that stage misses (`Reset` at each FROM), and `--no-cache` never hits.
+ * that stage misses (`Reset` at each FROM), and `--no-cache` never hits. With `cachefrom`
+ * (moby's ImageCache), only those images and their parents are cache sources: a name that
+ * resolves to no image is skipped, and if none does nothing hits. (moby also rebuilds a hit
+ * from a source's history when its parent chain is not local, e.g. a pulled image: not done here.)
  */
 import type { ImageService } from '../images/service.js';
 import type { ContainerConfigSpec } from '../images/types.js';
@@ -29,7 +32,12 @@ export function cacheKey(cfg: ContainerConfigSpec): string {
 
 export class BuildCache {
   private busted = false;
-  constructor(private readonly images: ImageService, private readonly disabled: boolean) {}
+  /** With cachefrom: the images a hit may be. */
+  private readonly allowed?: Set<string>;
+
+  constructor(private readonly images: ImageService, private readonly disabled: boolean, cacheFrom: string[] = []) {
+    if (cacheFrom.length) this.allowed = sourceChains(images, cacheFrom);
+  }
 
   /** A new stage starts probing again. */
   reset(): void { this.busted = false; }
@@ -40,6 +48,7 @@ export class BuildCache {
     let best: { id: string; created: string } | undefined;
     for (const img of this.images.storedImages()) {
       if ((img.meta.parent ?? '') !== parentId) continue;
+      if (this.allowed && !this.allowed.has(img.id)) continue;
       const cc = img.config.container_config;
       if (!cc || cacheKey(cc) !== want) continue;
       const created = img.config.created ?? '';
@@ -48,4 +57,19 @@ export class BuildCache {
     if (!best) this.busted = true;
     return best?.id;
   }
+}
+
+/** The images named (those that exist) and all their parents. */
+function sourceChains(images: ImageService, names: string[]): Set<string> {
+  const ids = new Set<string>();
+  const byId = new Map(images.storedImages().map((i) => [i.id, i]));
+  for (const name of names) {
+    let id: string | undefined;
+    try { id = images.resolve(name).id; } catch { continue; }
+    while (id && !ids.has(id)) {
+      ids.add(id);
+      id = byId.get(id)?.meta.parent || undefined;
+    }
+  }
+  return ids;
 }

@@ -5,7 +5,7 @@
  * container …"). A container that fails is removed as well, so a failed build leaves none.
  */
 import { Duplex } from 'node:stream';
-import { FrameDecoder } from '@berth/shared';
+import { FrameDecoder, StdStream } from '@berth/shared';
 import type { ContainerService } from '../containers/service.js';
 import type { ContainerConfigSpec } from '../images/types.js';
 
@@ -52,10 +52,10 @@ export class StepContainers {
     return this.containers.layer(this.containers.get(id)).upper;
   }
 
-  /** Start the container and stream its output; resolves with the exit code. `signal` kills it. */
-  async run(id: string, onOutput: (chunk: Buffer) => void, signal?: AbortSignal): Promise<number> {
+  /** Start the container and stream its output (each chunk with its stream); resolves with the exit code. `signal` kills it. */
+  async run(id: string, onOutput: (chunk: Buffer, stream: 'stdout' | 'stderr') => void, signal?: AbortSignal): Promise<number> {
     const decoder = new FrameDecoder();
-    decoder.on('data', (f: { payload: Buffer }) => onOutput(Buffer.from(f.payload)));
+    decoder.on('data', (f: { stream: StdStream; payload: Buffer }) => onOutput(Buffer.from(f.payload), f.stream === StdStream.Stderr ? 'stderr' : 'stdout'));
     let outputDone!: () => void;
     const finished = new Promise<void>((r) => { outputDone = r; });
     const client = new Duplex({

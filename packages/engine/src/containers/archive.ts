@@ -14,6 +14,7 @@ import { InvalidArgument, NotFound, SystemError } from '@berth/shared';
 import { goBase, goFileMode, type PathStat } from '@berth/shared/file-mode';
 import { errCode, extractInRoot, S, statInRoot, tarInRoot, type RootRef } from '../storage/in-root.js';
 import { containerMounts, withRootfs } from './rootfs.js';
+import { containerUserIds } from './container-user.js';
 import type { Container } from './container.js';
 import type { ContainerFiles } from './backend.js';
 
@@ -84,8 +85,8 @@ function checkWritable(svc: ContainerFiles, c: Container, cpath: string): void {
   const mounts = containerMounts(svc, c).filter((m) => cpath === m.Destination || cpath.startsWith(m.Destination.replace(/\/$/, '') + '/'))
     .sort((a, b) => b.Destination.length - a.Destination.length);
   const m = mounts[0];
-  if (m && m.RW === false) throw new SystemError('mounted volume is marked read-only');
-  if (!m && c.hc.ReadonlyRootfs) throw new SystemError('container rootfs is marked read-only');
+  if (m && m.RW === false) throw new InvalidArgument('mounted volume is marked read-only');
+  if (!m && c.hc.ReadonlyRootfs) throw new InvalidArgument('container rootfs is marked read-only');
 }
 
 /** PUT /containers/{id}/archive: extract the tar into the directory `p` (which must exist). */
@@ -98,11 +99,11 @@ export async function putContainerArchive(svc: ContainerFiles, c: Container, ref
     if (!st) throw notFound(want, ref);
     if (!S.isDir(st.mode)) throw new InvalidArgument('extraction point is not a directory');
     checkWritable(svc, c, st.resolved ?? abs);
+    // The archive's owners are kept; copyUIDGID gives every entry to the container's user, if it has one.
+    const user = c.rec.Config.User ?? '';
+    const owner = opts.copyUIDGID && user ? await containerUserIds(r.root, user) : undefined;
     try {
-      await extractInRoot(src, r.root, abs, {
-        noOverwriteDirNonDir: opts.noOverwriteDirNonDir,
-        owner: opts.copyUIDGID ? undefined : { uid: 0, gid: 0 },
-      });
+      await extractInRoot(src, r.root, abs, { noOverwriteDirNonDir: opts.noOverwriteDirNonDir, owner });
     } catch (e) {
       const code = errCode(e);
       if (code === 'ENOENT') throw notFound(want, ref);

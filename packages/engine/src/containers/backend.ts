@@ -45,7 +45,10 @@ export interface ContainerViewSource extends ContainerFiles {
 }
 
 /** ExecService: looks containers up, runs in their bundle, drops the execs of removed ones. */
-export interface ExecHost extends Pick<ContainerLookup, 'get'>, Pick<ContainerFiles, 'bundle'>, LifecycleSource {}
+export interface ExecHost extends Pick<ContainerLookup, 'get'>, Pick<ContainerFiles, 'bundle'>, LifecycleSource {
+  /** The variables of the container's legacy links (throws while a linked container is not running). */
+  linkEnv(c: Container): string[];
+}
 
 /** HealthMonitor: resumes checks, records results. */
 export interface HealthHost extends Pick<ContainerLookup, 'all'>, StateSaver, LifecycleSource {}

@@ -16,6 +16,7 @@ import type { CommitOptions } from '../images/types.js';
 import { changesFromUpperdir, INIT_PATHS, layerTarFromUpperdir, type DiffOptions } from '../storage/diff.js';
 import { containerMounts } from './rootfs.js';
 import { setFrozen, cgroupOf } from './freezer.js';
+import type { CgroupFiles } from './cgroup-files.js';
 import { withLease, type ImageLease } from '../images/lease.js';
 import type { Container } from './container.js';
 import type { ContainerFiles } from './backend.js';
@@ -59,6 +60,23 @@ function pick(cfg: ContainerConfig): ContainerConfigSpec {
   return Object.fromEntries(CONFIG_KEYS.filter((k) => cfg[k] !== undefined).map((k) => [k, structuredClone(cfg[k])]));
 }
 
+/**
+ * Docker pauses the container for a commit if it can and carries on when it cannot: a container
+ * not running, one whose cgroup is not there yet (just started) or gone (just exited).
+ */
+async function tryFreeze(files: ContainerFiles, c: Container): Promise<CgroupFiles | undefined> {
+  if (!c.rec.State.Running) return undefined;
+  let cg: CgroupFiles | undefined;
+  try {
+    cg = cgroupOf(files.bundle(c), c);
+    await setFrozen(cg, true);
+    return cg;
+  } catch {
+    if (cg) await setFrozen(cg, false).catch(() => undefined);
+    return undefined;
+  }
+}
+
 /** The new image's ID and the reference it was tagged with ("" without one). */
 export async function commitContainer(files: ContainerFiles, images: ImageCommitter, c: Container, q: CommitQuery,
   body: ContainerConfig): Promise<{ Id: string; ref: string }> {
@@ -73,9 +91,7 @@ export async function commitContainer(files: ContainerFiles, images: ImageCommit
   // A commit that fails (a full disk) leaves no blob, layer or image of its own.
   return withLease(images, async (lease) => {
     lease.holdLayers(parent.chainIDs);
-    const freeze = q.pause && c.rec.State.Running && !c.rec.State.Paused;
-    const cg = freeze ? cgroupOf(files.bundle(c), c) : undefined;
-    if (cg) await setFrozen(cg, true);
+    const cg = q.pause && !c.rec.State.Paused ? await tryFreeze(files, c) : undefined;
     let digest: string;
     try {
       ({ digest } = await lease.ingest(layerTarFromUpperdir(files.layer(c).upper, diffOptions(files, c))));
@@ -94,7 +110,7 @@ export async function commitContainer(files: ContainerFiles, images: ImageCommit
     const image: ImageConfig = {
       architecture: pc.architecture, os: pc.os, ...(pc.variant ? { variant: pc.variant } : {}),
       ...(q.author ? { author: q.author } : {}), ...(q.comment ? { comment: q.comment } : {}),
-      config, container: c.rec.Id, created, docker_version: 'berth',
+      config, container: c.rec.Id, container_config: pick(c.rec.Config), created, docker_version: 'berth',
       history: [...(pc.history ?? []), hist],
       rootfs: { type: 'layers', diff_ids: [...pc.rootfs.diff_ids, ...(empty ? [] : [digest])] },
     };

@@ -38,6 +38,8 @@ interface ExecInstance {
   id: string;
   container: Container;
   config: ExecConfig;
+  /** The container's legacy links' variables, as at exec create. */
+  linkEnv: string[];
   running: boolean;
   started: boolean;
   exitCode: number | null;
@@ -67,8 +69,9 @@ export class ExecService {
     if (c.rec.State.Paused) throw new Conflict(`Container ${ref} is paused, unpause the container before exec`);
     if (!cfg.Cmd?.length) throw new InvalidArgument('No exec command specified');
     if (cfg.DetachKeys) parseDetachKeys(cfg.DetachKeys);
+    const linkEnv = this.containers.linkEnv(c); // dockerd's setupLinkedContainers: fails while a linked container is down
     const id = generateId();
-    this.execs.set(id, { id, container: c, config: cfg, running: false, started: false, exitCode: null, pid: 0, events: new TypedEmitter() });
+    this.execs.set(id, { id, container: c, config: cfg, linkEnv, running: false, started: false, exitCode: null, pid: 0, events: new TypedEmitter() });
     c.rec.ExecIDs.push(id);
     this.log(c, `exec_create: ${cfg.Cmd.join(' ')}`, { execID: id });
     return { Id: id };
@@ -91,7 +94,7 @@ export class ExecService {
     if (c.hc.GroupAdd?.length) annotations['berth.group-add'] = groupAddAnnotation(c.hc.GroupAdd);
     if (cfg.AttachStdin) { annotations['berth.open-stdin'] = 'true'; annotations['berth.stdin-once'] = 'true'; }
     if (privileged) annotations['berth.privileged'] = 'true';
-    const env = processEnv([...c.rec.Config.Env, ...(cfg.Env ?? [])], c.rec.Config.Hostname, !!cfg.Tty);
+    const env = processEnv([...c.rec.Config.Env, ...(cfg.Env ?? [])], c.rec.Config.Hostname, !!cfg.Tty, e.linkEnv);
     const out: Record<string, unknown> = {
       terminal: !!cfg.Tty,
       user: { uid: 0, gid: 0 },

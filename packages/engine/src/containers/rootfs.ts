@@ -3,8 +3,8 @@
  * - running: the container itself ({pid, id}): the in-root layer enters its mount namespace and
  *   root, so its volumes and read-only mounts are there as the container sees them;
  * - stopped: its layers (storage/container-layers.ts) mounted on a private temporary directory,
- *   volumes and bind mounts attached on their destinations resolved inside it (through fds), all
- *   detached on release.
+ *   volumes, bind mounts and (once started) its resolv.conf, hostname and hosts attached on their
+ *   destinations resolved inside it (through fds), all detached on release.
  * Paths are only ever resolved inside the root by the kernel (storage/in-root.ts).
  *
  * Locks: mounting a stopped container's overlay takes the container's lock for the mount only.
@@ -13,8 +13,9 @@
  * since they would mount or delete the same upperdir.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { NotFound } from '@berth/shared';
-import { bindMountInRoot, errCode, type RootRef } from '../storage/in-root.js';
+import { bindMountInRoot, errCode, mkdirAllInRoot, openInRoot, statInRoot, type RootRef } from '../storage/in-root.js';
 import type { Container } from './container.js';
 import type { ContainerFiles } from './backend.js';
 
@@ -57,17 +58,46 @@ function track<T>(c: Container, p: Promise<T>): Promise<T> {
   return p;
 }
 
+/**
+ * A mount's destination as Docker's mountVolumes makes it when missing (a container never
+ * started has none yet): a directory, or an empty file for a file's bind, in the container's own
+ * layer, made inside the root.
+ */
+async function createMountpoint(root: string, dest: string, dir: boolean): Promise<void> {
+  if (dir) return mkdirAllInRoot(root, dest);
+  if (await statInRoot(root, dest, { follow: true })) return;
+  await mkdirAllInRoot(root, path.posix.dirname(dest));
+  fs.closeSync(await openInRoot(root, dest, fs.constants.O_CREAT | fs.constants.O_WRONLY, 0o755));
+}
+
+/**
+ * The container's /etc/resolv.conf, hostname and hosts, as moby's NetworkMounts: once it has been
+ * started (a created container shows its init layer's placeholders), unless a mount of the
+ * user's is there; read-only with a read-only rootfs.
+ */
+function networkMounts(c: Container, taken: Set<string>): { source: string; dest: string; readonly: boolean }[] {
+  if (!c.rec.HasBeenStartedBefore) return [];
+  return ([[c.rec.ResolvConfPath, '/etc/resolv.conf'], [c.rec.HostnamePath, '/etc/hostname'], [c.rec.HostsPath, '/etc/hosts']] as const)
+    .filter(([source, dest]) => source && !taken.has(dest) && fs.existsSync(source))
+    .map(([source, dest]) => ({ source, dest, readonly: !!c.hc.ReadonlyRootfs }));
+}
+
 async function mountStopped(svc: ContainerFiles, c: Container, withVolumes: boolean): Promise<{ dir: string; release(): Promise<void> }> {
   // unmounted lazily on release, with the volumes attached below
   const { target: dir, release } = await svc.mountRootfs(c);
   try {
     if (withVolumes) {
-      const mounts = containerMounts(svc, c).filter((m) => m.Source && (m.Type === 'volume' || m.Type === 'bind'))
-        .sort((a, b) => a.Destination.length - b.Destination.length);
+      const all = containerMounts(svc, c);
+      const mounts = all.filter((m) => m.Source && (m.Type === 'volume' || m.Type === 'bind'))
+        .sort((a, b) => a.Destination.length - b.Destination.length)
+        .map((m) => ({ source: m.Source!, dest: m.Destination, readonly: m.RW === false }));
+      mounts.push(...networkMounts(c, new Set(all.map((m) => m.Destination))));
       for (const m of mounts) {
-        if (!fs.existsSync(m.Source!)) continue;
+        const source = fs.statSync(m.source, { throwIfNoEntry: false });
+        if (!source) continue;
         try {
-          await bindMountInRoot(m.Source!, dir, m.Destination, m.RW === false);
+          await createMountpoint(dir, m.dest, source.isDirectory());
+          await bindMountInRoot(m.source, dir, m.dest, m.readonly);
         } catch (e) {
           if (!['ENOENT', 'ENOTDIR'].includes(errCode(e) ?? '')) throw e;
         }

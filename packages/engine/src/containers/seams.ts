@@ -14,14 +14,19 @@ export interface NetworkAttacher {
   /**
    * Before start: create/attach the container's netns. `netnsPath` to join, or none for a fresh one.
    * `forwards`: published ports' host sockets, for the monitor; the caller closes them after launch.
+   * `env`: variables of the container's legacy links, before its own Env (which wins).
    */
-  prepare(c: ContainerRef): Promise<{ netnsPath?: string; hostsEntries?: string[]; forwards?: PortForward[] }>;
+  prepare(c: ContainerRef): Promise<{ netnsPath?: string; hostsEntries?: string[]; forwards?: PortForward[]; env?: string[] }>;
   /** After the container stopped (or failed to start): release addresses, veths, port mappings. */
   release(c: ContainerRef): Promise<void>;
   /** NetworkSettings for inspect / ps. */
   settings(c: ContainerRef): NetworkSettings & Required<Pick<NetworkSettings, 'Networks' | 'Ports'>>;
   /** On create (networking): validate --network/--ip/--alias, remember NetworkingConfig; warnings for the response. */
   register?(c: ContainerRef, networking?: unknown): { warnings: string[] };
+  /** The variables of the container's legacy links, for an exec (throws while a linked container is not running). */
+  linkEnv?(c: ContainerRef): string[];
+  /** After HostConfig.Links changed (rm --link): rewrite a running container's /etc/hosts. */
+  refreshHosts?(c: ContainerRef): void;
   /** On rm (networking): drop what the network side keeps for the container. */
   forget?(c: ContainerRef): Promise<void>;
 }

@@ -151,6 +151,7 @@ export class ContainerService implements ContainerLookup, ContainerViewSource, E
   mountsOf(c: Container): MountPoint[] { return this.mounts.inspect(c); }
   volumeNames(c: Container): string[] { return this.mounts.volumeNames(c); }
   networkSettings(c: Container): ReturnType<NetworkAttacher['settings']> { return this.network.settings(c); }
+  linkEnv(c: Container): string[] { return this.network.linkEnv?.(c) ?? []; }
 
   /** Containers whose last state change is not on disk yet (a full disk): id → with the HostConfig. */
   private readonly unsaved = new Map<string, boolean>();
@@ -272,7 +273,7 @@ export class ContainerService implements ContainerLookup, ContainerViewSource, E
       const rootfs = this.rootfs(c);
       const spec = renderSpec({
         record: c.rec, hostConfig: withDefaultUlimits(c.hc, this.deps.defaultUlimits?.()), bundle, rootfs: rootfs.path, overlay: rootfs.overlay,
-        netnsPath: net.netnsPath, extraMounts: await this.mounts.mounts(c), cgroupParent: this.deps.cgroupParent,
+        netnsPath: net.netnsPath, linkEnv: net.env, extraMounts: await this.mounts.mounts(c), cgroupParent: this.deps.cgroupParent,
         seccompCache: path.join(this.deps.execRoot, 'seccomp'),
       });
       writeAtomicSync(path.join(bundle, 'config.json'), JSON.stringify(spec), { durable: false });
@@ -415,6 +416,29 @@ export class ContainerService implements ContainerLookup, ContainerViewSource, E
   }
 
   // ── remove ────────────────────────────────────────────────────────────────
+  /**
+   * `rm --link`: DELETE /containers/{parent}/{alias}?link=1 drops the parent's legacy link `alias`
+   * (HostConfig.Links) and, while the parent runs, its /etc/hosts entry (dockerd's rmLink).
+   */
+  async removeLink(name: string): Promise<void> {
+    const full = `/${name.replace(/^\/+/, '')}`;
+    const cut = full.lastIndexOf('/');
+    if (cut === 0) {
+      this.get(name);
+      throw new SystemError('Conflict, cannot remove the default link name of the container');
+    }
+    const parentRef = full.slice(1, cut);
+    const alias = full.slice(cut + 1);
+    let parent: Container;
+    try { parent = this.get(parentRef); } catch { throw new NotFound(`No such container: ${name}`); }
+    const links = parent.hc.Links ?? [];
+    const keep = links.filter((l) => (l.split(':')[1] ?? l).split('/').pop() !== alias);
+    if (keep.length === links.length) throw new NotFound(`No such container: ${name}`);
+    parent.hc.Links = keep.length ? keep : null;
+    this.persist(parent, true);
+    this.network.refreshHosts?.(parent);
+  }
+
   async remove(ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
     const c = this.get(ref);
     const st = c.rec.State;

@@ -7,6 +7,7 @@ import type { Container } from './container.js';
 import type { ContainerViewSource } from './backend.js';
 import { ZERO_TIME } from './types.js';
 import { healthSuffix } from './health.js';
+import { inspectLinks } from '../network/links.js';
 
 /** Bytes used by a directory tree (the container's upper layer for -s). */
 export function dirSize(dir: string): number {
@@ -54,7 +55,7 @@ export function inspectView(svc: ContainerViewSource, c: Container, size = false
     Image: r.Image, ResolvConfPath: r.ResolvConfPath, HostnamePath: r.HostnamePath, HostsPath: r.HostsPath, LogPath: r.LogPath,
     Name: r.Name, RestartCount: r.RestartCount, Driver: r.Driver, Platform: r.Platform, MountLabel: r.MountLabel,
     ProcessLabel: r.ProcessLabel, AppArmorProfile: r.AppArmorProfile, ExecIDs: r.ExecIDs.length ? r.ExecIDs : null,
-    HostConfig: c.hc,
+    HostConfig: { ...c.hc, Links: inspectLinks(c.hc.Links, r.Name, c.hc.NetworkMode) },
     GraphDriver: {
       Data: { ...(layer.lowers.length ? { LowerDir: layer.lowers.join(':') } : {}), MergedDir: layer.merged, UpperDir: layer.upper, WorkDir: layer.work },
       Name: 'overlay2',

@@ -215,7 +215,8 @@ export class ImageService implements ImageLookup {
       const s = imageSummary(rec, opts.version);
       if (atLeast(opts.version, 'imageListContainers')) s.Containers = this.inUse(img.id).length;
       if (opts.sharedSize) s.SharedSize = img.chainIDs.filter((c) => (layerUsers.get(c) ?? 0) > 1).reduce((n, c) => n + (this.layers.get(c)?.size ?? 0), 0);
-      out.push({ created, s });
+      // newest first; images made within one second keep the order they were made in
+      out.push({ created: Date.parse(rec.config.created ?? '') || 0, s });
     }
     return out.sort((a, b) => b.created - a.created).map((x) => x.s);
   }

@@ -15,6 +15,8 @@ export interface ImageConfig {
   author?: string;
   comment?: string;
   docker_version?: string;
+  /** The container a commit or a legacy build step was made from. */
+  container?: string;
   config?: ContainerConfigSpec;
   container_config?: ContainerConfigSpec;
   rootfs: { type: 'layers'; diff_ids: string[] };

@@ -1,8 +1,9 @@
 /** Docker's wire shapes for images: ImageSummary, ImageInspect, HistoryResponseItem. */
 import path from 'node:path';
 import { below } from '../api/versions.js';
-import type { DriverData, ImageHistoryItem, ImageInspect, ImageSummary } from '@berth/shared/api/types';
-import type { ImageRecord } from './types.js';
+import type { ContainerConfig, DriverData, ImageHistoryItem, ImageInspect, ImageSummary } from '@berth/shared/api/types';
+import type { ImageConfig, ImageRecord } from './types.js';
+import { containerConfigFields, goStruct } from './go-json.js';
 
 const unix = (iso?: string): number => (iso ? Math.floor(Date.parse(iso) / 1000) || 0 : 0);
 const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -58,10 +59,7 @@ export function imageInspect(img: ImageRecord, layerDirs: string[], lastTagTime:
     Metadata: { LastTagTime: lastTagTime ?? ZERO_TIME },
   };
   if (c.variant) doc.Variant = c.variant;
-  if (below(version, 'imageNoContainerConfig')) {
-    doc.Container = '';
-    doc.ContainerConfig = c.container_config ?? null;
-  }
+  if (below(version, 'imageNoContainerConfig')) Object.assign(doc, legacyContainerFields(c));
   if (below(version, 'imageNoVirtualSize')) doc.VirtualSize = img.size;
   return doc;
 }
@@ -81,6 +79,15 @@ function withLegacyConfigFields(config: ImageInspect['Config'], version: string)
   const out: Record<string, unknown> = { ...(config ?? {}) };
   for (const [k, v] of Object.entries(legacy)) if (out[k] === undefined || out[k] === null) out[k] = v;
   return out as ImageInspect['Config'];
+}
+
+/**
+ * Container and ContainerConfig (shown below API 1.45, moby's image inspect router): the
+ * container a commit or build step was made from, and its config as Docker's struct — all
+ * zero values for an image that has none (a pulled or loaded one).
+ */
+export function legacyContainerFields(c: ImageConfig): Pick<ImageInspect, 'Container' | 'ContainerConfig'> {
+  return { Container: c.container ?? '', ContainerConfig: goStruct(c.container_config, containerConfigFields(false)) as ContainerConfig };
 }
 
 export type HistoryItem = ImageHistoryItem;

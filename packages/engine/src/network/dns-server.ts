@@ -1,16 +1,16 @@
 /**
  * The embedded DNS server of a user-defined network: UDP and TCP on the network's gateway
- * address, port 53. It answers A queries for names of containers on the same network (names,
+ * address, port 53. It answers A and AAAA queries for names of containers on the same network (names,
  * short IDs, aliases), NXDOMAIN for other single-label names, and forwards the rest to the
  * container's --dns servers or the host's resolvers, only when a container asks.
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { decode, encodeResponse, RCODE, TYPE_A, CLASS_IN, type Message } from './dns.js';
+import { decode, encodeResponse, RCODE, TYPE_A, TYPE_AAAA, CLASS_IN, type Message } from './dns.js';
 
 export interface Resolver {
   /** null: the client is not on this network (REFUSED). */
-  lookup(clientIp: string, name: string): { addresses: string[]; upstream: string[] } | null;
+  lookup(clientIp: string, name: string): { addresses: string[]; addresses6?: string[]; upstream: string[] } | null;
 }
 
 export class DnsServer {
@@ -73,9 +73,10 @@ export class DnsServer {
     const name = question.name.toLowerCase().replace(/\.$/, '');
     const found = this.resolver.lookup(client.replace(/^::ffff:/, ''), name);
     if (!found) return encodeResponse(q, RCODE.REFUSED);
-    if (found.addresses.length) {
+    const v6 = found.addresses6 ?? [];
+    if (found.addresses.length || v6.length) {
       if (question.class !== CLASS_IN) return encodeResponse(q, RCODE.NOERROR);
-      return encodeResponse(q, RCODE.NOERROR, question.type === TYPE_A ? found.addresses : []);
+      return encodeResponse(q, RCODE.NOERROR, question.type === TYPE_A ? found.addresses : question.type === TYPE_AAAA ? v6 : []);
     }
     if (!name.includes('.') || found.upstream.length === 0) return encodeResponse(q, RCODE.NXDOMAIN);
     return (await forward(raw, found.upstream, via)) ?? encodeResponse(q, RCODE.SERVFAIL);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { aRecords, decode, encodeQuery, encodeResponse, rcodeOf, RCODE, TYPE_A, TYPE_AAAA, DnsFormatError } from './dns.js';
+import { aRecords, aaaaRecords, decode, encodeQuery, encodeResponse, rcodeOf, RCODE, TYPE_A, TYPE_AAAA, DnsFormatError } from './dns.js';
 
 test('a query round-trips through decode', () => {
   const q = decode(encodeQuery(0x1234, 'web.example', TYPE_A));
@@ -20,6 +20,14 @@ test('an answer carries A records pointing at the question name', () => {
   assert.deepEqual(aRecords(r), ['172.18.0.2', '172.18.0.3']);
   assert.equal(r.answers[0]!.name, 'web');
   assert.equal(r.answers[0]!.ttl, 600);
+});
+
+test('IPv6 addresses become AAAA records', () => {
+  const q = decode(encodeQuery(9, 'web', TYPE_AAAA));
+  const r = decode(encodeResponse(q, RCODE.NOERROR, ['fd00:1::2']));
+  assert.deepEqual(aaaaRecords(r), ['fd00:1::2']);
+  assert.deepEqual(aRecords(r), []);
+  assert.equal(r.answers[0]!.type, TYPE_AAAA);
 });
 
 test('NXDOMAIN and empty answers', () => {

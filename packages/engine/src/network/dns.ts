@@ -3,6 +3,8 @@
  * and questions, encode an answer with A records or an error code. Compression pointers are
  * followed when reading names; answers point back at the question name.
  */
+import ipaddr from 'ipaddr.js';
+
 export const TYPE_A = 1;
 export const TYPE_AAAA = 28;
 export const CLASS_IN = 1;
@@ -88,7 +90,7 @@ export function encodeQuery(id: number, name: string, type = TYPE_A, recursion =
 }
 
 /**
- * The response to `query`: its first question echoed, A records for `addresses` (name
+ * The response to `query`: its first question echoed, A (AAAA for IPv6) records for `addresses` (name
  * compressed to the question), the rcode; authoritative, recursion available.
  */
 export function encodeResponse(query: Message, rcode: number, addresses: string[] = [], ttl = 600): Buffer {
@@ -106,14 +108,14 @@ export function encodeResponse(query: Message, rcode: number, addresses: string[
     qtail.writeUInt16BE(q.class, 2);
     parts.push(writeName(q.name), qtail);
     for (const ip of addresses) {
-      const rr = Buffer.alloc(16);
+      const data = ip.includes(':') ? Buffer.from(ipaddr.IPv6.parse(ip).toByteArray()) : Buffer.from(ip.split('.').map(Number));
+      const rr = Buffer.alloc(12);
       rr.writeUInt16BE(0xc00c, 0); // pointer to the question name at offset 12
-      rr.writeUInt16BE(TYPE_A, 2);
+      rr.writeUInt16BE(data.length === 16 ? TYPE_AAAA : TYPE_A, 2);
       rr.writeUInt16BE(CLASS_IN, 4);
       rr.writeUInt32BE(ttl, 6);
-      rr.writeUInt16BE(4, 10);
-      ip.split('.').forEach((b, i) => { rr[12 + i] = Number(b); });
-      parts.push(rr);
+      rr.writeUInt16BE(data.length, 10);
+      parts.push(rr, data);
     }
   }
   return Buffer.concat(parts);
@@ -121,3 +123,4 @@ export function encodeResponse(query: Message, rcode: number, addresses: string[
 
 export const rcodeOf = (m: Message) => m.flags & 0xf;
 export const aRecords = (m: Message) => m.answers.filter((a) => a.type === TYPE_A && a.data.length === 4).map((a) => [...a.data].join('.'));
+export const aaaaRecords = (m: Message) => m.answers.filter((a) => a.type === TYPE_AAAA && a.data.length === 16).map((a) => ipaddr.fromByteArray([...a.data]).toString());

@@ -16,11 +16,17 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-export interface BridgeRuleSet { bridge: string; subnet: string; internal: boolean }
+export interface BridgeRuleSet {
+  bridge: string;
+  subnet: string;
+  /** The IPv6 subnet of a network with IPv6 enabled: its rules go to ip6tables. */
+  subnet6?: string;
+  internal: boolean;
+}
 export interface PortRule {
   bridge: string;
   proto: 'tcp' | 'udp' | 'sctp';
-  /** '' or 0.0.0.0 for every address. */
+  /** '' or 0.0.0.0 (:: for IPv6) for every address. The family of containerIp says which table. */
   hostIp: string;
   hostPort: number;
   containerIp: string;
@@ -33,19 +39,35 @@ export const NAT_CHAINS = ['BERTH', 'BERTH-POSTROUTING'];
 /** Left for the user's own rules: created, never flushed while it has rules. */
 export const USER_CHAIN = 'BERTH-USER';
 
-/** Jump rules from built-in chains, in the order they are inserted at the top. */
-export const JUMPS: { table: 'filter' | 'nat'; chain: string; rule: string[] }[] = [
-  { table: 'filter', chain: 'FORWARD', rule: ['-j', 'BERTH-FORWARD'] },
-  { table: 'filter', chain: 'FORWARD', rule: ['-j', USER_CHAIN] },
-  { table: 'nat', chain: 'PREROUTING', rule: ['-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'BERTH'] },
-  { table: 'nat', chain: 'OUTPUT', rule: ['!', '-d', '127.0.0.0/8', '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'BERTH'] },
-  { table: 'nat', chain: 'POSTROUTING', rule: ['-j', 'BERTH-POSTROUTING'] },
-];
+export type Family = 4 | 6;
 
-const anyAddr = (ip: string) => !ip || ip === '0.0.0.0';
+/** Jump rules from built-in chains, in the order they are inserted at the top (the same in ip6tables, loopback aside). */
+export function jumps(family: Family = 4): { table: 'filter' | 'nat'; chain: string; rule: string[] }[] {
+  return [
+    { table: 'filter', chain: 'FORWARD', rule: ['-j', 'BERTH-FORWARD'] },
+    { table: 'filter', chain: 'FORWARD', rule: ['-j', USER_CHAIN] },
+    { table: 'nat', chain: 'PREROUTING', rule: ['-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'BERTH'] },
+    { table: 'nat', chain: 'OUTPUT', rule: ['!', '-d', family === 4 ? '127.0.0.0/8' : '::1/128', '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'BERTH'] },
+    { table: 'nat', chain: 'POSTROUTING', rule: ['-j', 'BERTH-POSTROUTING'] },
+  ];
+}
+export const JUMPS = jumps(4);
 
-/** The iptables-restore input for Berth's chains (both tables). */
-export function renderRules(state: RuleState): string {
+const anyAddr = (ip: string) => !ip || ip === '0.0.0.0' || ip === '::';
+const familyOf = (ip: string): Family => (ip.includes(':') ? 6 : 4);
+const joinHostPort = (ip: string, port: number) => (ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`);
+
+/**
+ * The iptables-restore (family 4) or ip6tables-restore (family 6) input for Berth's chains
+ * (both tables). IPv6 rules cover the bridges with an IPv6 subnet and the ports published to
+ * a container's IPv6 address.
+ */
+export function renderRules(all: RuleState, family: Family = 4): string {
+  const host = family === 4 ? '/32' : '/128';
+  const state: RuleState = {
+    bridges: family === 4 ? all.bridges : all.bridges.filter((b) => b.subnet6).map((b) => ({ ...b, subnet: b.subnet6! })),
+    ports: all.ports.filter((p) => familyOf(p.containerIp) === family),
+  };
   const f: string[] = ['*filter', ...FILTER_CHAINS.map((c) => `:${c} - [0:0]`)];
   f.push('-A BERTH-FORWARD -j BERTH-ISOLATION-STAGE-1');
   for (const b of state.bridges) {
@@ -55,7 +77,7 @@ export function renderRules(state: RuleState): string {
     f.push(`-A BERTH-FORWARD -i ${b.bridge} -o ${b.bridge} -j ACCEPT`);
   }
   for (const p of state.ports) {
-    f.push(`-A BERTH -d ${p.containerIp}/32 ! -i ${p.bridge} -o ${p.bridge} -p ${p.proto} -m ${p.proto} --dport ${p.containerPort} -j ACCEPT`);
+    f.push(`-A BERTH -d ${p.containerIp}${host} ! -i ${p.bridge} -o ${p.bridge} -p ${p.proto} -m ${p.proto} --dport ${p.containerPort} -j ACCEPT`);
   }
   for (const b of state.bridges) f.push(`-A BERTH ! -i ${b.bridge} -o ${b.bridge} -j DROP`);
   for (const b of state.bridges) {
@@ -72,81 +94,94 @@ export function renderRules(state: RuleState): string {
   const n: string[] = ['*nat', ...NAT_CHAINS.map((c) => `:${c} - [0:0]`)];
   for (const b of state.bridges) n.push(`-A BERTH -i ${b.bridge} -j RETURN`);
   for (const p of state.ports) {
-    const dst = anyAddr(p.hostIp) ? '' : `-d ${p.hostIp}/32 `;
-    n.push(`-A BERTH ${dst}! -i ${p.bridge} -p ${p.proto} -m ${p.proto} --dport ${p.hostPort} -j DNAT --to-destination ${p.containerIp}:${p.containerPort}`);
+    const dst = anyAddr(p.hostIp) ? '' : `-d ${p.hostIp}${host} `;
+    n.push(`-A BERTH ${dst}! -i ${p.bridge} -p ${p.proto} -m ${p.proto} --dport ${p.hostPort} -j DNAT --to-destination ${joinHostPort(p.containerIp, p.containerPort)}`);
   }
   for (const b of state.bridges) {
     if (!b.internal) n.push(`-A BERTH-POSTROUTING -s ${b.subnet} ! -o ${b.bridge} -j MASQUERADE`);
   }
   for (const p of state.ports) {
-    n.push(`-A BERTH-POSTROUTING -s ${p.containerIp}/32 -d ${p.containerIp}/32 -p ${p.proto} -m ${p.proto} --dport ${p.containerPort} -j MASQUERADE`);
+    n.push(`-A BERTH-POSTROUTING -s ${p.containerIp}${host} -d ${p.containerIp}${host} -p ${p.proto} -m ${p.proto} --dport ${p.containerPort} -j MASQUERADE`);
   }
   n.push('COMMIT');
   return [...f, ...n].join('\n') + '\n';
 }
 
-async function ipt(args: string[]): Promise<boolean> {
+const binaries = { 4: ['iptables', 'iptables-restore'], 6: ['ip6tables', 'ip6tables-restore'] } as const;
+
+async function ipt(family: Family, args: string[]): Promise<boolean> {
   try {
-    await run('iptables', ['-w', ...args]);
+    await run(binaries[family][0], ['-w', ...args]);
     return true;
   } catch {
     return false;
   }
 }
 
-function restore(input: string): Promise<void> {
+function restore(family: Family, input: string): Promise<void> {
+  const bin = binaries[family][1];
   return new Promise((resolve, reject) => {
-    const child = execFile('iptables-restore', ['-w', '--noflush'], (err, _out, stderr) => {
-      if (err) reject(new Error(`iptables-restore: ${stderr.trim() || err.message}`));
+    const child = execFile(bin, ['-w', '--noflush'], (err, _out, stderr) => {
+      if (err) reject(new Error(`${bin}: ${stderr.trim() || err.message}`));
       else resolve();
     });
     child.stdin!.end(input);
   });
 }
 
-/** Applies rule states one at a time (a queue), creating chains and jumps on first use. */
+/**
+ * Applies rule states one at a time (a queue), creating chains and jumps on first use. ip6tables
+ * is only touched once a network has IPv6 (and then kept in step, so its rules go with the last one).
+ */
 export class Iptables {
   private queue: Promise<unknown> = Promise.resolve();
-  private jumpsReady = false;
+  private readonly jumpsReady = { 4: false, 6: false };
   /** The chains' content as last written: most container starts change no rule, and then cost no spawn. */
-  private applied?: string;
+  private readonly applied: { 4?: string; 6?: string } = {};
 
   constructor(private readonly enabled = true) {}
 
   apply(state: RuleState): Promise<void> {
     return this.serial(async () => {
       if (!this.enabled) return;
-      const rules = renderRules(state);
-      if (this.jumpsReady && rules === this.applied) return;
-      if (!this.jumpsReady && !await ipt(['-t', 'filter', '-L', USER_CHAIN, '-n'])) await ipt(['-t', 'filter', '-N', USER_CHAIN]);
-      this.applied = undefined;
-      await restore(rules);
-      this.applied = rules;
-      if (!this.jumpsReady) {
-        for (const j of JUMPS) {
-          // one copy, at the top: drop duplicates left by a crash, then insert
-          while (await ipt(['-t', j.table, '-D', j.chain, ...j.rule]));
-          if (!await ipt(['-t', j.table, '-I', j.chain, '1', ...j.rule])) {
-            throw new Error(`iptables: cannot add jump rule to ${j.chain}`);
-          }
-        }
-        this.jumpsReady = true;
-      }
+      await this.applyFamily(4, renderRules(state, 4));
+      if (state.bridges.some((b) => b.subnet6) || this.jumpsReady[6]) await this.applyFamily(6, renderRules(state, 6));
     });
   }
 
-  /** Everything Berth added: jumps, then its chains (BERTH-USER only while the user left it empty). */
+  private async applyFamily(family: Family, rules: string): Promise<void> {
+    if (this.jumpsReady[family] && rules === this.applied[family]) return;
+    if (!this.jumpsReady[family] && !await ipt(family, ['-t', 'filter', '-L', USER_CHAIN, '-n'])) await ipt(family, ['-t', 'filter', '-N', USER_CHAIN]);
+    this.applied[family] = undefined;
+    await restore(family, rules);
+    this.applied[family] = rules;
+    if (!this.jumpsReady[family]) {
+      for (const j of jumps(family)) {
+        // one copy, at the top: drop duplicates left by a crash, then insert
+        while (await ipt(family, ['-t', j.table, '-D', j.chain, ...j.rule]));
+        if (!await ipt(family, ['-t', j.table, '-I', j.chain, '1', ...j.rule])) {
+          throw new Error(`${binaries[family][0]}: cannot add jump rule to ${j.chain}`);
+        }
+      }
+      this.jumpsReady[family] = true;
+    }
+  }
+
+  /** Everything Berth added: jumps, then its chains (BERTH-USER only while the user left it empty), in both families. */
   removeAll(): Promise<void> {
     return this.serial(async () => {
       if (!this.enabled) return;
-      for (const j of JUMPS) while (await ipt(['-t', j.table, '-D', j.chain, ...j.rule]));
-      for (const c of FILTER_CHAINS) { await ipt(['-t', 'filter', '-F', c]); }
-      for (const c of FILTER_CHAINS) { await ipt(['-t', 'filter', '-X', c]); }
-      for (const c of NAT_CHAINS) { await ipt(['-t', 'nat', '-F', c]); }
-      for (const c of NAT_CHAINS) { await ipt(['-t', 'nat', '-X', c]); }
-      await ipt(['-t', 'filter', '-X', USER_CHAIN]); // fails while it holds the user's rules
-      this.jumpsReady = false;
-      this.applied = undefined;
+      for (const family of [4, 6] as const) {
+        if (family === 6 && !this.jumpsReady[6] && !await ipt(6, ['-t', 'filter', '-L', 'BERTH-FORWARD', '-n'])) continue;
+        for (const j of jumps(family)) while (await ipt(family, ['-t', j.table, '-D', j.chain, ...j.rule]));
+        for (const c of FILTER_CHAINS) { await ipt(family, ['-t', 'filter', '-F', c]); }
+        for (const c of FILTER_CHAINS) { await ipt(family, ['-t', 'filter', '-X', c]); }
+        for (const c of NAT_CHAINS) { await ipt(family, ['-t', 'nat', '-F', c]); }
+        for (const c of NAT_CHAINS) { await ipt(family, ['-t', 'nat', '-X', c]); }
+        await ipt(family, ['-t', 'filter', '-X', USER_CHAIN]); // fails while it holds the user's rules
+        this.jumpsReady[family] = false;
+        this.applied[family] = undefined;
+      }
     });
   }
 

@@ -13,6 +13,8 @@ import type { DaemonConfig } from '../config.js';
 import type { ContainerRef } from '../containers/seams.js';
 import { log } from '../log.js';
 import { allocateAddress, allocateSubnet, formatCidr, isValidMac, macFromIp, normalizeConfig, overlaps, parseCidr, type Cidr } from './ipam.js';
+import { allocateAddress6, allocateUla, firstAddr6, formatCidr6, normalizeIp6, overlaps6, parseCidr6, type Cidr6 } from './ipam6.js';
+import { validateIpamConfig } from './ipam-config.js';
 import { Iptables, type RuleState } from './iptables.js';
 import { netlink } from './netlink.js';
 import { createVeth, deleteLink, ensureBridge, nextIfName } from './bridge.js';
@@ -21,9 +23,10 @@ import { DnsServer } from './dns-server.js';
 import { hostResolvConf, renderHosts, renderResolvConf, usableNameservers } from './etc-files.js';
 import { inspectPorts, portRequests, type PortMapping } from './ports.js';
 import { bindHostPort, joinHostPort } from './host-ports.js';
+import { linkEnv, parseLink } from './links.js';
 import type { PortForward } from '../runtime/monitor.js';
 import { writeAtomicSync } from '../storage/atomic.js';
-import type { ContainerLookup, EndpointSettings, NetworkRecord, NetworkSettings } from './types.js';
+import type { ContainerLookup, EndpointSettings, IpamConfigEntry, NetworkRecord, NetworkSettings } from './types.js';
 import { noEvents, type Actions, type Attributes, type EventSink } from '../events/types.js';
 import type { Network, NetworkContainer, NetworkCreateResponse, NetworkPruneResponse } from '@berth/shared/api/types';
 
@@ -33,6 +36,14 @@ const newId = () => randomBytes(32).toString('hex');
 const nowIso = () => new Date().toISOString();
 const bareName = (n: string) => n.replace(/^\//, '');
 const isUserBridge = (n: NetworkRecord) => n.Driver === 'bridge' && n.Name !== 'bridge';
+const isV6 = (subnet: string) => subnet.includes(':');
+type Pool = IpamConfigEntry & { Gateway: string };
+/** The network's IPv4 pool: its first IPv4 IPAM entry. */
+const pool4 = (n: NetworkRecord) => n.IPAM.Config.find((c) => !isV6(c.Subnet)) as Pool | undefined;
+/** The IPv6 pool of a network with IPv6 enabled. */
+const pool6 = (n: NetworkRecord) => (n.EnableIPv6 ? n.IPAM.Config.find((c) => isV6(c.Subnet)) as Pool | undefined : undefined);
+/** Addresses an IPAM entry keeps from endpoints: its auxiliary addresses. */
+const auxAddresses = (n: NetworkRecord) => n.IPAM.Config.flatMap((c) => Object.values(c.AuxiliaryAddresses ?? {}));
 
 export interface CreateNetworkBody {
   Name?: string;
@@ -40,7 +51,7 @@ export interface CreateNetworkBody {
   Internal?: boolean;
   Attachable?: boolean;
   EnableIPv6?: boolean;
-  IPAM?: { Driver?: string; Config?: { Subnet?: string; Gateway?: string; IPRange?: string }[]; Options?: Record<string, string> };
+  IPAM?: { Driver?: string; Config?: { Subnet?: string; Gateway?: string; IPRange?: string; AuxiliaryAddresses?: Record<string, string> }[]; Options?: Record<string, string> };
   Options?: Record<string, string>;
   Labels?: Record<string, string>;
 }
@@ -136,18 +147,23 @@ export class NetworkService {
     const ours = new Set<number>();
     const nl = netlink();
     for (const n of this.nets.values()) if (n.Driver === 'bridge') { const i = nl.linkIndex(this.bridgeOf(n)); if (i) ours.add(i); }
-    const used: Cidr[] = nl.routes().filter((r) => r.prefix > 0 && !ours.has(r.oif)).map((r) => ({ base: parseCidr(`${r.dst}/${r.prefix}`).base, prefix: r.prefix }));
+    const used: Cidr[] = nl.routes().filter((r) => r.family === 4 && r.prefix > 0 && !ours.has(r.oif)).map((r) => ({ base: parseCidr(`${r.dst}/${r.prefix}`).base, prefix: r.prefix }));
     for (const n of this.nets.values()) {
       if (exceptNames.includes(n.Name)) continue;
-      for (const c of n.IPAM.Config) used.push(parseCidr(c.Subnet));
+      for (const c of n.IPAM.Config) if (!isV6(c.Subnet)) used.push(parseCidr(c.Subnet));
     }
     return used;
   }
 
+  /** IPv6 subnets of the other networks. */
+  private usedSubnets6(): Cidr6[] {
+    return [...this.nets.values()].flatMap((n) => n.IPAM.Config.filter((c) => isV6(c.Subnet)).map((c) => parseCidr6(c.Subnet)));
+  }
+
   private record(o: { Name: string; Driver: NetworkRecord['Driver']; config: NetworkRecord['IPAM']['Config']; options: Record<string, string>;
-    internal?: boolean; attachable?: boolean; labels?: Record<string, string> }): NetworkRecord {
+    internal?: boolean; attachable?: boolean; labels?: Record<string, string>; ipv6?: boolean }): NetworkRecord {
     return {
-      Name: o.Name, Id: newId(), Created: nowIso(), Scope: 'local', Driver: o.Driver, EnableIPv4: true, EnableIPv6: false,
+      Name: o.Name, Id: newId(), Created: nowIso(), Scope: 'local', Driver: o.Driver, EnableIPv4: true, EnableIPv6: !!o.ipv6,
       IPAM: { Driver: 'default', Options: null, Config: o.config }, Internal: !!o.internal, Attachable: !!o.attachable,
       Ingress: false, ConfigFrom: { Network: '' }, ConfigOnly: false, Options: o.options, Labels: o.labels ?? {},
     };
@@ -157,9 +173,18 @@ export class NetworkService {
 
   bridgeOf(n: NetworkRecord): string { return n.Options['com.docker.network.bridge.name'] || `br-${n.Id.slice(0, 12)}`; }
 
+  /** The bridge with its gateway addresses (IPv6 too when enabled: then the netns forwards IPv6, as dockerd sets it). */
   private bringUp(n: NetworkRecord): void {
-    const cfg = n.IPAM.Config[0]!;
-    ensureBridge(this.bridgeOf(n), cfg.Gateway!, parseCidr(cfg.Subnet).prefix, Number(n.Options['com.docker.network.driver.mtu'] ?? this.config.mtu) || 1500);
+    const v4 = pool4(n)!;
+    const v6 = pool6(n);
+    const addrs = [{ ip: v4.Gateway, prefix: parseCidr(v4.Subnet).prefix }];
+    if (v6) {
+      addrs.push({ ip: v6.Gateway, prefix: parseCidr6(v6.Subnet).prefix });
+      if (this.config.ipForward) {
+        try { fs.writeFileSync('/proc/sys/net/ipv6/conf/all/forwarding', '1'); } catch (e) { log.warn('cannot enable IPv6 forwarding', { error: String(e) }); }
+      }
+    }
+    ensureBridge(this.bridgeOf(n), addrs, Number(n.Options['com.docker.network.driver.mtu'] ?? this.config.mtu) || 1500);
   }
 
   /** Veths on our bridges that no endpoint owns, and netns files no container owns (a crash's leftovers). */
@@ -185,15 +210,16 @@ export class NetworkService {
     const st: RuleState = { bridges: [], ports: [] };
     for (const n of this.nets.values()) {
       if (n.Driver !== 'bridge') continue;
-      st.bridges.push({ bridge: this.bridgeOf(n), subnet: n.IPAM.Config[0]!.Subnet, internal: n.Internal });
+      st.bridges.push({ bridge: this.bridgeOf(n), subnet: pool4(n)!.Subnet, subnet6: pool6(n)?.Subnet, internal: n.Internal });
     }
     for (const c of this.ctrs.values()) {
       const ep = this.primaryEndpoint(c);
       if (!ep || !c.ports?.length) continue;
       const n = this.nets.get(ep.networkId)!;
       for (const p of c.ports) {
-        if (p.hostIp.includes(':')) continue; // IPv6 host addresses: served by the monitor alone (no ip6tables)
-        st.ports.push({ bridge: this.bridgeOf(n), proto: p.proto, hostIp: p.hostIp, hostPort: p.hostPort, containerIp: ep.ip, containerPort: p.containerPort });
+        // IPv6 host addresses DNAT to the container's IPv6 address; to an IPv4-only one, only the monitor's proxy serves them.
+        const containerIp = isV6(p.hostIp) ? ep.ip6 : ep.ip;
+        if (containerIp) st.ports.push({ bridge: this.bridgeOf(n), proto: p.proto, hostIp: p.hostIp, hostPort: p.hostPort, containerIp, containerPort: p.containerPort });
       }
     }
     return st;
@@ -203,7 +229,7 @@ export class NetworkService {
 
   private async startDns(n: NetworkRecord): Promise<void> {
     if (this.dns.has(n.Id)) return;
-    const server = new DnsServer(n.IPAM.Config[0]!.Gateway!, { lookup: (client, name) => this.resolve(n.Id, client, name) });
+    const server = new DnsServer(pool4(n)!.Gateway, { lookup: (client, name) => this.resolve(n.Id, client, name) });
     try {
       await server.start();
       this.dns.set(n.Id, server);
@@ -214,21 +240,37 @@ export class NetworkService {
 
   /**
    * A query to network `netId`'s DNS server from `clientIp`: names of containers sharing any
-   * user-defined network with the client (that network's own answers first), as Docker's resolver does.
+   * user-defined network with the client (that network's own answers first), as Docker's resolver
+   * does. The client's own link aliases (`--link name:alias` on a user-defined network) come
+   * first and only for it; a name that is one of its aliases on a network is not looked up there
+   * as a container name (libnetwork's Sandbox.ResolveName).
    */
-  private resolve(netId: string, clientIp: string, name: string): { addresses: string[]; upstream: string[] } | null {
+  private resolve(netId: string, clientIp: string, name: string): { addresses: string[]; addresses6: string[]; upstream: string[] } | null {
     const client = [...this.ctrs.values()].find((c) => c.endpoints?.[netId]?.ip === clientIp);
     if (!client) return null;
     const nets = [netId, ...Object.keys(client.endpoints ?? {}).filter((id) => id !== netId && isUserBridge(this.nets.get(id)!))];
-    const addresses: string[] = [];
+    const upstream = client.dns?.length ? client.dns : usableNameservers(hostResolvConf().nameservers);
     for (const id of nets) {
-      for (const c of this.ctrs.values()) {
-        const ep = c.endpoints?.[id];
-        if (ep && !addresses.includes(ep.ip) && this.dnsNames(c, id).some((n) => n.toLowerCase() === name)) addresses.push(ep.ip);
-      }
-      if (addresses.length) break;
+      const target = linkAliases(client.networks[id]?.Links)[name];
+      const eps = target === undefined ? [] : this.endpointsNamed(id, target);
+      if (eps.length) return { addresses: eps.map((e) => e.ip), addresses6: eps.flatMap((e) => (e.ip6 ? [e.ip6] : [])), upstream };
     }
-    return { addresses, upstream: client.dns?.length ? client.dns : usableNameservers(hostResolvConf().nameservers) };
+    for (const id of nets) {
+      if (name in linkAliases(client.networks[id]?.Links)) continue;
+      const eps = this.endpointsNamed(id, name);
+      if (eps.length) return { addresses: eps.map((e) => e.ip), addresses6: eps.flatMap((e) => (e.ip6 ? [e.ip6] : [])), upstream };
+    }
+    return { addresses: [], addresses6: [], upstream };
+  }
+
+  /** Endpoints on network `netId` of the containers known there as `name` (name, short ID, alias; any case). */
+  private endpointsNamed(netId: string, name: string): EndpointState[] {
+    const out: EndpointState[] = [];
+    for (const c of this.ctrs.values()) {
+      const ep = c.endpoints?.[netId];
+      if (ep && !out.includes(ep) && this.dnsNames(c, netId).some((n) => n.toLowerCase() === name)) out.push(ep);
+    }
+    return out;
   }
 
   private dnsNames(c: ContainerNet, netId: string): string[] {
@@ -282,7 +324,8 @@ export class NetworkService {
     for (const c of this.ctrs.values()) {
       const ep = c.endpoints?.[n.Id];
       if (!ep) continue;
-      containers[c.id] = { Name: c.name, EndpointID: ep.endpointId, MacAddress: ep.mac, IPv4Address: ep.ip ? `${ep.ip}/${ep.prefix}` : '', IPv6Address: '' };
+      containers[c.id] = { Name: c.name, EndpointID: ep.endpointId, MacAddress: ep.mac, IPv4Address: ep.ip ? `${ep.ip}/${ep.prefix}` : '',
+        IPv6Address: ep.ip6 ? `${ep.ip6}/${ep.prefix6}` : '' };
     }
     return { ...n, Containers: containers };
   }
@@ -302,18 +345,35 @@ export class NetworkService {
     if (PREDEFINED.has(name) || [...this.nets.values()].some((n) => n.Name === name)) throw new Conflict(`network with name ${name} already exists`);
     if (driver === 'host' || driver === 'null') throw new Forbidden(`only one instance of "${driver}" network is allowed`);
     if (driver !== 'bridge') throw new NotFound(`plugin "${driver}" not found`);
-    const given = (body.IPAM?.Config ?? []).filter((c) => c.Subnet && !c.Subnet.includes(':'));
-    let config: NetworkRecord['IPAM']['Config'];
-    if (given.length) {
-      config = given.map((c) => normalizeConfig({ Subnet: c.Subnet!, Gateway: c.Gateway, IPRange: c.IPRange }));
-      const used = this.usedSubnets();
-      for (const c of config) {
-        if (used.some((u) => overlaps(u, parseCidr(c.Subnet)))) throw new Forbidden('invalid pool request: Pool overlaps with other one on this address space');
-      }
-    } else {
-      const sub = allocateSubnet(this.config.defaultAddressPools, this.usedSubnets());
+    const ipv6 = !!body.EnableIPv6;
+    const entries = (body.IPAM?.Config ?? []).filter((c) => c.Subnet);
+    validateIpamConfig(entries as IpamConfigEntry[], ipv6);
+    // moby's order: the IPv4 entries given, the IPv6 ones given, then the pools allocated for a family with none given.
+    const config: IpamConfigEntry[] = [];
+    const given4 = entries.filter((c) => !isV6(c.Subnet!));
+    const given6 = ipv6 ? entries.filter((c) => isV6(c.Subnet!)) : [];
+    const used = this.usedSubnets();
+    for (const c of given4) {
+      const cfg: IpamConfigEntry = normalizeConfig({ Subnet: c.Subnet!, Gateway: c.Gateway, IPRange: c.IPRange });
+      if (used.some((u) => overlaps(u, parseCidr(cfg.Subnet)))) throw new Forbidden('invalid pool request: Pool overlaps with other one on this address space');
+      config.push(withAux(cfg, c.AuxiliaryAddresses));
+    }
+    const used6 = this.usedSubnets6();
+    for (const c of given6) {
+      const sub = parseCidr6(c.Subnet!);
+      if (used6.some((u) => overlaps6(u, sub))) throw new Forbidden('invalid pool request: Pool overlaps with other one on this address space');
+      const cfg: IpamConfigEntry = { Subnet: formatCidr6(sub), Gateway: c.Gateway ? normalizeIp6(c.Gateway) : firstAddr6(sub) };
+      if (c.IPRange) cfg.IPRange = formatCidr6(parseCidr6(c.IPRange));
+      config.push(withAux(cfg, c.AuxiliaryAddresses));
+    }
+    if (!given4.length) {
+      const sub = allocateSubnet(this.config.defaultAddressPools, used);
       if (!sub) throw new Forbidden('could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network');
-      config = [{ Subnet: formatCidr(sub), Gateway: formatCidr({ base: sub.base + 1, prefix: 32 }).split('/')[0]! }];
+      config.push({ Subnet: formatCidr(sub), Gateway: formatCidr({ base: sub.base + 1, prefix: 32 }).split('/')[0]! });
+    }
+    if (ipv6 && !given6.length) {
+      const sub = allocateUla(used6);
+      config.push({ Subnet: formatCidr6(sub), Gateway: firstAddr6(sub) });
     }
     const options = { ...(body.Options ?? {}) };
     const bridgeName = options['com.docker.network.bridge.name'];
@@ -323,7 +383,7 @@ export class NetworkService {
         throw new Forbidden(`bridge name ${bridgeName} is already in use`);
       }
     }
-    const rec = this.record({ Name: name, Driver: 'bridge', config, options, internal: body.Internal, attachable: body.Attachable, labels: body.Labels });
+    const rec = this.record({ Name: name, Driver: 'bridge', config, options, internal: body.Internal, attachable: body.Attachable, labels: body.Labels, ipv6 });
     try {
       this.bringUp(rec);
       this.save(rec);
@@ -433,6 +493,7 @@ export class NetworkService {
       const primary = this.find(mode);
       if (primary.Driver !== 'bridge') throw new InvalidArgument(`network mode ${mode} is not supported`);
       const isDefault = primary.Name === 'bridge';
+      if (isDefault) this.checkLegacyLinks(c);
       st.networks[primary.Id] = this.checkEndpointConfig(primary, eps[mode] ?? eps[primary.Name] ?? eps[primary.Id] ?? (isDefault ? eps.default : undefined) ?? {}, c.rec.Config.MacAddress);
       for (const [key, cfg] of Object.entries(eps)) {
         if (key === 'default' && isDefault) continue;
@@ -447,25 +508,56 @@ export class NetworkService {
     return { warnings };
   }
 
+  /** dockerd's registerLinks at create: each linked container exists (through container: modes) and is not on the host's network. */
+  private checkLegacyLinks(c: ContainerRef): void {
+    for (const l of c.hc.Links ?? []) {
+      const { name } = parseLink(l);
+      let child = this.lookup?.find(name);
+      if (!child) throw new InvalidArgument(`could not get container for ${name}: No such container: ${name}`);
+      for (let hops = 0; child.hc.NetworkMode.startsWith('container:') && hops < 16; hops++) {
+        const id = child.hc.NetworkMode.slice('container:'.length);
+        child = this.lookup?.find(id);
+        if (!child) throw new InvalidArgument(`could not get container for ${id}: No such container: ${id}`);
+      }
+      if (child.hc.NetworkMode === 'host') {
+        throw new InvalidArgument("conflicting options: host type networking can't be used with links. This would result in undefined behavior");
+      }
+    }
+  }
+
   private checkEndpointConfig(n: NetworkRecord, cfg: Partial<EndpointSettings>, legacyMac?: string): Partial<EndpointSettings> {
     const ip = cfg.IPAMConfig?.IPv4Address;
+    const ip6 = cfg.IPAMConfig?.IPv6Address;
     const user = isUserBridge(n);
-    if (ip && !user) throw new InvalidArgument('user specified IP address is supported on user defined networks only');
+    if ((ip || ip6) && !user) throw new InvalidArgument('user specified IP address is supported on user defined networks only');
     if (cfg.Aliases?.length && !user) throw new InvalidArgument('network-scoped alias is supported only for containers in user defined networks');
-    if (ip) allocateAddress(n.IPAM.Config[0] as { Subnet: string; Gateway: string }, this.usedIps(n.Id), ip);
+    if (ip) allocateAddress(pool4(n)!, this.usedIps(n.Id), ip);
+    if (ip6) {
+      const v6 = pool6(n);
+      if (!v6) throw new InvalidArgument(`invalid endpoint settings:\nno configured subnet contains IP address ${ip6}`);
+      allocateAddress6(v6, this.usedIps(n.Id, 6), ip6);
+    }
     const mac = cfg.MacAddress || legacyMac || '';
     if (mac && !isValidMac(mac)) throw new InvalidArgument(`invalid MAC address: ${mac}`);
     const out: Partial<EndpointSettings> = {};
     if (cfg.IPAMConfig) out.IPAMConfig = cfg.IPAMConfig;
     if (cfg.Aliases?.length) out.Aliases = cfg.Aliases;
     if (cfg.Links?.length) out.Links = cfg.Links;
+    if (cfg.DriverOpts && Object.keys(cfg.DriverOpts).length) out.DriverOpts = cfg.DriverOpts;
     if (mac) out.MacAddress = mac;
     return out;
   }
 
-  private usedIps(netId: string): Set<string> {
+  /** Addresses of the network's endpoints and its auxiliary addresses (reserved, never handed out). */
+  private usedIps(netId: string, family: 4 | 6 = 4): Set<string> {
     const s = new Set<string>();
-    for (const c of this.ctrs.values()) { const ep = c.endpoints?.[netId]; if (ep) s.add(ep.ip); }
+    for (const c of this.ctrs.values()) {
+      const ep = c.endpoints?.[netId];
+      const ip = family === 4 ? ep?.ip : ep?.ip6;
+      if (ip) s.add(ip);
+    }
+    const n = this.nets.get(netId);
+    for (const a of n ? auxAddresses(n) : []) if (isV6(a) === (family === 6)) s.add(a);
     return s;
   }
 
@@ -482,7 +574,7 @@ export class NetworkService {
    * on failure. The published ports' host sockets come back as `forwards`: the caller hands them
    * to the container's monitor and closes its own copies.
    */
-  async prepare(c: ContainerRef): Promise<{ netnsPath?: string; forwards?: PortForward[] }> {
+  async prepare(c: ContainerRef): Promise<{ netnsPath?: string; forwards?: PortForward[]; env?: string[] }> {
     const st = this.stateOf(c);
     const mode = c.hc.NetworkMode;
     if (st.netnsPath) await this.release(c);
@@ -516,6 +608,7 @@ export class NetworkService {
     st.dns = c.hc.Dns ?? [];
     st.hostname = c.rec.Config.Hostname;
     let forwards: PortForward[] = [];
+    let env: string[] = [];
     try {
       let first = true;
       for (const netId of Object.keys(st.networks)) {
@@ -524,6 +617,7 @@ export class NetworkService {
         await this.addEndpoint(st, n, first && !n.Internal);
         first = false;
       }
+      env = this.linkedEnv(c);
       forwards = this.publish(c, st);
       this.writeFiles(c, this.files(c, st));
       this.store.saveContainer(st);
@@ -534,23 +628,30 @@ export class NetworkService {
       throw e;
     }
     for (const netId of Object.keys(st.endpoints)) this.log('connect', this.nets.get(netId)!, { container: c.rec.Id });
-    return { netnsPath, forwards };
+    return { netnsPath, forwards, env };
   }
 
   private async addEndpoint(st: ContainerNet, n: NetworkRecord, defaultRoute: boolean): Promise<void> {
     const cfg = st.networks[n.Id] ?? {};
-    const ipam = n.IPAM.Config[0] as { Subnet: string; Gateway: string; IPRange?: string };
+    const ipam = pool4(n)!;
     const ip = allocateAddress(ipam, this.usedIps(n.Id), cfg.IPAMConfig?.IPv4Address || undefined);
     const ep: EndpointState = {
       networkId: n.Id, endpointId: newId(), ip, prefix: parseCidr(ipam.Subnet).prefix, gateway: n.Internal ? '' : ipam.Gateway,
       mac: cfg.MacAddress || macFromIp(ip), hostVeth: '', ifName: nextIfName(st.netnsPath!),
     };
+    const v6 = pool6(n);
+    if (v6) {
+      ep.ip6 = allocateAddress6(v6, this.usedIps(n.Id, 6), cfg.IPAMConfig?.IPv6Address || undefined);
+      ep.prefix6 = parseCidr6(v6.Subnet).prefix;
+      ep.gateway6 = n.Internal ? '' : v6.Gateway;
+    }
     (st.endpoints ??= {})[n.Id] = ep; // reserve the address before anything awaits
     try {
       ep.hostVeth = createVeth({
         bridge: this.bridgeOf(n), netns: st.netnsPath!, ifName: ep.ifName, ip, prefix: ep.prefix, mac: ep.mac,
         mtu: Number(n.Options['com.docker.network.driver.mtu'] ?? this.config.mtu) || 1500,
         defaultGateway: defaultRoute && ep.gateway ? ep.gateway : undefined,
+        ip6: ep.ip6, prefix6: ep.prefix6, defaultGateway6: defaultRoute && ep.gateway6 ? ep.gateway6 : undefined,
       });
     } catch (e) {
       delete st.endpoints[n.Id];
@@ -571,26 +672,37 @@ export class NetworkService {
     const prefix = `failed to set up container networking: driver failed programming external connectivity on endpoint ${st.name} (${ep.endpointId})`;
     try {
       for (const r of portRequests(c.hc.PortBindings, c.rec.Config.ExposedPorts, c.hc.PublishAllPorts)) {
-        const hostIp = r.hostIp || '0.0.0.0';
-        const candidates = r.hostPort === 0 ? [0] : Array.from({ length: r.hostPortEnd - r.hostPort + 1 }, (_, i) => r.hostPort + i);
+        // No host address: 0.0.0.0 and, where the host can listen on IPv6, [::] with the same port (moby's
+        // sortAndNormPBs); [::] reaches the container's IPv6 address, or its IPv4 one through the proxy.
+        const hostIps = r.hostIp ? [r.hostIp] : r.proto !== 'sctp' && v6Listenable() ? ['0.0.0.0', '::'] : ['0.0.0.0'];
+        const candidates = r.hostPort === 0 ? [0, 0, 0] : Array.from({ length: r.hostPortEnd - r.hostPort + 1 }, (_, i) => r.hostPort + i);
         let bound = 0;
         let lastErr = '';
         for (const port of candidates) {
-          if (port && this.portTaken(st.id, r.proto, hostIp, port)) { lastErr = `Bind for ${joinHostPort(hostIp, port)} failed: port is already allocated`; continue; }
-          if (r.proto === 'sctp') { bound = port || this.freeTablePort(st.id, r.proto, hostIp); break; }
+          const taken = port ? hostIps.find((ip) => this.portTaken(st.id, r.proto, ip, port)) : undefined;
+          if (taken) { lastErr = `Bind for ${joinHostPort(taken, port)} failed: port is already allocated`; continue; }
+          if (r.proto === 'sctp') { bound = port || this.freeTablePort(st.id, r.proto, hostIps[0]!); break; }
+          const mine: PortForward[] = [];
           try {
-            const b = bindHostPort(r.proto, hostIp, port);
-            forwards.push({ fd: b.fd, target: joinHostPort(ep.ip, r.containerPort) });
-            bound = b.port;
+            let p = port;
+            for (const ip of hostIps) {
+              const b = bindHostPort(r.proto, ip, p);
+              mine.push({ fd: b.fd, target: joinHostPort(isV6(ip) && ep.ip6 ? ep.ip6 : ep.ip, r.containerPort) });
+              p = b.port;
+            }
+            bound = p;
+            forwards.push(...mine);
             break;
           } catch (e) {
+            const failed = hostIps[mine.length]!;
+            closeForwards(mine);
             const code = (e as NodeJS.ErrnoException).code;
             const why = code === 'EADDRINUSE' ? 'address already in use' : code === 'EADDRNOTAVAIL' ? 'cannot assign requested address' : (e as Error).message;
-            lastErr = `failed to bind host port for ${joinHostPort(hostIp, port)}:${ep.ip}:${r.containerPort}/${r.proto}: ${why}`;
+            lastErr = `failed to bind host port for ${joinHostPort(failed, port)}:${ep.ip}:${r.containerPort}/${r.proto}: ${why}`;
           }
         }
         if (!bound) throw new SystemError(`${prefix}: ${lastErr || 'no free host port'}`);
-        st.ports!.push({ proto: r.proto, containerPort: r.containerPort, hostIp: r.hostIp, hostPort: bound });
+        for (const ip of hostIps) st.ports!.push({ proto: r.proto, containerPort: r.containerPort, hostIp: r.hostIp || (ip === '::' ? ip : ''), hostPort: bound });
       }
     } catch (e) {
       closeForwards(forwards);
@@ -618,25 +730,57 @@ export class NetworkService {
     const primary = this.primaryEndpoint(st);
     const primaryNet = primary ? this.nets.get(primary.networkId) : undefined;
     const defaultBridge = [...this.nets.values()].find((n) => n.Name === 'bridge');
-    const links: { ip: string; names: string[] }[] = [];
-    for (const l of c.hc.Links ?? []) {
-      const [target, aliasPath = target] = l.split(':') as [string, string?];
-      const name = bareName(target!);
-      const alias = aliasPath!.split('/').pop()!;
-      const other = this.lookup?.find(name);
-      const ost = other && this.ctrs.get(other.rec.Id);
-      const oep = ost && defaultBridge ? ost.endpoints?.[defaultBridge.Id] : undefined;
-      if (oep) links.push({ ip: oep.ip, names: alias === name ? [name, other!.rec.Id.slice(0, 12)] : [alias, other!.rec.Id.slice(0, 12), name] });
-    }
+    const links = this.legacyLinks(c).flatMap((l) => (l.ip ? [{ ip: l.ip, names: l.alias === l.name ? [l.name, l.childId.slice(0, 12)] : [l.alias, l.childId.slice(0, 12), l.name] }] : []));
     const hosts = renderHosts({
-      ips: primary ? [primary.ip] : [], hostname: c.rec.Config.Hostname, domainname: c.rec.Config.Domainname,
-      extraHosts: c.hc.ExtraHosts, links, hostGateway: defaultBridge?.IPAM.Config[0]?.Gateway,
+      ips: primary ? [primary.ip, ...(primary.ip6 ? [primary.ip6] : [])] : [], hostname: c.rec.Config.Hostname, domainname: c.rec.Config.Domainname,
+      extraHosts: c.hc.ExtraHosts, links, hostGateway: defaultBridge && pool4(defaultBridge)?.Gateway,
     });
     const resolv = renderResolvConf({
       host: hostResolvConf(), dns: c.hc.Dns, dnsSearch: c.hc.DnsSearch, dnsOptions: c.hc.DnsOptions,
-      internal: primaryNet && isUserBridge(primaryNet) ? primaryNet.IPAM.Config[0]!.Gateway : undefined,
+      internal: primaryNet && isUserBridge(primaryNet) ? pool4(primaryNet)!.Gateway : undefined,
     });
     return { hosts, resolv };
+  }
+
+  /**
+   * The container's legacy links (HostConfig.Links on the default bridge; on a user-defined
+   * network a link is an alias of the endpoint instead): the child, its full link name
+   * (/parent/alias) and its address on the default bridge while it runs there.
+   */
+  private legacyLinks(c: ContainerRef): { name: string; alias: string; linkName: string; child?: ContainerRef; childId: string; ip?: string }[] {
+    const mode = c.hc.NetworkMode || 'default';
+    if (mode !== 'default' && mode !== 'bridge') return [];
+    const defaultBridge = [...this.nets.values()].find((n) => n.Name === 'bridge');
+    return (c.hc.Links ?? []).map((l) => {
+      const { name, alias } = parseLink(l);
+      const child = this.lookup?.find(name);
+      const ip = child && defaultBridge ? this.ctrs.get(child.rec.Id)?.endpoints?.[defaultBridge.Id]?.ip : undefined;
+      return { name, alias, linkName: `/${bareName(c.rec.Name)}/${alias}`, child, childId: child?.rec.Id ?? '', ip };
+    });
+  }
+
+  /** For an exec: the variables of the container's legacy links. */
+  linkEnv(c: ContainerRef): string[] { return this.linkedEnv(c); }
+
+  /** Before start: every linked container must run (dockerd's setupLinkedContainers); their variables for the process env. */
+  private linkedEnv(c: ContainerRef): string[] {
+    const env: string[] = [];
+    for (const l of this.legacyLinks(c)) {
+      if (!l.child?.rec.State.Running) throw new SystemError(`Cannot link to a non running container: /${l.name} AS ${l.linkName}`);
+      if (!l.ip) throw new SystemError(`container ${l.childId} not attached to default bridge network`);
+      env.push(...linkEnv(l.linkName, l.ip, l.child.rec.Config.Env, l.child.rec.Config.ExposedPorts));
+    }
+    return env;
+  }
+
+  /**
+   * `rm --link /parent/alias`: the parent's link `alias` goes (its /etc/hosts entry too, while it
+   * runs); the caller has removed it from HostConfig.Links.
+   */
+  refreshHosts(c: ContainerRef): void {
+    const st = this.ctrs.get(c.rec.Id);
+    // In place, not by rename: the running container has the file's inode bind-mounted (libnetwork rewrites it so too).
+    if (st?.netnsPath && c.rec.HostsPath) fs.writeFileSync(c.rec.HostsPath, this.files(c, st).hosts);
   }
 
   private writeFiles(c: ContainerRef, f: { hosts: string; resolv: string }): void {
@@ -693,8 +837,9 @@ export class NetworkService {
         if (n.Name === 'bridge' && ep) top = ep;
         networks[n.Name] = {
           IPAMConfig: cfg.IPAMConfig ?? null, Links: cfg.Links ?? null, Aliases: cfg.Aliases ?? null, MacAddress: ep?.mac ?? cfg.MacAddress ?? '',
-          DriverOpts: null, GwPriority: 0, NetworkID: n.Id, EndpointID: ep?.endpointId ?? '', Gateway: ep?.gateway ?? '',
-          IPAddress: ep?.ip ?? '', IPPrefixLen: ep?.prefix ?? 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0,
+          DriverOpts: cfg.DriverOpts ?? null, GwPriority: 0, NetworkID: n.Id, EndpointID: ep?.endpointId ?? '', Gateway: ep?.gateway ?? '',
+          IPAddress: ep?.ip ?? '', IPPrefixLen: ep?.prefix ?? 0, IPv6Gateway: ep?.gateway6 ?? '', GlobalIPv6Address: ep?.ip6 ?? '',
+          GlobalIPv6PrefixLen: ep?.prefix6 ?? 0,
           DNSNames: ep && isUserBridge(n) ? this.dnsNames(st, netId) : null,
         };
       }
@@ -713,9 +858,35 @@ export class NetworkService {
   ports(id: string): PortMapping[] { return this.ctrs.get(id)?.ports ?? []; }
 }
 
+/** An IPAM entry with the auxiliary addresses given (kept as given, IPv6 ones in canonical spelling). */
+function withAux(cfg: IpamConfigEntry, aux?: Record<string, string>): IpamConfigEntry {
+  if (!aux || !Object.keys(aux).length) return cfg;
+  return { ...cfg, AuxiliaryAddresses: Object.fromEntries(Object.entries(aux).map(([k, v]) => [k, v.includes(':') ? normalizeIp6(v) : v])) };
+}
+
 function closeForwards(forwards: PortForward[]): void {
   for (const f of forwards) { try { fs.closeSync(f.fd); } catch { /* closed */ } }
   forwards.length = 0;
+}
+
+/** Link aliases of an endpoint (`name:alias`, or `name` as its own alias; a leading / dropped): alias → name, lowercased. */
+function linkAliases(links: string[] | null | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const l of links ?? []) {
+    const [target = '', alias = target] = l.split(':');
+    const name = bareName(target);
+    out[bareName(alias).toLowerCase()] = name.toLowerCase();
+  }
+  return out;
+}
+
+let canListen6: boolean | undefined;
+/** Whether this netns can listen on IPv6 (moby's IsV6Listenable: a socket on [::1]). */
+function v6Listenable(): boolean {
+  if (canListen6 === undefined) {
+    try { fs.closeSync(bindHostPort('tcp', '::1', 0).fd); canListen6 = true; } catch { canListen6 = false; }
+  }
+  return canListen6;
 }
 
 function readOr(file: string, fallback: string): string {

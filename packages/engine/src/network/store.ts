@@ -20,6 +20,10 @@ export interface EndpointState {
   ip: string;
   prefix: number;
   gateway: string;
+  /** On a network with IPv6 enabled: the endpoint's global IPv6 address, its prefix length and gateway. */
+  ip6?: string;
+  prefix6?: number;
+  gateway6?: string;
   mac: string;
   /** Host side of the veth pair; '' for host/none/container modes. */
   hostVeth: string;

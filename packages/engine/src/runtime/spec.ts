@@ -59,6 +59,8 @@ export interface SpecInputs {
   overlay: string;
   /** Network namespace to join (from the NetworkAttacher); none → a fresh one; host mode → none at all. */
   netnsPath?: string;
+  /** Variables of the container's legacy links (the network seam's). */
+  linkEnv?: string[];
   /** Extra OCI mounts (volumes, binds) from the mounts seam, already ordered. */
   extraMounts?: OciMount[];
   /** Parent cgroup path (default /berth); HostConfig.CgroupParent wins. */
@@ -69,11 +71,13 @@ export interface SpecInputs {
 
 /**
  * Docker's process env (moby's CreateDaemonEnvironment + ReplaceOrAppendEnvValues): PATH default,
- * HOSTNAME, TERM with a tty, then the container's, which wins by key; a bare `FOO` unsets FOO.
+ * HOSTNAME, TERM with a tty, legacy links' variables, then the container's, which wins by key;
+ * a bare `FOO` unsets FOO.
  */
-export function processEnv(env: string[], hostname: string, tty: boolean): string[] {
+export function processEnv(env: string[], hostname: string, tty: boolean, linkEnv: string[] = []): string[] {
   const out = [`PATH=${DEFAULT_PATH}`, `HOSTNAME=${hostname}`];
   if (tty) out.push('TERM=xterm');
+  out.push(...linkEnv);
   const keyOf = (kv: string) => (kv.includes('=') ? kv.slice(0, kv.indexOf('=')) : kv);
   for (const kv of env) {
     const i = out.findIndex((e) => keyOf(e) === keyOf(kv));
@@ -351,7 +355,7 @@ export function renderSpec(inp: SpecInputs): OciSpec {
     terminal: cfg.Tty,
     user: { uid: 0, gid: 0 },
     args: [rec.Path, ...rec.Args],
-    env: processEnv(cfg.Env, cfg.Hostname, cfg.Tty),
+    env: processEnv(cfg.Env, cfg.Hostname, cfg.Tty, inp.linkEnv),
     cwd: cfg.WorkingDir || '/',
     capabilities: { bounding: caps, effective: caps, permitted: caps },
     rlimits: rlimits(hc.Ulimits ?? []),

@@ -158,8 +158,8 @@ export async function untar(src: Readable, dest: string, opts: UntarOptions = {}
     let existing: fs.Stats | undefined;
     try { existing = fs.lstatSync(target); } catch { /* new */ }
     if (existing) {
-      if (opts.noOverwriteDirNonDir && existing.isDirectory() && h.type !== 'directory') throw new UntarError(`cannot overwrite directory "${target}" with non-directory "${dest}"`);
-      if (opts.noOverwriteDirNonDir && !existing.isDirectory() && h.type === 'directory') throw new UntarError(`cannot overwrite non-directory "${target}" with directory "${dest}"`);
+      if (opts.noOverwriteDirNonDir && existing.isDirectory() && h.type !== 'directory') throw new UntarError(`cannot overwrite directory "${rel}" with non-directory "${dest}"`);
+      if (opts.noOverwriteDirNonDir && !existing.isDirectory() && h.type === 'directory') throw new UntarError(`cannot overwrite non-directory "${rel}" with directory "${dest}"`);
       if (!(existing.isDirectory() && h.type === 'directory')) fs.rmSync(target, { recursive: true, force: true });
     }
     switch (h.type) {

@@ -100,12 +100,14 @@ export default async function (argv: Argv, ctx: CommandContext): Promise<number>
   const bytes = (k: string) => (argv[k] ? ramInBytes(String(argv[k])) : undefined);
   const labels: Record<string, string> = {};
   for (const l of list(argv.label)) { const eq = l.indexOf('='); labels[eq < 0 ? l : l.slice(0, eq)] = eq < 0 ? '' : l.slice(eq + 1); }
+  const cacheFrom = list(argv['cache-from']).flatMap((v) => v.split(',')).filter(Boolean); // a stringSlice
   const query: Record<string, QueryValue> = {
     t: list(argv.tag), dockerfile, q: quiet ? 1 : undefined, nocache: argv['no-cache'] ? 1 : undefined, pull: argv.pull ? 1 : undefined,
     rm: argv.rm === false ? 0 : 1, forcerm: argv['force-rm'] ? 1 : undefined, target: argv.target || undefined,
     buildargs: JSON.stringify(buildArgsOf(list(argv['build-arg']))), labels: JSON.stringify(labels),
     networkmode: argv.network && argv.network !== 'default' ? argv.network : undefined,
-    extrahosts: list(argv['add-host']).length ? list(argv['add-host']).join(',') : undefined,
+    extrahosts: list(argv['add-host']).length ? list(argv['add-host']) : undefined,
+    cachefrom: cacheFrom.length ? JSON.stringify(cacheFrom) : undefined,
     memory: bytes('memory'), memswap: bytes('memory-swap'), shmsize: bytes('shm-size'),
     cpusetcpus: argv['cpuset-cpus'] || undefined, cpushares: argv['cpu-shares'] || undefined,
     cpuperiod: argv['cpu-period'] || undefined, cpuquota: argv['cpu-quota'] || undefined,

@@ -396,10 +396,11 @@ class Extractor {
     struct stat ex;
     bool exists = fstatat(pfd, base.c_str(), &ex, AT_SYMLINK_NOFOLLOW) == 0;
     if (exists) {
+      // Docker names the entry (cleaned, relative) and the destination
       if (o_.noOverwriteDirNonDir && S_ISDIR(ex.st_mode) && !isDir)
-        return Fail(err_, 0, "cannot overwrite directory " + Quote(shown) + " with non-directory " + Quote(destPath_));
+        return Fail(err_, 0, "cannot overwrite directory " + Quote(rel) + " with non-directory " + Quote(destPath_));
       if (o_.noOverwriteDirNonDir && !S_ISDIR(ex.st_mode) && isDir)
-        return Fail(err_, 0, "cannot overwrite non-directory " + Quote(shown) + " with directory " + Quote(destPath_));
+        return Fail(err_, 0, "cannot overwrite non-directory " + Quote(rel) + " with directory " + Quote(destPath_));
       if (!(S_ISDIR(ex.st_mode) && isDir)) {
         if (!RemoveAll(pfd, base, shown, 0, err_)) return false;
         if (S_ISDIR(ex.st_mode)) Forget();

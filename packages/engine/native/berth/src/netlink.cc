@@ -59,13 +59,19 @@ std::string FormatMac(const unsigned char mac[6]) {
   return b;
 }
 
-std::string FormatIp(uint32_t a) {
-  char b[INET_ADDRSTRLEN];
-  inet_ntop(AF_INET, &a, b, sizeof b);
+std::string FormatIp(const nl_ip& a) {
+  char b[INET6_ADDRSTRLEN];
+  inet_ntop(a.family, a.addr, b, sizeof b);
   return b;
 }
 
-bool ParseIp(const std::string& s, uint32_t* out) { return inet_pton(AF_INET, s.c_str(), out) == 1; }
+// An IPv4 or IPv6 literal.
+bool ParseIp(const std::string& s, nl_ip* out) {
+  memset(out, 0, sizeof *out);
+  if (inet_pton(AF_INET, s.c_str(), out->addr) == 1) { out->family = AF_INET; return true; }
+  if (inet_pton(AF_INET6, s.c_str(), out->addr) == 1) { out->family = AF_INET6; return true; }
+  return false;
+}
 
 std::string NsArg(const Napi::CallbackInfo& info, size_t i) {
   return info.Length() > i && info[i].IsString() ? info[i].As<Napi::String>().Utf8Value() : std::string();
@@ -164,13 +170,13 @@ Napi::Value AddrAdd(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 3 || !info[0].IsString() || !info[1].IsString() || !info[2].IsNumber())
     return ThrowMsg(env, "addrAdd(dev, ip, prefix, ns?)");
-  uint32_t ip;
+  nl_ip ip;
   std::string ips = info[1].As<Napi::String>().Utf8Value();
-  if (!ParseIp(ips, &ip)) return ThrowMsg(env, "invalid IPv4 address " + ips);
+  if (!ParseIp(ips, &ip)) return ThrowMsg(env, "invalid IP address " + ips);
   Fd fd;
   if (!Open(env, NsArg(info, 3), fd)) return env.Undefined();
   nl_err e{};
-  if (nl_addr_add(fd.fd, info[0].As<Napi::String>().Utf8Value().c_str(), ip, info[2].As<Napi::Number>().Int32Value(), &e) < 0)
+  if (nl_addr_add(fd.fd, info[0].As<Napi::String>().Utf8Value().c_str(), &ip, info[2].As<Napi::Number>().Int32Value(), &e) < 0)
     return Throw(env, e);
   return env.Undefined();
 }
@@ -179,14 +185,17 @@ Napi::Value RouteAdd(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsObject()) return ThrowMsg(env, "routeAdd({dst?, prefix?, gw?, dev?}, ns?)");
   Napi::Object o = info[0].As<Napi::Object>();
-  uint32_t dst = 0, gw = 0;
+  nl_ip dst{}, gw{};
+  dst.family = gw.family = AF_UNSPEC;
   std::string dsts = OptStr(o, "dst"), gws = OptStr(o, "gw"), dev = OptStr(o, "dev");
-  if (!dsts.empty() && !ParseIp(dsts, &dst)) return ThrowMsg(env, "invalid IPv4 address " + dsts);
-  if (!gws.empty() && !ParseIp(gws, &gw)) return ThrowMsg(env, "invalid IPv4 address " + gws);
+  if (!dsts.empty() && !ParseIp(dsts, &dst)) return ThrowMsg(env, "invalid IP address " + dsts);
+  if (!gws.empty() && !ParseIp(gws, &gw)) return ThrowMsg(env, "invalid IP address " + gws);
+  if (dst.family != AF_UNSPEC && gw.family != AF_UNSPEC && dst.family != gw.family)
+    return ThrowMsg(env, "route destination and gateway of different families");
   Fd fd;
   if (!Open(env, NsArg(info, 1), fd)) return env.Undefined();
   nl_err e{};
-  if (nl_route_add(fd.fd, dst, OptInt(o, "prefix", 0), gw, dev.empty() ? nullptr : dev.c_str(), &e) < 0) return Throw(env, e);
+  if (nl_route_add(fd.fd, &dst, OptInt(o, "prefix", 0), &gw, dev.empty() ? nullptr : dev.c_str(), &e) < 0) return Throw(env, e);
   return env.Undefined();
 }
 
@@ -225,9 +234,10 @@ Napi::Value Routes(const Napi::CallbackInfo& info) {
   Napi::Array arr = Napi::Array::New(env, n);
   for (int i = 0; i < n; i++) {
     Napi::Object r = Napi::Object::New(env);
+    r.Set("family", items[i].dst.family == AF_INET6 ? 6 : 4);
     r.Set("dst", FormatIp(items[i].dst));
     r.Set("prefix", items[i].prefix);
-    if (items[i].gw) r.Set("gw", FormatIp(items[i].gw));
+    if (items[i].gw.family != AF_UNSPEC) r.Set("gw", FormatIp(items[i].gw));
     r.Set("oif", items[i].oif);
     arr.Set(i, r);
   }
@@ -247,6 +257,7 @@ Napi::Value Addrs(const Napi::CallbackInfo& info) {
   for (int i = 0; i < n; i++) {
     Napi::Object a = Napi::Object::New(env);
     a.Set("index", items[i].index);
+    a.Set("family", items[i].addr.family == AF_INET6 ? 6 : 4);
     a.Set("address", FormatIp(items[i].addr));
     a.Set("prefix", items[i].prefix);
     arr.Set(i, a);

@@ -6,6 +6,7 @@
 #include <net/if.h>
 #include <net/if_arp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,8 +286,14 @@ nl_link_set (int fd, const struct nl_link_set *s, struct nl_err *err)
 
 /* ---- addresses and routes ---- */
 
+static size_t
+ip_len (const struct nl_ip *ip)
+{
+  return ip->family == AF_INET6 ? 16 : 4;
+}
+
 int
-nl_addr_add (int fd, const char *dev, uint32_t addr, int prefix, struct nl_err *err)
+nl_addr_add (int fd, const char *dev, const struct nl_ip *addr, int prefix, struct nl_err *err)
 {
   struct req r;
   char what[64];
@@ -295,23 +302,30 @@ nl_addr_add (int fd, const char *dev, uint32_t addr, int prefix, struct nl_err *
   if (index < 0)
     return -1;
   struct ifaddrmsg *ifa = req_init (&r, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof *ifa);
-  ifa->ifa_family = AF_INET;
+  ifa->ifa_family = addr->family;
   ifa->ifa_prefixlen = prefix;
   ifa->ifa_index = index;
   ifa->ifa_scope = RT_SCOPE_UNIVERSE;
-  attr (&r, IFA_LOCAL, &addr, 4);
-  attr (&r, IFA_ADDRESS, &addr, 4);
-  if (prefix < 31)
+  attr (&r, IFA_LOCAL, addr->addr, ip_len (addr));
+  attr (&r, IFA_ADDRESS, addr->addr, ip_len (addr));
+  if (addr->family == AF_INET6)
     {
+      ifa->ifa_flags = IFA_F_NODAD;
+      attr_u32 (&r, IFA_FLAGS, IFA_F_NODAD);
+    }
+  else if (prefix < 31)
+    {
+      uint32_t a;
+      memcpy (&a, addr->addr, 4);
       uint32_t mask = prefix ? htonl (~0u << (32 - prefix)) : 0;
-      uint32_t brd = addr | ~mask;
+      uint32_t brd = a | ~mask;
       attr (&r, IFA_BROADCAST, &brd, 4);
     }
   return talk (fd, &r, what, NULL, NULL, err);
 }
 
 int
-nl_route_add (int fd, uint32_t dst, int prefix, uint32_t gw, const char *dev, struct nl_err *err)
+nl_route_add (int fd, const struct nl_ip *dst, int prefix, const struct nl_ip *gw, const char *dev, struct nl_err *err)
 {
   struct req r;
   char what[64];
@@ -319,17 +333,18 @@ nl_route_add (int fd, uint32_t dst, int prefix, uint32_t gw, const char *dev, st
   int index = 0;
   if (dev && (index = nl_link_index (fd, dev, err)) < 0)
     return -1;
+  int family = dst->family != AF_UNSPEC ? dst->family : gw->family != AF_UNSPEC ? gw->family : AF_INET;
   struct rtmsg *rt = req_init (&r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof *rt);
-  rt->rtm_family = AF_INET;
+  rt->rtm_family = family;
   rt->rtm_dst_len = prefix;
   rt->rtm_table = RT_TABLE_MAIN;
   rt->rtm_protocol = RTPROT_BOOT;
-  rt->rtm_scope = gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+  rt->rtm_scope = gw->family != AF_UNSPEC ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
   rt->rtm_type = RTN_UNICAST;
   if (prefix > 0)
-    attr (&r, RTA_DST, &dst, 4);
-  if (gw)
-    attr (&r, RTA_GATEWAY, &gw, 4);
+    attr (&r, RTA_DST, dst->addr, ip_len (dst));
+  if (gw->family != AF_UNSPEC)
+    attr (&r, RTA_GATEWAY, gw->addr, ip_len (gw));
   if (index)
     attr_u32 (&r, RTA_OIF, index);
   return talk (fd, &r, what, NULL, NULL, err);
@@ -427,19 +442,26 @@ route_cb (struct nlmsghdr *nh, void *data)
   if (nh->nlmsg_type != RTM_NEWROUTE)
     return 0;
   struct rtmsg *rt = NLMSG_DATA (nh);
-  if (rt->rtm_family != AF_INET || rt->rtm_table != RT_TABLE_MAIN || rt->rtm_type != RTN_UNICAST)
+  if ((rt->rtm_family != AF_INET && rt->rtm_family != AF_INET6) || rt->rtm_table != RT_TABLE_MAIN
+      || rt->rtm_type != RTN_UNICAST)
     return 0;
   struct nl_route_info *ri = vec_push (data);
   if (!ri)
     return -1;
+  size_t alen = rt->rtm_family == AF_INET6 ? 16 : 4;
+  ri->dst.family = rt->rtm_family;
+  ri->gw.family = AF_UNSPEC;
   ri->prefix = rt->rtm_dst_len;
   int len = RTM_PAYLOAD (nh);
   for (struct rtattr *a = RTM_RTA (rt); RTA_OK (a, len); a = RTA_NEXT (a, len))
     {
-      if (a->rta_type == RTA_DST)
-        ri->dst = *(uint32_t *) RTA_DATA (a);
-      else if (a->rta_type == RTA_GATEWAY)
-        ri->gw = *(uint32_t *) RTA_DATA (a);
+      if (a->rta_type == RTA_DST && RTA_PAYLOAD (a) == alen)
+        memcpy (ri->dst.addr, RTA_DATA (a), alen);
+      else if (a->rta_type == RTA_GATEWAY && RTA_PAYLOAD (a) == alen)
+        {
+          ri->gw.family = rt->rtm_family;
+          memcpy (ri->gw.addr, RTA_DATA (a), alen);
+        }
       else if (a->rta_type == RTA_OIF)
         ri->oif = *(uint32_t *) RTA_DATA (a);
     }
@@ -451,7 +473,7 @@ nl_route_list (int fd, struct nl_route_info **out, int *n, struct nl_err *err)
 {
   struct req r;
   struct rtmsg *rt = req_init (&r, RTM_GETROUTE, NLM_F_DUMP, sizeof *rt);
-  rt->rtm_family = AF_INET;
+  rt->rtm_family = AF_UNSPEC;
   struct vec v = { .size = sizeof (struct nl_route_info) };
   if (talk (fd, &r, "list routes", route_cb, &v, err) < 0)
     {
@@ -469,17 +491,23 @@ addr_cb (struct nlmsghdr *nh, void *data)
   if (nh->nlmsg_type != RTM_NEWADDR)
     return 0;
   struct ifaddrmsg *ifa = NLMSG_DATA (nh);
-  if (ifa->ifa_family != AF_INET)
+  if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
     return 0;
   struct nl_addr_info *ai = vec_push (data);
   if (!ai)
     return -1;
+  size_t alen = ifa->ifa_family == AF_INET6 ? 16 : 4;
   ai->index = ifa->ifa_index;
   ai->prefix = ifa->ifa_prefixlen;
+  ai->addr.family = ifa->ifa_family;
+  bool local = false;
   int len = IFA_PAYLOAD (nh);
   for (struct rtattr *a = IFA_RTA (ifa); RTA_OK (a, len); a = RTA_NEXT (a, len))
-    if (a->rta_type == IFA_LOCAL || (a->rta_type == IFA_ADDRESS && !ai->addr))
-      ai->addr = *(uint32_t *) RTA_DATA (a);
+    if (RTA_PAYLOAD (a) == alen && (a->rta_type == IFA_LOCAL || (a->rta_type == IFA_ADDRESS && !local)))
+      {
+        memcpy (ai->addr.addr, RTA_DATA (a), alen);
+        local = local || a->rta_type == IFA_LOCAL;
+      }
   return 0;
 }
 
@@ -488,7 +516,7 @@ nl_addr_list (int fd, struct nl_addr_info **out, int *n, struct nl_err *err)
 {
   struct req r;
   struct ifaddrmsg *ifa = req_init (&r, RTM_GETADDR, NLM_F_DUMP, sizeof *ifa);
-  ifa->ifa_family = AF_INET;
+  ifa->ifa_family = AF_UNSPEC;
   struct vec v = { .size = sizeof (struct nl_addr_info) };
   if (talk (fd, &r, "list addresses", addr_cb, &v, err) < 0)
     {

@@ -52,9 +52,17 @@ int nl_link_set (int fd, const struct nl_link_set *s, struct nl_err *err);
 /* Index of a link by name in fd's netns; 0 with errnum ENODEV when absent. */
 int nl_link_index (int fd, const char *name, struct nl_err *err);
 
-/* IPv4 only; addresses in network byte order. */
-int nl_addr_add (int fd, const char *dev, uint32_t addr, int prefix, struct nl_err *err);
-int nl_route_add (int fd, uint32_t dst, int prefix, uint32_t gw, const char *dev, struct nl_err *err);
+/* An IPv4 or IPv6 address in network byte order (family AF_INET or AF_INET6; AF_UNSPEC: none). */
+struct nl_ip
+{
+  int family;
+  unsigned char addr[16];
+};
+
+/* IPv6 addresses are added without duplicate address detection (usable at once, as Docker adds them). */
+int nl_addr_add (int fd, const char *dev, const struct nl_ip *addr, int prefix, struct nl_err *err);
+/* dst of family AF_UNSPEC: the default route of gw's family. */
+int nl_route_add (int fd, const struct nl_ip *dst, int prefix, const struct nl_ip *gw, const char *dev, struct nl_err *err);
 
 struct nl_link_info
 {
@@ -68,18 +76,18 @@ struct nl_link_info
 };
 struct nl_route_info
 {
-  uint32_t dst;
+  struct nl_ip dst;
   int prefix;
-  uint32_t gw;
+  struct nl_ip gw; /* family AF_UNSPEC: no gateway */
   int oif;
 };
 struct nl_addr_info
 {
   int index;
-  uint32_t addr;
+  struct nl_ip addr;
   int prefix;
 };
-/* Dumps: *out is malloc'd, caller frees. */
+/* Dumps: *out is malloc'd, caller frees. Routes (main table, unicast) and addresses of both families. */
 int nl_link_list (int fd, struct nl_link_info **out, int *n, struct nl_err *err);
 int nl_route_list (int fd, struct nl_route_info **out, int *n, struct nl_err *err);
 int nl_addr_list (int fd, struct nl_addr_info **out, int *n, struct nl_err *err);

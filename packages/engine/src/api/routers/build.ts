@@ -23,8 +23,8 @@ function jsonParam<T>(q: URLSearchParams, name: string, def: T): T {
 
 export function buildRequest(q: URLSearchParams): BuildRequest {
   if (q.get('version') === '2') throw new InvalidArgument('BuildKit is not supported by Berth; use the classic builder (DOCKER_BUILDKIT=0)');
-  const hostsRaw = q.get('extrahosts') ?? '';
-  const extraHosts = hostsRaw.startsWith('[') ? jsonParam<string[]>(q, 'extrahosts', []) : hostsRaw.split(',').filter(Boolean);
+  // one `extrahosts` parameter per host, as the docker CLI and docker-py send them (moby: r.Form["extrahosts"])
+  const extraHosts = q.getAll('extrahosts').filter(Boolean);
   const forceRm = boolParam(q, 'forcerm');
   return {
     dockerfile: q.get('dockerfile') ?? '',
@@ -32,6 +32,7 @@ export function buildRequest(q: URLSearchParams): BuildRequest {
     buildArgs: jsonQueryParam<Record<string, string | null>>(q, 'buildargs', 'map[string]*string', 'error reading build args') ?? {},
     labels: jsonQueryParam<Record<string, string>>(q, 'labels', 'map[string]string', 'error reading labels') ?? {},
     noCache: boolParam(q, 'nocache'),
+    cacheFrom: jsonQueryParam<string[]>(q, 'cachefrom', '[]string', 'error reading cache-from') ?? [],
     pull: boolParam(q, 'pull'),
     rm: forceRm || boolParam(q, 'rm', true),
     forceRm,

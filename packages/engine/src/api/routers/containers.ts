@@ -3,7 +3,7 @@
  * (ContainerService), writes.
  */
 import type { Duplex } from 'node:stream';
-import { InvalidArgument } from '@berth/shared';
+import { InvalidArgument, NotFound } from '@berth/shared';
 import { del, get, head, minApiVersion, post, put, type HijackContext, type Route } from '../router.js';
 import { boolParam, filtersParam, intParam, sendJson, sendStatus, streamContentType } from '../http-util.js';
 import { readJsonBody } from '../request-body.js';
@@ -21,7 +21,7 @@ import { adjustCreateForVersion, createWarnings, inspectForVersion, listForVersi
 export type ContainersBackend = Pick<ContainerService,
   'create' | 'list' | 'prune' | 'inspect' | 'start' | 'stop' | 'restart' | 'kill' | 'remove' | 'wait' | 'resize' | 'logs'
   | 'attach' | 'commit' | 'changes' | 'statPath' | 'getArchive' | 'putArchive' | 'export' | 'top' | 'stats' | 'pause'
-  | 'unpause' | 'update' | 'rename'>;
+  | 'unpause' | 'update' | 'rename' | 'removeLink'>;
 
 const STAT_HEADER = 'X-Docker-Container-Path-Stat';
 
@@ -67,7 +67,15 @@ export function containersRouter(svc: ContainersBackend): Route[] {
     }),
     post('/containers/:id/kill', async ({ res, params, query }) => { await svc.kill(params.id!, query.get('signal') ?? undefined); sendStatus(res, 204); }),
     del('/containers/:id', async ({ res, params, query }) => {
-      await svc.remove(params.id!, { force: boolParam(query, 'force'), volumes: boolParam(query, 'v') });
+      if (boolParam(query, 'link')) await svc.removeLink(params.id!);
+      else await svc.remove(params.id!, { force: boolParam(query, 'force'), volumes: boolParam(query, 'v') });
+      sendStatus(res, 204);
+    }),
+    // `rm --link parent/alias` (moby routes /containers/{name:.*}: a link's name has a slash)
+    del('/containers/:parent/:alias', async ({ res, params, query }) => {
+      const name = `${params.parent}/${params.alias}`;
+      if (boolParam(query, 'link')) await svc.removeLink(name);
+      else throw new NotFound(`No such container: ${name}`);
       sendStatus(res, 204);
     }),
     post('/containers/:id/wait', async ({ res, params, query, version }) => {

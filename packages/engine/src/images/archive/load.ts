@@ -106,7 +106,7 @@ export async function loadImages(svc: ImageService, src: Readable, say: (line: s
     let images: ImageToLoad[];
     if (files.meta.has('manifest.json')) images = await dockerArchive(svc, files);
     else if (files.meta.has('index.json')) images = await ociLayout(svc, files);
-    else throw new InvalidArgument('invalid archive: neither manifest.json nor index.json found');
+    else throw new InvalidArgument('invalid archive: does not contain a manifest.json'); // moby's text (an OCI layout loads too)
     const ids: string[] = [];
     for (const img of images) {
       const cfg = ImageStore.parseConfig(img.config);

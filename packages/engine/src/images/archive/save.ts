@@ -4,7 +4,7 @@
  * tools (skopeo's docker-archive: and oci-archive:) read it. Layers are the tars the images
  * came in, byte for byte, so digests stay stable across save/load.
  *
- *   blobs/sha256/<config>  <layer blob>…  <OCI manifest>
+ *   blobs/sha256/<config>  <layer blob>…  <OCI manifest>  <v1 JSON of each layer> (v1-config.ts)
  *   index.json             one manifest descriptor per tag (io.containerd.image.name, ref.name)
  *   manifest.json          [{ Config, RepoTags, Layers }] with blobs/sha256/… paths
  *   oci-layout  repositories
@@ -16,6 +16,7 @@ import { familiarName, familiarString, formatReference, parseAnyReference, parse
 import { parseRef, type ImageService } from '../service.js';
 import type { StoredImage } from '../image-store.js';
 import { sha256 } from '../fsutil.js';
+import { v1LayerConfigs } from './v1-config.js';
 
 interface SaveItem { img: StoredImage; refs: Reference[] }
 
@@ -64,15 +65,21 @@ export async function saveImages(svc: ImageService, items: SaveItem[], out: Writ
       src.pipe(entry);
     });
   };
-  const manifestJson: { Config: string; RepoTags: string[]; Layers: string[] }[] = [];
+  const manifestJson: { Config: string; RepoTags: string[] | null; Layers: string[] }[] = [];
   const index: Record<string, unknown>[] = [];
   const repositories: Record<string, Record<string, string>> = {};
   try {
-    pack.entry({ name: 'blobs', type: 'directory', mtime: epoch, mode: 0o755 });
-    pack.entry({ name: 'blobs/sha256', type: 'directory', mtime: epoch, mode: 0o755 });
+    pack.entry({ name: 'blobs/', type: 'directory', mtime: epoch, mode: 0o755 });
+    pack.entry({ name: 'blobs/sha256/', type: 'directory', mtime: epoch, mode: 0o755 });
     for (const { img, refs } of items) {
       const layers = img.config.rootfs.diff_ids.map((_, i) => svc.layerBlob(img, i));
-      for (const l of layers) await putBlob(l.digest);
+      const v1 = v1LayerConfigs(img.config);
+      for (const [i, l] of layers.entries()) {
+        const legacy = v1[i]!.json;
+        const ldigest = sha256(legacy);
+        if (!written.has(ldigest)) { written.add(ldigest); await put(`blobs/sha256/${ldigest.slice(7)}`, legacy); }
+        await putBlob(l.digest);
+      }
       await putBlob(img.id);
       const manifest = Buffer.from(JSON.stringify({
         schemaVersion: 2,
@@ -86,13 +93,14 @@ export async function saveImages(svc: ImageService, items: SaveItem[], out: Writ
       if (refs.length) {
         for (const r of refs) index.push({ ...desc, annotations: { 'io.containerd.image.name': formatReference(r), 'org.opencontainers.image.ref.name': r.tag } });
       } else index.push(desc);
-      manifestJson.push({ Config: `blobs/sha256/${img.id.slice(7)}`, RepoTags: refs.map(familiarString), Layers: layers.map((l) => `blobs/sha256/${l.digest.slice(7)}`) });
+      manifestJson.push({ Config: `blobs/sha256/${img.id.slice(7)}`, RepoTags: refs.length ? refs.map(familiarString) : null, Layers: layers.map((l) => `blobs/sha256/${l.digest.slice(7)}`) });
       const top = layers[layers.length - 1];
       for (const r of refs) if (top) (repositories[familiarName(r.name)] ??= {})[r.tag!] = top.digest.slice(7);
     }
-    await put('index.json', JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: index }) + '\n');
+    // as moby writes them: index.json marshalled, manifest.json and repositories encoded (a newline), oci-layout a literal
+    await put('index.json', JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: index }));
     await put('manifest.json', JSON.stringify(manifestJson) + '\n');
-    await put('oci-layout', JSON.stringify({ imageLayoutVersion: '1.0.0' }) + '\n');
+    await put('oci-layout', '{"imageLayoutVersion": "1.0.0"}');
     if (Object.keys(repositories).length) await put('repositories', JSON.stringify(repositories) + '\n');
     pack.finalize();
   } catch (e) {
