@@ -257,7 +257,7 @@ test('load of an archive in the pre-1.10 layout (no manifest.json): loaded as do
   assert.equal(d.docker(['image', 'inspect', parent.Id]).code, 1, 'rmi of the top removes its untagged parent too');
 });
 
-test('hostile pre-1.10 archives (a ".." entry, a symlinked json, a parent cycle, a missing parent, a bad tag target) are refused with nothing written', async () => {
+test('hostile pre-1.10 archives (a ".." entry, a symlinked json, a parent cycle, a missing parent, a bad tag target, a huge json) are refused with nothing written', async () => {
   const before = storeState();
   const [a, b] = [v1id('hostile-a'), v1id('hostile-b')];
   const layerTar = await makeTar([{ name: 'x', content: 'x' }]);
@@ -286,6 +286,9 @@ test('hostile pre-1.10 archives (a ".." entry, a symlinked json, a parent cycle,
   await refused(await legacyArchive([{ id: a, json: json(a), tar: layerTar }], { Evil: { latest: a } }), /invalid reference format: repository name .*must be lowercase/);
   await refused(await legacyArchive([{ id: a, json: '{"id":', tar: layerTar }], {}), new RegExp(`invalid archive: ${a}/json: invalid character`));
   await refused(await makeTar([{ name: `${a}/json`, content: JSON.stringify(json(a)) }, { name: `${a}/layer.tar`, content: layerTar }]), 'invalid archive: repositories not found');
+  // a json past the 16 MiB kept in memory is not read at all
+  const huge = JSON.stringify({ ...json(a), comment: 'x'.repeat(17 << 20) });
+  await refused(await legacyArchive([{ id: a, json: huge, tar: layerTar }], { evil: { latest: a } }), `invalid archive: ${a}/json is too large`);
 });
 
 // moby's saveConfigAndLayer writes every layer as its uncompressed tar, named by its diffID, with
