@@ -255,6 +255,16 @@ test('load of an archive in the pre-1.10 layout (no manifest.json): loaded as do
   assert.equal(JSON.parse(ok(d.docker(['image', 'inspect', 'legacy/app:v1'])))[0].Id, img.Id);
   ok(d.docker(['rmi', 'legacy/app:v1']));
   assert.equal(d.docker(['image', 'inspect', parent.Id]).code, 1, 'rmi of the top removes its untagged parent too');
+  // Docker ≤ 24's save without its manifest.json and config: its v1 JSON converts back to the same image (same ID)
+  const dir = fs.mkdtempSync(path.join(tmp, 'legacy-'));
+  execFileSync('tar', ['-xf', path.join(repo, 'e2e/fixtures/busybox.tar'), '-C', dir]);
+  for (const f of fs.readdirSync(dir)) if (f.endsWith('.json')) fs.rmSync(path.join(dir, f));
+  const savedId = JSON.parse(execFileSync('tar', ['-xOf', path.join(repo, 'e2e/fixtures/busybox.tar'), 'manifest.json']).toString())[0].Config.replace(/\.json$/, '');
+  fs.writeFileSync(path.join(dir, 'repositories'), fs.readFileSync(path.join(dir, 'repositories'), 'utf8').replace('"busybox":{"latest"', '"legacy/busybox":{"saved"'));
+  execFileSync('tar', ['-cf', file, '-C', dir, '.']);
+  assert.equal(ok(d.docker(['load', '-i', file])), '');
+  assert.equal(JSON.parse(ok(d.docker(['image', 'inspect', 'legacy/busybox:saved'])))[0].Id, `sha256:${savedId}`);
+  ok(d.docker(['rmi', 'legacy/busybox:saved']));
 });
 
 test('hostile pre-1.10 archives (a ".." entry, a symlinked json, a parent cycle, a missing parent, a bad tag target, a huge json) are refused with nothing written', async () => {
