@@ -15,7 +15,7 @@ import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { repo, type TestDaemon } from './harness.js';
 import { busyboxDaemon, ok } from './containers-helpers.js';
-import { makeTar } from '../packages/engine/src/images/test-tar.js';
+import { makeTar, type TarEntry } from '../packages/engine/src/images/test-tar.js';
 
 let d: TestDaemon;
 let tmp: string;
@@ -208,16 +208,97 @@ test('rmi -f of a committed image: the layers a container still holds are not de
   ok(d.docker(['rm', 'rmiuser', 'rmisrc']));
 });
 
-test('load of an archive in the pre-1.10 layout (no manifest.json): Docker\'s error', () => {
+/** A pre-1.10 `docker save` archive: `repositories` and per v1 layer `<id>/json`, `<id>/layer.tar`, `<id>/VERSION`. */
+async function legacyArchive(layers: { id: string; json: object | string; tar: Buffer }[], repositories: object, extra: TarEntry[] = []): Promise<Buffer> {
+  const entries: TarEntry[] = [{ name: 'repositories', content: JSON.stringify(repositories) }];
+  for (const l of layers) {
+    entries.push({ name: `${l.id}/`, type: 'directory' }, { name: `${l.id}/VERSION`, content: '1.0' },
+      { name: `${l.id}/json`, content: typeof l.json === 'string' ? l.json : JSON.stringify(l.json) }, { name: `${l.id}/layer.tar`, content: l.tar });
+  }
+  return makeTar([...entries, ...extra]);
+}
+const v1id = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
+const busyboxLayer = () => execFileSync('tar', ['-xOf', path.join(repo, 'e2e/fixtures/busybox.tar'), '95de624cb45249a081e7de0d964b21a8f5dfea21892eeeecbd5e6b9d25a96869/layer.tar'], { maxBuffer: 64 << 20 });
+/** What the image stores hold: every image, blob and layer. */
+const storeState = () => [ok(d.docker(['images', '-aq', '--no-trunc'])),
+  ...['image/blobs/sha256', 'image/layers'].map((sub) => fs.readdirSync(path.join(d.dataRoot, sub)).filter((n) => !n.startsWith('.')).sort().join(' '))];
+
+test('load of an archive in the pre-1.10 layout (no manifest.json): loaded as dockerd 20.10 did, one image per v1 layer', async () => {
+  const [bottom, top] = [v1id('legacy-bottom'), v1id('legacy-top')];
+  const topTar = await makeTar([{ name: 'legacy.txt', content: 'from the second layer\n' }]);
+  const archive = await legacyArchive([
+    { id: bottom, tar: busyboxLayer(), json: { id: bottom, created: '2015-06-01T10:00:00.000000000Z', docker_version: '1.9.1', architecture: 'amd64', os: 'linux',
+      container_config: { Cmd: ['/bin/sh', '-c', '#(nop) ADD file:busybox in /'] } } },
+    { id: top, tar: topTar, json: { id: top, parent: bottom, created: '2015-06-01T10:01:00.5Z', docker_version: '1.9.1', architecture: 'amd64', os: 'linux', Size: 22,
+      container_config: { Cmd: ['/bin/sh', '-c', 'echo from the second layer > /legacy.txt'] }, config: { Cmd: ['sh'], Env: ['PATH=/usr/bin:/bin'] } } },
+  ], { 'legacy/app': { v1: top } });
+  const file = path.join(tmp, 'legacy.tar');
+  fs.writeFileSync(file, archive);
+  // 20.10's legacyLoad prints nothing (no "Loaded image" line for this layout)
+  assert.equal(ok(d.docker(['load', '-i', file])), '');
+  assert.equal(ok(d.docker(['run', '--rm', 'legacy/app:v1', 'cat', '/legacy.txt'])), 'from the second layer\n');
+  const img = JSON.parse(ok(d.docker(['image', 'inspect', 'legacy/app:v1'])))[0];
+  assert.deepEqual(img.RootFS.Layers, ['sha256:17316851af39664976bf754a664bf2419ac90e835b95584909288f8ea19961de', `sha256:${crypto.createHash('sha256').update(topTar).digest('hex')}`]);
+  assert.deepEqual(img.Config.Cmd, ['sh']);
+  assert.equal(img.Created, '2015-06-01T10:01:00.5Z');
+  // the bottom v1 layer is an image of its own, the top one's parent: hidden from `images`, listed by `images -a`
+  const parent = JSON.parse(ok(d.docker(['image', 'inspect', img.Parent])))[0];
+  assert.deepEqual(parent.RootFS.Layers, img.RootFS.Layers.slice(0, 1));
+  assert.deepEqual(parent.RepoTags, []);
+  assert.equal(ok(d.docker(['history', '--no-trunc', '--format', '{{.ID}}|{{.CreatedBy}}', 'legacy/app:v1'])),
+    `${img.Id}|/bin/sh -c echo from the second layer > /legacy.txt\n${parent.Id}|/bin/sh -c #(nop) ADD file:busybox in /\n`);
+  assert.equal(ok(d.docker(['images', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}', 'legacy/app'])), `legacy/app:v1 ${img.Id.slice(7, 19)}\n`);
+  assert.ok(!ok(d.docker(['images', '-q', '--no-trunc'])).includes(parent.Id));
+  assert.ok(ok(d.docker(['images', '-aq', '--no-trunc'])).includes(parent.Id));
+  // loading it again changes nothing
+  assert.equal(ok(d.docker(['load', '-i', file])), '');
+  assert.equal(JSON.parse(ok(d.docker(['image', 'inspect', 'legacy/app:v1'])))[0].Id, img.Id);
+  ok(d.docker(['rmi', 'legacy/app:v1']));
+  assert.equal(d.docker(['image', 'inspect', parent.Id]).code, 1, 'rmi of the top removes its untagged parent too');
+  // Docker ≤ 24's save without its manifest.json and config: its v1 JSON converts back to the same image (same ID)
   const dir = fs.mkdtempSync(path.join(tmp, 'legacy-'));
   execFileSync('tar', ['-xf', path.join(repo, 'e2e/fixtures/busybox.tar'), '-C', dir]);
-  fs.rmSync(path.join(dir, 'manifest.json'));
   for (const f of fs.readdirSync(dir)) if (f.endsWith('.json')) fs.rmSync(path.join(dir, f));
-  const legacy = path.join(tmp, 'legacy.tar');
-  execFileSync('tar', ['-cf', legacy, '-C', dir, '.']);
-  const r = d.docker(['load', '-i', legacy]);
-  assert.equal(r.code, 1);
-  assert.equal(r.stderr.trim(), 'invalid archive: does not contain a manifest.json');
+  const savedId = JSON.parse(execFileSync('tar', ['-xOf', path.join(repo, 'e2e/fixtures/busybox.tar'), 'manifest.json']).toString())[0].Config.replace(/\.json$/, '');
+  fs.writeFileSync(path.join(dir, 'repositories'), fs.readFileSync(path.join(dir, 'repositories'), 'utf8').replace('"busybox":{"latest"', '"legacy/busybox":{"saved"'));
+  execFileSync('tar', ['-cf', file, '-C', dir, '.']);
+  assert.equal(ok(d.docker(['load', '-i', file])), '');
+  assert.equal(JSON.parse(ok(d.docker(['image', 'inspect', 'legacy/busybox:saved'])))[0].Id, `sha256:${savedId}`);
+  ok(d.docker(['rmi', 'legacy/busybox:saved']));
+});
+
+test('hostile pre-1.10 archives (a ".." entry, a symlinked json, a parent cycle, a missing parent, a bad tag target, a huge json) are refused with nothing written', async () => {
+  const before = storeState();
+  const [a, b] = [v1id('hostile-a'), v1id('hostile-b')];
+  const layerTar = await makeTar([{ name: 'x', content: 'x' }]);
+  const json = (id: string, parent?: string) => ({ id, parent, docker_version: '1.9.1', created: '2015-06-01T10:00:00Z' });
+  const refused = async (archive: Buffer, message: RegExp | string) => {
+    const file = path.join(tmp, 'hostile-legacy.tar');
+    fs.writeFileSync(file, archive);
+    const r = d.docker(['load', '-i', file]);
+    assert.equal(r.code, 1, r.stdout);
+    if (typeof message === 'string') assert.equal(r.stderr.trim(), message);
+    else assert.match(r.stderr, message);
+    assert.deepEqual(storeState(), before, 'no image, blob or layer left');
+  };
+  // a ".." entry after the layers went into the store
+  await refused(await legacyArchive([{ id: a, json: json(a), tar: layerTar }], { evil: { latest: a } }, [{ name: '../escape', content: 'x' }]),
+    'invalid archive entry name: ../escape');
+  assert.ok(!fs.existsSync(path.join(tmp, 'escape')));
+  // json as a symlink to a file elsewhere
+  await refused(await makeTar([{ name: 'repositories', content: JSON.stringify({ evil: { latest: a } }) },
+    { name: `${a}/json`, type: 'symlink', linkname: '/etc/passwd' }, { name: `${a}/layer.tar`, content: layerTar }]), `invalid archive: ${a}/json not found`);
+  await refused(await legacyArchive([{ id: a, json: json(a, b), tar: layerTar }, { id: b, json: json(b, a), tar: layerTar }], { evil: { latest: a } }),
+    /invalid archive: parent cycle: layer [a-f0-9]{64} is its own ancestor/);
+  await refused(await legacyArchive([{ id: a, json: json(a, a), tar: layerTar }], {}), `invalid archive: parent cycle: layer ${a} is its own ancestor`);
+  await refused(await legacyArchive([{ id: a, json: json(a, '../../etc'), tar: layerTar }], {}), `invalid archive: ../../etc/json not found (parent of ${a})`);
+  await refused(await legacyArchive([{ id: a, json: json(a), tar: layerTar }], { evil: { latest: b } }), `invalid target ID: ${b}`);
+  await refused(await legacyArchive([{ id: a, json: json(a), tar: layerTar }], { Evil: { latest: a } }), /invalid reference format: repository name .*must be lowercase/);
+  await refused(await legacyArchive([{ id: a, json: '{"id":', tar: layerTar }], {}), new RegExp(`invalid archive: ${a}/json: invalid character`));
+  await refused(await makeTar([{ name: `${a}/json`, content: JSON.stringify(json(a)) }, { name: `${a}/layer.tar`, content: layerTar }]), 'invalid archive: repositories not found');
+  // a json past the 16 MiB kept in memory is not read at all
+  const huge = JSON.stringify({ ...json(a), comment: 'x'.repeat(17 << 20) });
+  await refused(await legacyArchive([{ id: a, json: huge, tar: layerTar }], { evil: { latest: a } }), `invalid archive: ${a}/json is too large`);
 });
 
 // moby's saveConfigAndLayer writes every layer as its uncompressed tar, named by its diffID, with

@@ -416,6 +416,13 @@ export class ImageService implements ImageLookup {
     return { chainID, blob };
   }
 
+  /** The diffID of a layer blob in the content store: its own digest, or its uncompressed content's. */
+  async diffIDOf(blobDigest: string): Promise<string> {
+    const file = this.content.path(blobDigest);
+    const kind = await sniff(file);
+    return kind === 'tar' ? blobDigest : uncompressedDigest(file, kind);
+  }
+
   /** Commit an image whose config and layers are in place, then point `refs` at it. */
   async commit(opts: CommitOptions): Promise<{ image: StoredImage; moved: { ref: string; oldId: string }[] }> {
     const cfg = ImageStore.parseConfig(opts.config);

@@ -1,8 +1,9 @@
 /**
  * `load`: Docker archives (manifest.json + `<id>/layer.tar` as Docker ≤24 writes them, or
- * `blobs/sha256/…` as Docker 25+ does) and OCI image layout tars (index.json, tags from
- * `org.opencontainers.image.ref.name` / `io.containerd.image.name`). Each image is committed
- * only once its config and every layer are in place.
+ * `blobs/sha256/…` as Docker 25+ does), OCI image layout tars (index.json, tags from
+ * `org.opencontainers.image.ref.name` / `io.containerd.image.name`) and the pre-1.10 layout
+ * (`repositories` + `<v1 id>/json`, legacy.ts). Each image is committed only once its config and
+ * every layer are in place.
  */
 import type { Readable } from 'node:stream';
 import { InvalidArgument } from '@berth/shared';
@@ -13,6 +14,7 @@ import { ImageStore } from '../image-store.js';
 import { chainIDs } from '../fsutil.js';
 import { readArchive, type ArchiveFiles } from './read-archive.js';
 import { withLease } from '../lease.js';
+import { isLegacyArchive, loadLegacy } from './legacy.js';
 
 interface ImageToLoad { config: Buffer; layers: string[]; refs: Reference[] }
 
@@ -106,7 +108,8 @@ export async function loadImages(svc: ImageService, src: Readable, say: (line: s
     let images: ImageToLoad[];
     if (files.meta.has('manifest.json')) images = await dockerArchive(svc, files);
     else if (files.meta.has('index.json')) images = await ociLayout(svc, files);
-    else throw new InvalidArgument('invalid archive: does not contain a manifest.json'); // moby's text (an OCI layout loads too)
+    else if (isLegacyArchive(files)) return loadLegacy(svc, files, lease, say, signal);
+    else throw new InvalidArgument('invalid archive: does not contain a manifest.json'); // moby's text (an OCI layout or a pre-1.10 archive loads too)
     const ids: string[] = [];
     for (const img of images) {
       const cfg = ImageStore.parseConfig(img.config);
