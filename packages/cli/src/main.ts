@@ -2,11 +2,12 @@
  * berth entry: global flags, dispatch to a command (Docker's tree and flags), Docker's error
  * texts and exit codes. Handlers are imported lazily so start-up stays light.
  */
-import { parseCommandArgs, UsageError, type Argv } from './cli/args.js';
+import { parseCommandArgs, UsageError } from './cli/args.js';
+import type { Args, CommandPath } from './cli/flags.js';
 import { canonical, isGroup, specs, unsupportedGroups, usageLine } from './cli/spec.js';
 import { contextName, resolveEndpoint, type Endpoint, type CommandContext, type GlobalOptions } from './cli/context.js';
 import { StatusError } from './cli/errors.js';
-import { handlers } from './commands/index.js';
+import { loadHandler } from './commands/index.js';
 import { CLI_VERSION } from './version.js';
 
 const globalValueFlags: Record<string, keyof GlobalOptions> = {
@@ -127,9 +128,9 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
 
-  let argv: Argv;
+  let argv: Args<CommandPath>;
   try {
-    argv = parseCommandArgs(path, cmd.args);
+    argv = parseCommandArgs(path as CommandPath, cmd.args);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     if (e.exitCode === 125) {
@@ -144,8 +145,8 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
 
-  const load = handlers[canonical(path)];
-  if (!load) {
+  const handler = await loadHandler(canonical(path));
+  if (!handler) {
     stderr.write(`berth: '${path}' is not available in this build of Berth yet\n`);
     return 1;
   }
@@ -159,7 +160,7 @@ export async function run(args: string[]): Promise<number> {
   };
   try {
     contextName(globals); // -H with --context is refused before anything runs
-    const code = await (await load()).default(argv, ctx);
+    const code = await handler(argv, ctx);
     return code ?? 0;
   } catch (err) {
     if (globals.debug && err instanceof Error && !(err instanceof StatusError)) stderr.write(`${err.stack}\n`);

@@ -2,7 +2,7 @@
  * berth container inspect [-f] [-s] CONTAINER..., and the top-level `inspect` which tries
  * containers, then images (or only --type's kind). Docker's JSON array, or --format per object.
  */
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { isApiError } from '../../client/errors.js';
 import { writeInspected } from '../../render/inspect.js';
@@ -21,18 +21,18 @@ async function lookup(ctx: CommandContext, name: string, kinds: Kind[], size: bo
   return undefined;
 }
 
-export async function inspectObjects(argv: Argv, ctx: CommandContext, kinds: Kind[]): Promise<number> {
-  const format = (argv.format as string) || '';
+export async function inspectObjects(argv: Pick<Args<'inspect'>, '_' | 'format' | 'size'>, ctx: CommandContext, kinds: Kind[]): Promise<number> {
+  const format = argv.format ?? '';
   const found: unknown[] = [];
   const errors: string[] = [];
   for (const name of argv._) {
-    const obj = await lookup(ctx, name, kinds, !!argv.size);
+    const obj = await lookup(ctx, name, kinds, argv.size);
     if (obj === undefined) errors.push(kinds.length === 1 && kinds[0] === 'container' ? `Error: No such container: ${name}` : `Error: No such object: ${name}`);
     else found.push(obj);
   }
   return writeInspected(ctx.stdout, found, errors, format);
 }
 
-export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
+export default async function (argv: Args<'container inspect'>, ctx: CommandContext): Promise<number> {
   return inspectObjects(argv, ctx, ['container']);
 }

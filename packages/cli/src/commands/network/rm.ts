@@ -1,9 +1,9 @@
 /** berth network rm [-f] NETWORK...: prints each removed name; errors on stderr, exit 1 if any failed. */
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
 
-export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
+export default async function (argv: Args<'network rm'>, ctx: CommandContext): Promise<number> {
   const errors: string[] = [];
   for (const name of argv._) {
     try {
