@@ -31,3 +31,68 @@ for (const cli of CLIS) {
     ok(d[cli](['rm', name]));
   });
 }
+
+/** docker's stderr in Berth's name: the CLI's own words (`docker: `, `Run 'docker run --help'`). */
+const asBerth = (s: string) => s.replace(/\bdocker( |:|')/g, 'berth$1');
+
+test('errors: the whole stderr and the exit code are the docker CLI\'s', () => {
+  ok(d.docker(['create', '--name', 'taken', 'busybox', 'true']));
+  ok(d.docker(['run', '-d', '--name', 'up', 'busybox', 'sleep', '1000']));
+  ok(d.docker(['run', '-dit', '--name', 'up-tty', 'busybox', 'sh']));
+  ok(d.docker(['create', '--name', 'broken', 'busybox', 'no-such-command']));
+  ok(d.docker(['volume', 'create', 'used']));
+  ok(d.docker(['create', '-v', 'used:/data', 'busybox', 'true']));
+  const cases: string[][] = [
+    ['run', 'busybox', 'no-such-command'],
+    ['run', '--rm', 'busybox', '/etc/passwd'],
+    ['run', '--name', 'taken', 'busybox', 'true'],
+    ['create', '--name', 'taken', 'busybox', 'true'],
+    ['start', 'nosuch1', 'nosuch2'],
+    ['stop', 'nosuch1', 'up-not', 'nosuch2'],
+    ['kill', 'nosuch1', 'nosuch2'],
+    ['restart', 'nosuch1'],
+    ['pause', 'nosuch1', 'nosuch2'],
+    ['unpause', 'nosuch1'],
+    ['rm', 'nosuch1', 'nosuch2'],
+    ['rm', 'up', 'nosuch1'],
+    ['rmi', 'nosuch1', 'nosuch2'],
+    ['network', 'rm', 'nosuch1', 'nosuch2'],
+    ['volume', 'rm', 'nosuch1', 'nosuch2'],
+    ['wait', 'nosuch1'],
+    ['inspect', 'nosuch1', 'nosuch2'],
+    ['logs', 'nosuch1'],
+    ['exec', 'nosuch1', 'true'],
+    ['exec', 'up', 'no-such-command'],
+    ['exec', 'taken', 'true'],
+    ['run', '-it', 'busybox', 'true'],
+    ['run', '-t', '-i', '--rm', 'busybox', 'true'],
+    ['exec', '-it', 'up', 'true'],
+    ['start', '-ai', 'taken'],
+    ['attach', 'up-tty'],
+    ['attach', 'taken'],
+    ['start', 'broken', 'nosuch1'],
+    ['run', '-d', 'busybox', 'no-such-command'],
+    ['volume', 'rm', 'used', 'nosuch1'],
+    ['rmi', 'busybox'],
+    ['network', 'rm', 'bridge', 'nosuch1'],
+    ['rename', 'nosuch1', 'x'],
+    ['top', 'nosuch1'],
+    ['port', 'nosuch1'],
+    ['update', '--cpu-shares', '2', 'nosuch1', 'nosuch2'],
+    ['rm'],
+    ['run'],
+    ['run', '--bogus', 'busybox'],
+    ['run', '--stop-timeout', 'x', 'busybox'],
+    ['run', '-m'],
+    ['stop', '-t', 'x', 'up'],
+  ];
+  const diffs: string[] = [];
+  for (const args of cases) {
+    const want = d.docker(args, { input: '' });
+    const got = d.berth(args, { input: '' });
+    const w = `${want.code} ${asBerth(want.stderr)}`;
+    const g = `${got.code} ${got.stderr}`;
+    if (w !== g) diffs.push(`${args.join(' ')}\n  docker: ${JSON.stringify(w)}\n  berth:  ${JSON.stringify(g)}`);
+  }
+  assert.deepEqual(diffs, []);
+});

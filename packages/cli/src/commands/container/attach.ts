@@ -2,13 +2,14 @@
 import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
-import { holdSession, openAttach, registerWait } from './session.js';
+import { checkTty, holdSession, openAttach, registerWait } from './session.js';
 
 export default async function (argv: Args<'container attach'>, ctx: CommandContext): Promise<number> {
   const docker = ctx.docker();
   const info = await docker.getContainer(argv._[0]!).inspect();
   if (!info.State?.Running) throw new StatusError(1, 'You cannot attach to a stopped container, start it first');
   if (info.State.Paused) throw new StatusError(1, 'You cannot attach to a paused container, unpause it first');
+  checkTty(ctx, !argv['no-stdin'], !!info.Config?.Tty);
   const c = docker.getContainer(info.Id ?? argv._[0]!);
   const o = { tty: !!info.Config?.Tty, stdin: !argv['no-stdin'] && !!info.Config?.OpenStdin, stdout: true, stderr: true,
     detachKeys: argv['detach-keys'] || undefined, sigProxy: argv['sig-proxy'] };

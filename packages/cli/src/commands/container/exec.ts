@@ -7,6 +7,7 @@ import { detachBytes } from '../../tty/detach.js';
 import { enterRaw } from '../../tty/raw.js';
 import { consoleSize, followResize } from '../../tty/resize.js';
 import { holdHijacked } from '../../tty/streams.js';
+import { checkTty } from './session.js';
 import fs from 'node:fs';
 
 function envFiles(files: string[]): string[] {
@@ -18,6 +19,7 @@ export default async function (argv: Args<'container exec'>, ctx: CommandContext
   const [name, ...cmd] = argv._;
   const info = await docker.getContainer(name!).inspect();
   const id = info.Id ?? name!;
+  if (!argv.detach) checkTty(ctx, argv.interactive, argv.tty);
   if (!info.State?.Running) throw new StatusError(1, `Error response from daemon: container ${info.Id} is not running`);
   const { tty, interactive, detach } = argv;
   const env = [...envFiles(argv['env-file']), ...argv.env];

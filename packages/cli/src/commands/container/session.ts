@@ -5,6 +5,7 @@
  */
 import type { Duplex } from 'node:stream';
 import type { CommandContext } from '../../cli/context.js';
+import { StatusError } from '../../cli/errors.js';
 import type { Container } from '../../client/objects.js';
 import { enterRaw } from '../../tty/raw.js';
 import { followResize } from '../../tty/resize.js';
@@ -18,6 +19,11 @@ export interface SessionOptions {
   stderr: boolean;
   detachKeys?: string;
   sigProxy: boolean;
+}
+
+/** Docker's CheckTty: stdin for a TTY needs a terminal on our side. */
+export function checkTty(ctx: CommandContext, attachStdin: boolean, tty: boolean): void {
+  if (tty && attachStdin && !ctx.stdin.isTTY) throw new StatusError(1, 'the input device is not a TTY');
 }
 
 export async function openAttach(c: Container, o: SessionOptions): Promise<Duplex> {
