@@ -4,7 +4,11 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { TestDaemon } from './harness.js';
+import { berthBin, dockerBin } from './harness.js';
 import { busyboxDaemon, CLIS, ok } from './containers-helpers.js';
 
 let d: TestDaemon;
@@ -95,4 +99,73 @@ test('errors: the whole stderr and the exit code are the docker CLI\'s', () => {
     if (w !== g) diffs.push(`${args.join(' ')}\n  docker: ${JSON.stringify(w)}\n  berth:  ${JSON.stringify(g)}`);
   }
   assert.deepEqual(diffs, []);
+});
+
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+const cliArgv = (cli: 'berth' | 'docker') => (cli === 'berth' ? [process.execPath, berthBin] : [dockerBin]).map(q).join(' ');
+
+/** A shell script run on a fresh pty (util-linux `script`); its output bytes as the terminal got them. */
+function underPty(shell: string): Promise<{ code: number; out: Buffer }> {
+  return new Promise((resolve) => {
+    const p = spawn('script', ['-qec', shell, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    p.stdout.on('data', (c: Buffer) => chunks.push(c));
+    p.stderr.on('data', (c: Buffer) => chunks.push(c));
+    const timer = setTimeout(() => p.kill('SIGKILL'), 60000);
+    p.on('exit', (code) => { clearTimeout(timer); resolve({ code: code ?? -1, out: Buffer.concat(chunks) }); });
+  });
+}
+
+test('pty: a container\'s lines reach the terminal as CR LF, byte for byte as through the docker CLI', async () => {
+  const outputs: Record<string, string> = {};
+  for (const cli of CLIS) {
+    const r = await underPty(`${cliArgv(cli)} -H ${q(d.host)} run -it --rm busybox sh -c 'echo line1; echo line2; sleep 0.2' < /dev/tty`);
+    assert.equal(r.code, 0, r.out.toString());
+    outputs[cli] = r.out.toString('latin1');
+  }
+  assert.equal(outputs.berth, 'line1\r\nline2\r\n');
+  assert.equal(outputs.berth, outputs.docker);
+});
+
+test('pty: a program that turns off its own ONLCR prints bare LF, and the terminal leaves it bare', async () => {
+  const outputs: Record<string, string> = {};
+  for (const cli of CLIS) {
+    const r = await underPty(`${cliArgv(cli)} -H ${q(d.host)} run -it --rm busybox sh -c 'stty -onlcr; printf "a\\nb\\n"; sleep 0.2' < /dev/tty`);
+    assert.equal(r.code, 0, r.out.toString());
+    outputs[cli] = r.out.toString('latin1');
+  }
+  assert.equal(outputs.berth, 'a\nb\n');
+  assert.equal(outputs.berth, outputs.docker);
+});
+
+test('pty: exec -it is raw too', async () => {
+  const id = ok(d.berth(['run', '-d', 'busybox', 'sleep', '1000'])).trim();
+  const r = await underPty(`${cliArgv('berth')} -H ${q(d.host)} exec -it ${id} sh -c 'echo x; echo y' < /dev/tty`);
+  assert.equal(r.out.toString('latin1'), 'x\r\ny\r\n');
+  ok(d.berth(['rm', '-f', id]));
+});
+
+test('pty: the terminal\'s settings come back after the session, and after berth is killed with SIGTERM', async () => {
+  const dir = fs.mkdtempSync(path.join(d.dir, 'stty-'));
+  const f = (n: string) => q(path.join(dir, n));
+  const berth = `${cliArgv('berth')} -H ${q(d.host)}`;
+  const r = await underPty([
+    `stty -g > ${f('before')}`,
+    `${berth} run -it --rm busybox true < /dev/tty`,
+    `stty -g > ${f('after-exit')}`,
+    `${berth} run -it --name killed busybox sleep 60 < /dev/tty &`,
+    'pid=$!',
+    'i=0; while [ "$(stty -g)" = "$(cat ' + f('before') + ')" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done',
+    `stty -g > ${f('during')}`,
+    'kill -TERM $pid; wait $pid',
+    `echo $? > ${f('rc')}`,
+    `stty -g > ${f('after-kill')}`,
+  ].join('\n'));
+  const read = (n: string) => fs.readFileSync(path.join(dir, n), 'utf8').trim();
+  assert.equal(r.code, 0, r.out.toString());
+  assert.notEqual(read('during'), read('before'), 'berth put the terminal in raw mode');
+  assert.equal(read('after-exit'), read('before'));
+  assert.equal(read('after-kill'), read('before'));
+  assert.equal(read('rc'), '143'); // died of SIGTERM
+  ok(d.berth(['rm', '-f', 'killed']));
 });

@@ -36,7 +36,7 @@ export default async function (argv: Args<'container exec'>, ctx: CommandContext
     return 0;
   }
   const sock = await exec.start({ Detach: false, Tty: tty, ConsoleSize: tty ? consoleSize(ctx.stdout) : undefined, hijack: true });
-  const restore = tty && interactive ? enterRaw(ctx.stdin) : () => {};
+  const restore = tty && interactive ? await enterRaw(ctx.stdin) : () => {};
   const stopResize = tty ? followResize(ctx.stdout, (h, w) => exec.resize({ h, w })) : () => {};
   try {
     const { detached } = await holdHijacked(sock, {

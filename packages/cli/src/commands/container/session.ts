@@ -47,7 +47,7 @@ export async function registerWait(c: Container, condition: 'next-exit' | 'remov
 
 /** Hold the session until the output ends; returns whether the user detached. */
 export async function holdSession(ctx: CommandContext, c: Container, sock: Duplex, o: SessionOptions): Promise<{ detached: boolean }> {
-  const restore = o.tty && o.stdin ? enterRaw(ctx.stdin) : () => {};
+  const restore = o.tty && o.stdin ? await enterRaw(ctx.stdin) : () => {};
   const stopResize = o.tty ? followResize(ctx.stdout, (h, w) => c.resize({ h, w })) : () => {};
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
   const proxy = (sig: NodeJS.Signals) => { void c.kill({ signal: sig }).catch(() => undefined); };
