@@ -169,3 +169,16 @@ test('pty: the terminal\'s settings come back after the session, and after berth
   assert.equal(read('rc'), '143'); // died of SIGTERM
   ok(d.berth(['rm', '-f', 'killed']));
 });
+
+for (const cli of CLIS) {
+  test(`pty: ${cli} gives the container the terminal's size at start and on every SIGWINCH`, async () => {
+    const base = `${cliArgv(cli)} -H ${q(d.host)}`;
+    const r = await underPty([
+      'stty rows 30 cols 100',
+      `${base} run -it --rm busybox stty size < /dev/tty`,
+      `${base} run -it --rm busybox sh -c 'sleep 2; stty size' < /dev/tty &`,
+      'sleep 1; stty rows 20 cols 50; wait',
+    ].join('\n'));
+    assert.equal(r.out.toString('latin1'), '30 100\r\n20 50\r\n');
+  });
+}

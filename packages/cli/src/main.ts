@@ -4,7 +4,7 @@
  */
 import { parseCommandArgs, UsageError } from './cli/args.js';
 import type { Args, CommandPath } from './cli/flags.js';
-import { canonical, isGroup, specs, unsupportedGroups, usageLine } from './cli/spec.js';
+import { canonical, isCommandPath, isGroup, specs, unsupportedGroups, usageLine } from './cli/spec.js';
 import { contextName, resolveEndpoint, type Endpoint, type CommandContext, type GlobalOptions } from './cli/context.js';
 import { StatusError } from './cli/errors.js';
 import { loadHandler } from './commands/index.js';
@@ -38,14 +38,15 @@ function parseGlobals(args: string[]): { globals: GlobalOptions; rest: string[];
   return { globals, rest: args.slice(i), version, help };
 }
 
-function resolveCommand(rest: string[]): { path: string; args: string[] } | undefined {
+function resolveCommand(rest: string[]): { path: CommandPath; args: string[] } | undefined {
   const first = rest[0];
-  if (!first || !specs[first]) return undefined;
+  if (!first || !isCommandPath(first)) return undefined;
   const second = rest[1];
-  if (isGroup(first) && second && specs[`${first} ${second}`]) return { path: `${first} ${second}`, args: rest.slice(2) };
+  const sub = `${first} ${second}`;
+  if (isGroup(first) && second && isCommandPath(sub)) return { path: sub, args: rest.slice(2) };
   if (isGroup(first) && second === 'list') {
     const ls = `${first} ls`;
-    if (specs[ls]) return { path: ls, args: rest.slice(2) };
+    if (isCommandPath(ls)) return { path: ls, args: rest.slice(2) };
   }
   return { path: first, args: rest.slice(1) };
 }
@@ -130,7 +131,7 @@ export async function run(args: string[]): Promise<number> {
 
   let argv: Args<CommandPath>;
   try {
-    argv = parseCommandArgs(path as CommandPath, cmd.args);
+    argv = parseCommandArgs(path, cmd.args);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     if (e.exitCode === 125) {
