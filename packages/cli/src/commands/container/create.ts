@@ -36,10 +36,10 @@ async function pull(ctx: CommandContext, image: string, platform?: string): Prom
   }
 }
 
-export async function createWithPull(ctx: CommandContext, req: CreateRequest, pullPolicy: string): Promise<Container> {
+export async function createWithPull(ctx: CommandContext, req: CreateRequest, pullPolicy: string, command: 'run' | 'create'): Promise<Container> {
   const image = String(req.body.Image);
   if (!['missing', 'always', 'never'].includes(pullPolicy)) {
-    throw new StatusError(125, `berth: invalid pull option: '${pullPolicy}': must be one of "always", "missing" or "never"`);
+    throw new StatusError(125, `berth: invalid pull option: '${pullPolicy}': must be one of "always", "missing" or "never"\n\nRun 'berth ${command} --help' for more information`);
   }
   if (pullPolicy === 'always') await pull(ctx, image, req.platform);
   const create = () => ctx.docker().createContainer({ ...req.body, name: req.name, platform: req.platform });
@@ -55,7 +55,7 @@ export async function createWithPull(ctx: CommandContext, req: CreateRequest, pu
 
 export default async function (argv: Args<'container create'>, ctx: CommandContext): Promise<number> {
   const req = createRequest(argv, 'container create', false, !!ctx.stdin.isTTY, ctx.stdout);
-  const c = await createWithPull(ctx, req, argv.pull);
+  const c = await createWithPull(ctx, req, argv.pull, 'create');
   for (const w of (c as Container & { warnings?: string[] }).warnings ?? []) ctx.stderr.write(`WARNING: ${w}\n`);
   ctx.stdout.write(c.id + '\n');
   return 0;

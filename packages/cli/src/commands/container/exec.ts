@@ -2,7 +2,6 @@
 import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
-import { isApiError } from '../../client/errors.js';
 import { detachBytes } from '../../tty/detach.js';
 import { enterRaw } from '../../tty/raw.js';
 import { consoleSize, followResize } from '../../tty/resize.js';
@@ -29,10 +28,7 @@ export default async function (argv: Args<'container exec'>, ctx: CommandContext
     DetachKeys: argv['detach-keys'] ?? '', Env: env.length ? env : null, WorkingDir: argv.workdir ?? '', Cmd: cmd,
   });
   if (detach) {
-    try { await exec.start({ Detach: true, Tty: tty }); } catch (e) {
-      if (isApiError(e)) throw new StatusError(isApiError(e) && /not found/.test(e.message) ? 127 : 126, `Error response from daemon: ${e.message}`);
-      throw e;
-    }
+    await exec.start({ Detach: true, Tty: tty }); // a failure is the daemon's error, exit 1 (docker exec -d)
     return 0;
   }
   const sock = await exec.start({ Detach: false, Tty: tty, ConsoleSize: tty ? consoleSize(ctx.stdout) : undefined, hijack: true });

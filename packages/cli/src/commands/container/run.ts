@@ -25,7 +25,7 @@ export default async function (argv: Args<'container run'>, ctx: CommandContext)
   const req = createRequest(argv, 'run', detach, !!ctx.stdin.isTTY, ctx.stdout);
   const body = req.body;
   if (!detach) checkTty(ctx, !!body.AttachStdin, !!body.Tty);
-  const c: Container = await createWithPull(ctx, req, argv.pull);
+  const c: Container = await createWithPull(ctx, req, argv.pull, 'run');
   for (const w of (c as Container & { warnings?: string[] }).warnings ?? []) ctx.stderr.write(`WARNING: ${w}\n`);
   const autoRemove = argv.rm;
 

@@ -6,6 +6,6 @@ import { inspectEach, writeInspected } from '../../render/inspect.js';
 export default async function (argv: Args<'network inspect'>, ctx: CommandContext): Promise<number> {
   const { found, errors } = await inspectEach(argv._,
     (name) => ctx.docker().getNetwork(name).inspect({ verbose: argv.verbose ? true : undefined }),
-    (name, e) => (e.statusCode === 404 ? `Error: No such network: ${name}` : `Error response from daemon: ${e.message}`));
+    (_name, e) => `Error response from daemon: ${e.message}`);
   return writeInspected(ctx.stdout, found, errors, argv.format);
 }
