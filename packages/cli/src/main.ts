@@ -64,7 +64,7 @@ function report(ctx: { path: string; stderr: NodeJS.WriteStream }, err: unknown)
   const isApi = typeof (err as { statusCode?: number }).statusCode === 'number';
   const text = isApi ? `Error response from daemon: ${msg}` : msg;
   if (engineCommand) {
-    ctx.stderr.write(`berth: ${text}\n\nRun 'berth ${ctx.path} --help' for more information\n`);
+    ctx.stderr.write(`berth: ${text}\n\nRun 'berth run --help' for more information\n`); // docker's withHelp(err, "run")
     return 125;
   }
   ctx.stderr.write(text + '\n');
