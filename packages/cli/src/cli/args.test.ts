@@ -85,3 +85,21 @@ test('Docker\'s words for bad flags', () => {
   rejects(['--last', 'x'], 'invalid argument "x" for "-n, --last" flag: strconv.ParseInt: parsing "x": invalid syntax', 'container ls');
   rejects(['-f=maybe', 'x'], 'invalid argument "maybe" for "-f, --force" flag: strconv.ParseBool: parsing "maybe": invalid syntax', 'container rm');
 });
+
+test('the argument types come from the table (checked by tsc: each @ts-expect-error must be an error)', () => {
+  const a = run('busybox');
+  const timeout: number = a['stop-timeout'];
+  const env: string[] = a.env;
+  const rm: boolean = a.rm;
+  const name: string | undefined = a.name;
+  const pull: string = a.pull; // default "missing": never undefined
+  // @ts-expect-error: run has no --all flag
+  void a.all;
+  // @ts-expect-error: --stop-timeout is a number
+  const wrong: string = a['stop-timeout'];
+  // @ts-expect-error: --name may be absent
+  const absent: string = a.name;
+  // @ts-expect-error: `given` knows run's flag names only
+  void a.given.has('no-such-flag');
+  void [timeout, env, rm, name, pull, wrong, absent];
+});

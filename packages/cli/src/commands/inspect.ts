@@ -6,6 +6,7 @@ import { inspectObjects } from './container/inspect.js';
 
 export default async function (argv: Args<'inspect'>, ctx: CommandContext): Promise<number> {
   const type = argv.type ?? '';
-  if (type && type !== 'container' && type !== 'image') throw new StatusError(1, `"${type}" is not a valid value for --type`);
-  return inspectObjects(argv, ctx, type ? [type as 'container' | 'image'] : ['container', 'image']);
+  if (type === 'container' || type === 'image') return inspectObjects(argv, ctx, [type]);
+  if (type) throw new StatusError(1, `"${type}" is not a valid value for --type`);
+  return inspectObjects(argv, ctx, ['container', 'image']);
 }

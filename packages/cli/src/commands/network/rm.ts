@@ -2,6 +2,7 @@
 import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
+import { isApiError } from '../../client/errors.js';
 
 export default async function (argv: Args<'network rm'>, ctx: CommandContext): Promise<number> {
   let failed = false;
@@ -10,7 +11,7 @@ export default async function (argv: Args<'network rm'>, ctx: CommandContext): P
       await ctx.docker().getNetwork(name).remove();
       ctx.stdout.write(name + '\n');
     } catch (e) {
-      if (argv.force && (e as { statusCode?: number }).statusCode === 404) continue;
+      if (argv.force && isApiError(e) && e.statusCode === 404) continue;
       ctx.stderr.write(`Error response from daemon: ${(e as Error).message}\n`);
       failed = true;
     }
