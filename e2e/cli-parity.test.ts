@@ -167,6 +167,19 @@ test('pty: exec -it is raw too', async () => {
   ok(d.berth(['rm', '-f', id]));
 });
 
+test('pty: start -ai is raw as docker\'s', async () => {
+  const outputs: Record<string, string> = {};
+  for (const cli of CLIS) {
+    ok(d[cli](['create', '-it', '--name', `${cli}-sai`, 'busybox', 'sh', '-c', 'echo s1; echo s2; sleep 0.2']));
+    const r = await underPty(`${cliArgv(cli)} -H ${q(d.host)} start -ai ${cli}-sai < /dev/tty`);
+    assert.equal(r.code, 0, r.out.toString());
+    outputs[cli] = r.out.toString('latin1');
+    ok(d[cli](['rm', `${cli}-sai`]));
+  }
+  assert.equal(outputs.berth, 's1\r\ns2\r\n');
+  assert.equal(outputs.berth, outputs.docker);
+});
+
 test('pty: the terminal\'s settings come back after the session, and after berth is killed with SIGTERM', async () => {
   const dir = fs.mkdtempSync(path.join(d.dir, 'stty-'));
   const f = (n: string) => q(path.join(dir, n));
