@@ -15,7 +15,7 @@ export class UsageError extends Error {
 
 const lists = new Set<string>(listTypes);
 const numbers = new Set<string>(numberTypes);
-export const isList = (f: FlagSpec) => lists.has(f.type);
+const isList = (f: FlagSpec) => lists.has(f.type);
 
 /** The value a flag has when not given, as Docker's default column says. */
 function defaultOf(f: FlagSpec): unknown {
