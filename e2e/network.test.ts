@@ -56,14 +56,14 @@ test('network create / inspect / ls filters / rm with berth', () => {
   r = d.berth(['network', 'create', '--gateway', '10.1.0.1', 'n-bad']);
   assert.equal(r.stderr, 'every ip-range or gateway must have a corresponding subnet\n');
   r = d.berth(['network', 'rm', 'bridge']);
-  assert.equal(r.stderr, 'Error response from daemon: bridge is a pre-defined network and cannot be removed\n');
+  assert.equal(r.stderr, 'Error response from daemon: bridge is a pre-defined network and cannot be removed\nexit status 1\n'); // docker's network rm ends with that line
   r = d.berth(['network', 'inspect', 'nope']);
   assert.equal(r.code, 1);
-  assert.equal(r.stderr, 'Error: No such network: nope\n');
+  assert.equal(r.stderr, 'Error response from daemon: network nope not found\n'); // docker 28's network inspect
   assert.equal(ok(d.berth(['network', 'rm', 'n-one', 'n-two'])), 'n-one\nn-two\n');
   assert.equal(d.inNetns(['ip', 'link', 'show', 'berthtest1']).code, 1);
   r = d.berth(['network', 'rm', 'n-one']);
-  assert.equal(r.stderr, 'Error response from daemon: network n-one not found\n');
+  assert.equal(r.stderr, 'Error response from daemon: network n-one not found\nexit status 1\n');
   assert.equal(d.berth(['network', 'rm', '-f', 'n-one']).code, 0);
 });
 

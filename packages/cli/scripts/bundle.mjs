@@ -17,6 +17,8 @@ const common = {
   logLevel: 'warning',
   absWorkingDir: root,
   alias: { 'react-devtools-core': path.join(root, 'scripts/devtools-stub.mjs') },
+  // A native addon (termios for raw mode): loaded from node_modules, only by an interactive session.
+  external: ['koffi'],
   plugins: [{
     // undici loads node:http2 (7 ms here) for HTTP/2, which a unix-socket Engine API never
     // speaks; its own fallback for a missing http2 is this same empty shape.

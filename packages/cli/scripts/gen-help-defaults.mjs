@@ -6,7 +6,9 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
-const specs = JSON.parse(fs.readFileSync(path.join(here, '../src/spec/commands.json'), 'utf8'));
+// commands.ts is one JSON literal between `export const commands = ` and ` as const;`.
+const source = fs.readFileSync(path.join(here, '../src/spec/commands.ts'), 'utf8');
+const specs = JSON.parse(source.slice(source.indexOf('{'), source.lastIndexOf(' as const')));
 const docker = process.env.DOCKER ?? '/usr/local/bin/docker';
 const out = {};
 for (const [p, spec] of Object.entries(specs)) {

@@ -2,11 +2,12 @@
  * berth entry: global flags, dispatch to a command (Docker's tree and flags), Docker's error
  * texts and exit codes. Handlers are imported lazily so start-up stays light.
  */
-import { parseCommandArgs, UsageError, type Argv } from './cli/args.js';
-import { canonical, isGroup, specs, unsupportedGroups, usageLine } from './cli/spec.js';
+import { parseCommandArgs, UsageError } from './cli/args.js';
+import type { Args, CommandPath } from './cli/flags.js';
+import { canonical, isCommandPath, isGroup, specs, unsupportedGroups, usageLine } from './cli/spec.js';
 import { contextName, resolveEndpoint, type Endpoint, type CommandContext, type GlobalOptions } from './cli/context.js';
 import { StatusError } from './cli/errors.js';
-import { handlers } from './commands/index.js';
+import { loadHandler } from './commands/index.js';
 import { CLI_VERSION } from './version.js';
 
 const globalValueFlags: Record<string, keyof GlobalOptions> = {
@@ -37,14 +38,15 @@ function parseGlobals(args: string[]): { globals: GlobalOptions; rest: string[];
   return { globals, rest: args.slice(i), version, help };
 }
 
-function resolveCommand(rest: string[]): { path: string; args: string[] } | undefined {
+function resolveCommand(rest: string[]): { path: CommandPath; args: string[] } | undefined {
   const first = rest[0];
-  if (!first || !specs[first]) return undefined;
+  if (!first || !isCommandPath(first)) return undefined;
   const second = rest[1];
-  if (isGroup(first) && second && specs[`${first} ${second}`]) return { path: `${first} ${second}`, args: rest.slice(2) };
+  const sub = `${first} ${second}`;
+  if (isGroup(first) && second && isCommandPath(sub)) return { path: sub, args: rest.slice(2) };
   if (isGroup(first) && second === 'list') {
     const ls = `${first} ls`;
-    if (specs[ls]) return { path: ls, args: rest.slice(2) };
+    if (isCommandPath(ls)) return { path: ls, args: rest.slice(2) };
   }
   return { path: first, args: rest.slice(1) };
 }
@@ -62,7 +64,7 @@ function report(ctx: { path: string; stderr: NodeJS.WriteStream }, err: unknown)
   const isApi = typeof (err as { statusCode?: number }).statusCode === 'number';
   const text = isApi ? `Error response from daemon: ${msg}` : msg;
   if (engineCommand) {
-    ctx.stderr.write(`berth: ${text}${isApi ? '.' : ''}\n\nRun 'berth ${ctx.path} --help' for more information\n`);
+    ctx.stderr.write(`berth: ${text}\n\nRun 'berth run --help' for more information\n`); // docker's withHelp(err, "run")
     return 125;
   }
   ctx.stderr.write(text + '\n');
@@ -127,7 +129,7 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
 
-  let argv: Argv;
+  let argv: Args<CommandPath>;
   try {
     argv = parseCommandArgs(path, cmd.args);
   } catch (e) {
@@ -144,8 +146,8 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
 
-  const load = handlers[canonical(path)];
-  if (!load) {
+  const handler = await loadHandler(canonical(path));
+  if (!handler) {
     stderr.write(`berth: '${path}' is not available in this build of Berth yet\n`);
     return 1;
   }
@@ -159,7 +161,7 @@ export async function run(args: string[]): Promise<number> {
   };
   try {
     contextName(globals); // -H with --context is refused before anything runs
-    const code = await (await load()).default(argv, ctx);
+    const code = await handler(argv, ctx);
     return code ?? 0;
   } catch (err) {
     if (globals.debug && err instanceof Error && !(err instanceof StatusError)) stderr.write(`${err.stack}\n`);

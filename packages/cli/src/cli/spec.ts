@@ -1,11 +1,14 @@
 /** The command tree: Docker's commands and flags (generated) with canonical paths and aliases. */
-import commands from '../spec/commands.json' with { type: 'json' };
+import { commands } from '../spec/commands.js';
 import { usageArgs } from '../spec/usage.js';
+import type { CommandPath } from './flags.js';
 
-export interface FlagSpec { short?: string; long: string; type: string; default: string; description: string }
-export interface CommandSpec { path: string; description: string; aliases: string[]; subcommands: string[]; flags: FlagSpec[] }
+export interface FlagSpec { readonly short?: string; readonly long: string; readonly type: string; readonly default: string; readonly description: string }
+export interface CommandSpec { readonly path: string; readonly description: string; readonly aliases: readonly string[]; readonly subcommands: readonly string[]; readonly flags: readonly FlagSpec[] }
 
-export const specs = commands as unknown as Record<string, CommandSpec>;
+export const specs: Readonly<Record<string, CommandSpec>> = commands;
+
+export const isCommandPath = (path: string): path is CommandPath => Object.hasOwn(commands, path);
 
 /** Top-level commands that are only groups of subcommands (docker container, image, …). */
 export const isGroup = (path: string) => (specs[path]?.subcommands.length ?? 0) > 0;

@@ -2,13 +2,14 @@
  * Canonical command path → lazily imported handler module. A command absent here is part of
  * Docker's tree that this build of Berth does not offer yet; main says so and exits 1.
  */
-import type { Argv } from '../cli/args.js';
 import type { CommandContext } from '../cli/context.js';
+import type { Args, CommandPath } from '../cli/flags.js';
 
-export type Handler = (argv: Argv, ctx: CommandContext) => Promise<number | void>;
-type Loader = () => Promise<{ default: Handler }>;
+/** A command's handler takes the arguments typed by that command's own flags. */
+export type Handler<P extends CommandPath> = (argv: Args<P>, ctx: CommandContext) => Promise<number | void>;
+type Loaders = { [P in CommandPath]?: () => Promise<{ default: Handler<P> }> };
 
-export const handlers: Record<string, Loader> = {
+export const handlers = {
   version: () => import('./system/version.js'),
   'system info': () => import('./system/info.js'),
   'system events': () => import('./system/events.js'),
@@ -77,4 +78,10 @@ export const handlers: Record<string, Loader> = {
   'context update': () => import('./context/update.js'),
   'context export': () => import('./context/export.js'),
   'context import': () => import('./context/import.js'),
-};
+} satisfies Loaders;
+
+/** The handler of a parsed command: its path chose both the parser's table and this module. */
+export async function loadHandler(path: string): Promise<Handler<CommandPath> | undefined> {
+  const load = (handlers as Loaders)[path as CommandPath] as (() => Promise<{ default: Handler<CommandPath> }>) | undefined;
+  return load ? (await load()).default : undefined;
+}

@@ -1,7 +1,7 @@
 /**
  * Positional arguments of each command, as Docker's usage lines give them
  * (`docker run [OPTIONS] IMAGE [COMMAND] [ARG...]`). Keys are canonical command paths.
- * Flags come from commands.json, generated from Docker's reference.
+ * Flags come from commands.ts, generated from Docker's reference.
  */
 export const usageArgs: Record<string, string> = {
   'container attach': 'CONTAINER',

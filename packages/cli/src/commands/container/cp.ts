@@ -13,7 +13,7 @@ import {
   goModeIsDir, goModeIsRegular, goModeIsSymlink, hasTrailingSeparator, specifiesCurrentDir, splitPathDirEntry, type PathStat,
 } from '@berth/shared/file-mode';
 import { rebaseArchive, tarTree, untar, UntarError } from './cp-tar.js';
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
 import { isApiError } from '../../client/errors.js';
@@ -171,17 +171,17 @@ async function copyToContainer(ctx: CommandContext, srcPath: string, ctr: string
   if (!quiet && srcPath !== '-') ctx.stderr.write(`Successfully copied ${humanSize3(count.bytes)} to ${ctr}:${dstInfo.path}\n`);
 }
 
-export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
-  const [src, dst] = argv._ as [string, string];
+export default async function (argv: Args<'container cp'>, ctx: CommandContext): Promise<number> {
+  const [src = '', dst = ''] = argv._;
   const [srcCtr, srcPath] = splitCpArg(src);
   const [dstCtr, dstPath] = splitCpArg(dst);
   if (!srcPath) throw new StatusError(1, 'source can not be empty');
   if (!dstPath) throw new StatusError(1, 'destination can not be empty');
-  const quiet = !!argv.quiet || !ctx.stderr.isTTY;
-  const followLink = !!argv['follow-link'];
+  const quiet = argv.quiet || !ctx.stderr.isTTY;
+  const followLink = argv['follow-link'];
   if (srcCtr && dstCtr) throw new StatusError(1, 'copying between containers is not supported');
   if (srcCtr) await copyFromContainer(ctx, srcCtr, srcPath, dstPath, followLink, quiet);
-  else if (dstCtr) await copyToContainer(ctx, srcPath, dstCtr, dstPath, followLink, !!argv.archive, quiet);
+  else if (dstCtr) await copyToContainer(ctx, srcPath, dstCtr, dstPath, followLink, argv.archive, quiet);
   else throw new StatusError(1, 'must specify at least one container source');
   return 0;
 }

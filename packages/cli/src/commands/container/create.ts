@@ -4,7 +4,7 @@
  * on stderr, retry — the docker CLI's order. --pull=always pulls first; never does not pull.
  */
 import { familiarString, parseNormalizedNamed } from '@berth/shared/reference';
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
 import { isApiError } from '../../client/errors.js';
@@ -36,10 +36,10 @@ async function pull(ctx: CommandContext, image: string, platform?: string): Prom
   }
 }
 
-export async function createWithPull(ctx: CommandContext, req: CreateRequest, pullPolicy: string): Promise<Container> {
+export async function createWithPull(ctx: CommandContext, req: CreateRequest, pullPolicy: string, command: 'run' | 'create'): Promise<Container> {
   const image = String(req.body.Image);
   if (!['missing', 'always', 'never'].includes(pullPolicy)) {
-    throw new StatusError(125, `berth: invalid pull option: '${pullPolicy}': must be one of "always", "missing" or "never"`);
+    throw new StatusError(125, `berth: invalid pull option: '${pullPolicy}': must be one of "always", "missing" or "never"\n\nRun 'berth ${command} --help' for more information`);
   }
   if (pullPolicy === 'always') await pull(ctx, image, req.platform);
   const create = () => ctx.docker().createContainer({ ...req.body, name: req.name, platform: req.platform });
@@ -53,9 +53,9 @@ export async function createWithPull(ctx: CommandContext, req: CreateRequest, pu
   }
 }
 
-export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
+export default async function (argv: Args<'container create'>, ctx: CommandContext): Promise<number> {
   const req = createRequest(argv, 'container create', false, !!ctx.stdin.isTTY, ctx.stdout);
-  const c = await createWithPull(ctx, req, String(argv.pull ?? 'missing'));
+  const c = await createWithPull(ctx, req, argv.pull, 'create');
   for (const w of (c as Container & { warnings?: string[] }).warnings ?? []) ctx.stderr.write(`WARNING: ${w}\n`);
   ctx.stdout.write(c.id + '\n');
   return 0;

@@ -1,48 +1,42 @@
 /** berth exec [-i] [-t] [-d] [-e] [-u] [-w] [--privileged] CONTAINER COMMAND [ARG...]: exits with the command's code. */
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
-import { isApiError } from '../../client/errors.js';
 import { detachBytes } from '../../tty/detach.js';
 import { enterRaw } from '../../tty/raw.js';
 import { consoleSize, followResize } from '../../tty/resize.js';
 import { holdHijacked } from '../../tty/streams.js';
-import { flagGiven } from './opts.js';
+import { checkTty } from './session.js';
 import fs from 'node:fs';
 
 function envFiles(files: string[]): string[] {
   return files.flatMap((f) => fs.readFileSync(f, 'utf8').split('\n').filter((l) => l.trim() && !l.trim().startsWith('#')));
 }
 
-export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
+export default async function (argv: Args<'container exec'>, ctx: CommandContext): Promise<number> {
   const docker = ctx.docker();
   const [name, ...cmd] = argv._;
   const info = await docker.getContainer(name!).inspect();
   const id = info.Id ?? name!;
+  if (!argv.detach) checkTty(ctx, argv.interactive, argv.tty);
   if (!info.State?.Running) throw new StatusError(1, `Error response from daemon: container ${info.Id} is not running`);
-  const tty = !!argv.tty;
-  const interactive = !!argv.interactive;
-  const detach = !!argv.detach;
-  const env = [...envFiles((argv['env-file'] as string[]) ?? []), ...((argv.env as string[]) ?? [])];
+  const { tty, interactive, detach } = argv;
+  const env = [...envFiles(argv['env-file']), ...argv.env];
   const exec = await docker.getContainer(id).exec({
-    User: (argv.user as string) || '', Privileged: !!argv.privileged, Tty: tty, ConsoleSize: tty ? consoleSize(ctx.stdout) : null,
+    User: argv.user ?? '', Privileged: argv.privileged, Tty: tty, ConsoleSize: tty ? consoleSize(ctx.stdout) : null,
     AttachStdin: interactive && !detach, AttachStderr: !detach, AttachStdout: !detach, Detach: detach,
-    DetachKeys: (argv['detach-keys'] as string) || '', Env: env.length ? env : null, WorkingDir: (argv.workdir as string) || '', Cmd: cmd,
+    DetachKeys: argv['detach-keys'] ?? '', Env: env.length ? env : null, WorkingDir: argv.workdir ?? '', Cmd: cmd,
   });
   if (detach) {
-    try { await exec.start({ Detach: true, Tty: tty }); } catch (e) {
-      if (isApiError(e)) throw new StatusError(isApiError(e) && /not found/.test(e.message) ? 127 : 126, `Error response from daemon: ${e.message}`);
-      throw e;
-    }
+    await exec.start({ Detach: true, Tty: tty }); // a failure is the daemon's error, exit 1 (docker exec -d)
     return 0;
   }
   const sock = await exec.start({ Detach: false, Tty: tty, ConsoleSize: tty ? consoleSize(ctx.stdout) : undefined, hijack: true });
-  const restore = tty && interactive ? enterRaw(ctx.stdin) : () => {};
+  const restore = tty && interactive ? await enterRaw(ctx.stdin) : () => {};
   const stopResize = tty ? followResize(ctx.stdout, (h, w) => exec.resize({ h, w })) : () => {};
-  void flagGiven;
   try {
     const { detached } = await holdHijacked(sock, {
-      tty, stdin: interactive ? ctx.stdin : undefined, stdout: ctx.stdout, stderr: ctx.stderr, detachKeys: detachBytes((argv['detach-keys'] as string) || undefined),
+      tty, stdin: interactive ? ctx.stdin : undefined, stdout: ctx.stdout, stderr: ctx.stderr, detachKeys: detachBytes(argv['detach-keys'] || undefined),
     });
     if (detached) return 0;
   } finally {

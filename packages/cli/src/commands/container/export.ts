@@ -1,12 +1,12 @@
 /** berth export [-o FILE] CONTAINER: the container's filesystem as a tar, never onto a terminal. */
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
 
-export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
-  const out = argv.output as string | undefined;
+export default async function (argv: Args<'container export'>, ctx: CommandContext): Promise<number> {
+  const out = argv.output;
   if (!out && ctx.stdout.isTTY) throw new StatusError(1, 'cowardly refusing to save to a terminal. Use the -o flag or redirect');
   const stream = await ctx.docker().getContainer(argv._[0]!).export();
   if (out) {

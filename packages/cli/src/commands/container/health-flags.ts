@@ -3,7 +3,7 @@
  * --health-cmd (CMD-SHELL), --health-interval/-timeout/-start-period/-start-interval (Go
  * durations, in nanoseconds), --health-retries, --no-healthcheck (Test ["NONE"]).
  */
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import { StatusError } from '../../cli/errors.js';
 import type { ContainerCreateRequest } from '@berth/shared/api/types';
 
@@ -19,13 +19,13 @@ export function parseGoDuration(s: string): number {
   return Math.round(m[1] === '-' ? -ns : ns);
 }
 
-const given = (v: unknown) => v !== undefined && v !== '' && v !== null;
+type HealthFlag = 'health-interval' | 'health-timeout' | 'health-start-period' | 'health-start-interval';
+export type HealthArgs = Pick<Args<'container create'>, HealthFlag | 'health-cmd' | 'health-retries' | 'no-healthcheck'>;
 
-function duration(argv: Argv, flag: string): number {
+function duration(argv: HealthArgs, flag: HealthFlag): number {
   const v = argv[flag];
-  if (!given(v)) return 0;
   let ns: number;
-  try { ns = parseGoDuration(String(v)); } catch (e) {
+  try { ns = parseGoDuration(v); } catch (e) {
     throw new StatusError(125, `invalid argument "${v}" for "--${flag}" flag: ${(e as Error).message}\nSee 'berth run --help'.`);
   }
   if (ns < 0) throw new StatusError(125, `--${flag} cannot be negative`);
@@ -33,16 +33,15 @@ function duration(argv: Argv, flag: string): number {
 }
 
 /** Sets body.Healthcheck when any health flag is given; Docker's conflicts and range errors exit 125. */
-export function applyHealthFlags(body: Pick<ContainerCreateRequest, 'Healthcheck'>, argv: Argv): void {
+export function applyHealthFlags(body: Pick<ContainerCreateRequest, 'Healthcheck'>, argv: HealthArgs): void {
   const cmd = argv['health-cmd'];
   const interval = duration(argv, 'health-interval');
   const timeout = duration(argv, 'health-timeout');
   const startPeriod = duration(argv, 'health-start-period');
   const startInterval = duration(argv, 'health-start-interval');
-  const retries = given(argv['health-retries']) ? Number(argv['health-retries']) : 0;
-  if (!Number.isInteger(retries)) throw new StatusError(125, `invalid argument "${argv['health-retries']}" for "--health-retries" flag: strconv.ParseInt: parsing "${argv['health-retries']}": invalid syntax`);
+  const retries = argv['health-retries'];
   if (retries < 0) throw new StatusError(125, '--health-retries cannot be negative');
-  const any = given(cmd) || interval || timeout || startPeriod || startInterval || retries;
+  const any = !!cmd || interval || timeout || startPeriod || startInterval || retries;
   if (argv['no-healthcheck']) {
     if (any) throw new StatusError(125, '--no-healthcheck conflicts with --health-* options');
     body.Healthcheck = { Test: ['NONE'] };
@@ -50,7 +49,7 @@ export function applyHealthFlags(body: Pick<ContainerCreateRequest, 'Healthcheck
   }
   if (!any) return;
   body.Healthcheck = {
-    Test: given(cmd) ? ['CMD-SHELL', String(cmd)] : undefined, // omitted, as Go's omitempty leaves it out
+    Test: cmd ? ['CMD-SHELL', cmd] : undefined, // omitted, as Go's omitempty leaves it out
     Interval: interval, Timeout: timeout, StartPeriod: startPeriod, StartInterval: startInterval, Retries: retries,
   };
 }

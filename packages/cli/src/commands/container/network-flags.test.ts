@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { parseCommandArgs } from '../../cli/args.js';
 import { applyNetworkFlags, parseExpose, parsePublish } from './network-flags.js';
+
+const run = (...flags: string[]) => parseCommandArgs('container run', [...flags, 'busybox']);
 
 test('parsePublish: Docker\'s -p forms', () => {
   assert.deepEqual(parsePublish(['8080:80']), { exposed: { '80/tcp': {} }, bindings: { '80/tcp': [{ HostIp: '', HostPort: '8080' }] } });
@@ -25,11 +28,9 @@ test('parseExpose: single ports, protocols, ranges', () => {
 
 test('applyNetworkFlags fills HostConfig, ExposedPorts and EndpointsConfig as the docker CLI does', () => {
   const body: Record<string, any> = { HostConfig: {} };
-  applyNetworkFlags(body, {
-    _: [], publish: ['8080:80'], 'publish-all': true, expose: ['443'], network: ['mynet'], ip: '10.0.0.5',
-    'network-alias': ['web'], 'mac-address': '02:42:0a:00:00:05', dns: ['9.9.9.9'], 'dns-search': ['x.test'], 'dns-option': ['ndots:2'],
-    'add-host': ['db:10.0.0.9'], link: [],
-  });
+  applyNetworkFlags(body, run('-p', '8080:80', '-P', '--expose', '443', '--network', 'mynet', '--ip', '10.0.0.5',
+    '--network-alias', 'web', '--mac-address', '02:42:0a:00:00:05', '--dns', '9.9.9.9', '--dns-search', 'x.test', '--dns-option', 'ndots:2',
+    '--add-host', 'db:10.0.0.9'));
   assert.deepEqual(body.ExposedPorts, { '80/tcp': {}, '443/tcp': {} });
   assert.equal(body.HostConfig.NetworkMode, 'mynet');
   assert.deepEqual(body.HostConfig.PortBindings, { '80/tcp': [{ HostIp: '', HostPort: '8080' }] });
@@ -38,8 +39,8 @@ test('applyNetworkFlags fills HostConfig, ExposedPorts and EndpointsConfig as th
   assert.deepEqual(body.HostConfig.ExtraHosts, ['db:10.0.0.9']);
   assert.deepEqual(body.NetworkingConfig, { EndpointsConfig: { mynet: { IPAMConfig: { IPv4Address: '10.0.0.5', IPv6Address: undefined }, Aliases: ['web'], MacAddress: '02:42:0a:00:00:05' } } });
   const plain: Record<string, any> = {};
-  applyNetworkFlags(plain, { _: [] });
+  applyNetworkFlags(plain, run());
   assert.equal(plain.HostConfig.NetworkMode, 'default');
   assert.deepEqual(plain.NetworkingConfig, { EndpointsConfig: {} });
-  assert.throws(() => applyNetworkFlags({}, { _: [], 'add-host': ['nocolon'] }), /bad format for add-host: "nocolon"/);
+  assert.throws(() => applyNetworkFlags({}, run('--add-host', 'nocolon')), /bad format for add-host: "nocolon"/);
 });

@@ -4,10 +4,13 @@
  * into Config.ExposedPorts, HostConfig (NetworkMode, PortBindings, PublishAllPorts, Links, Dns…,
  * ExtraHosts) and NetworkingConfig.EndpointsConfig as the docker CLI sends them.
  */
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import type { ContainerCreateRequest, EndpointSettings } from '@berth/shared/api/types';
 
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String).filter((s) => s !== '') : v === undefined || v === '' ? [] : [String(v)]);
+const nonEmpty = (v: readonly string[]): string[] => v.filter((s) => s !== '');
+
+export type NetworkArgs = Pick<Args<'container create'>, 'network' | 'publish' | 'expose' | 'publish-all' | 'link' | 'add-host' | 'dns'
+  | 'dns-search' | 'dns-option' | 'ip' | 'ip6' | 'network-alias' | 'mac-address'>;
 
 export interface PortSpecs { exposed: Record<string, object>; bindings: Record<string, { HostIp: string; HostPort: string }[]> }
 
@@ -82,28 +85,28 @@ export function checkExtraHosts(values: string[]): string[] {
 }
 
 /** Fill the create body's networking parts from argv (body as opts.ts builds it). */
-export function applyNetworkFlags(body: ContainerCreateRequest, argv: Argv): void {
+export function applyNetworkFlags(body: ContainerCreateRequest, argv: NetworkArgs): void {
   const hc = (body.HostConfig ??= {});
-  const networks = list(argv.network);
+  const networks = nonEmpty(argv.network);
   const mode = networks[0] || 'default';
-  const ports = parsePublish(list(argv.publish));
-  const exposed = { ...parseExpose(list(argv.expose)), ...ports.exposed };
+  const ports = parsePublish(nonEmpty(argv.publish));
+  const exposed = { ...parseExpose(nonEmpty(argv.expose)), ...ports.exposed };
   if (Object.keys(exposed).length) body.ExposedPorts = exposed;
   hc.NetworkMode = mode;
   hc.PortBindings = ports.bindings;
-  hc.PublishAllPorts = !!argv['publish-all'];
-  const links = list(argv.link);
+  hc.PublishAllPorts = argv['publish-all'];
+  const links = nonEmpty(argv.link);
   for (const l of links) if (!/^[^:]+(:[^:]+)?$/.test(l)) throw new Error(`invalid argument "${l}" for "--link" flag: invalid format ${l}`);
   hc.Links = links.length ? links : null;
-  const hosts = checkExtraHosts(list(argv['add-host']));
+  const hosts = checkExtraHosts(nonEmpty(argv['add-host']));
   hc.ExtraHosts = hosts.length ? hosts : null;
-  hc.Dns = list(argv.dns);
-  hc.DnsSearch = list(argv['dns-search']);
-  hc.DnsOptions = list(argv['dns-option']);
-  const ip = (argv.ip as string) || '';
-  const ip6 = (argv.ip6 as string) || '';
-  const aliases = list(argv['network-alias']);
-  const mac = (argv['mac-address'] as string) || '';
+  hc.Dns = nonEmpty(argv.dns);
+  hc.DnsSearch = nonEmpty(argv['dns-search']);
+  hc.DnsOptions = nonEmpty(argv['dns-option']);
+  const ip = argv.ip ?? '';
+  const ip6 = argv.ip6 ?? '';
+  const aliases = nonEmpty(argv['network-alias']);
+  const mac = argv['mac-address'] ?? '';
   const endpoints: Record<string, EndpointSettings> = {};
   for (const n of networks.length ? networks : []) endpoints[n] = {};
   if (ip || ip6 || aliases.length || mac || links.length) {

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { ramInBytes } from '@berth/shared';
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import { StatusError } from '../../cli/errors.js';
 import { usageLine } from '../../cli/spec.js';
 import { consoleSize } from '../../tty/resize.js';
@@ -14,20 +14,15 @@ import { applyNetworkFlags } from './network-flags.js';
 import { applyHealthFlags } from './health-flags.js';
 import type { ContainerCreateRequest, HostConfig } from '@berth/shared/api/types';
 
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === '' ? [] : [String(v)]);
-
-/** Whether a flag was given on the command line (for flags whose default is indistinguishable from a value). */
-export function flagGiven(names: string[], args = process.argv.slice(2)): boolean {
-  return args.some((a) => names.some((n) => a === n || a.startsWith(`${n}=`) || (n.length === 2 && a.startsWith(n) && !a.startsWith('--'))));
-}
+/** run's flags are create's and a few more (-d, --rm's session, --sig-proxy, --detach-keys). */
+export type CreateArgs = Args<'container create'>;
 
 function badFlag(path: string, value: string, flag: string, why: string): StatusError {
   return new StatusError(125, `invalid argument "${value}" for "${flag}" flag: ${why}\n\nUsage:  ${usageLine(path)}\n\nRun 'berth ${path} --help' for more information`);
 }
 
-function bytes(path: string, v: unknown, flag: string, allowMinusOne = false): number | undefined {
-  if (v === undefined || v === '') return undefined;
-  const s = String(v);
+function bytes(path: string, s: string | undefined, flag: string, allowMinusOne = false): number | undefined {
+  if (s === undefined || s === '') return undefined;
   if (allowMinusOne && s === '-1') return -1;
   try { return ramInBytes(s); } catch { throw badFlag(path, s, flag, `invalid size: '${s}'`); }
 }
@@ -47,19 +42,19 @@ function readKvFile(file: string, fromEnv: boolean): string[] {
   return out;
 }
 
-function envList(argv: Argv): string[] {
+function envList(argv: CreateArgs): string[] {
   const out: string[] = [];
-  for (const f of list(argv['env-file'])) out.push(...readKvFile(f, true));
-  for (const e of list(argv.env)) {
+  for (const f of argv['env-file']) out.push(...readKvFile(f, true));
+  for (const e of argv.env) {
     if (e.includes('=')) out.push(e);
     else if (process.env[e] !== undefined) out.push(`${e}=${process.env[e]}`);
   }
   return out;
 }
 
-function labels(argv: Argv): Record<string, string> {
+function labels(argv: CreateArgs): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const l of [...list(argv['label-file']).flatMap((f) => readKvFile(f, false)), ...list(argv.label)]) {
+  for (const l of [...argv['label-file'].flatMap((f) => readKvFile(f, false)), ...argv.label]) {
     const i = l.indexOf('=');
     if (i < 0) out[l] = ''; else out[l.slice(0, i)] = l.slice(i + 1);
   }
@@ -85,14 +80,16 @@ function restartPolicy(path: string, v: string): NonNullable<HostConfig['Restart
   return { Name: name as 'always' | 'unless-stopped' | 'on-failure', MaximumRetryCount: count === undefined ? 0 : Number(count) };
 }
 
+const orNull = (v: string[]) => (v.length ? v : null);
+
 export interface CreateRequest { name?: string; platform?: string; body: ContainerCreateRequest }
 
-export function createRequest(argv: Argv, path: string, detach: boolean, stdinIsTty = false, stdout?: NodeJS.WriteStream): CreateRequest {
+export function createRequest(argv: CreateArgs, path: string, detach: boolean, stdinIsTty = false, stdout?: NodeJS.WriteStream): CreateRequest {
   const image = argv._[0]!;
   const cmd = argv._.slice(1);
-  const tty = !!argv.tty;
-  const interactive = !!argv.interactive;
-  const attach = list(argv.attach).map((a) => a.toLowerCase());
+  const tty = argv.tty;
+  const interactive = argv.interactive;
+  const attach = argv.attach.map((a) => a.toLowerCase());
   for (const a of attach) if (!['stdin', 'stdout', 'stderr'].includes(a)) throw badFlag(path, a, '-a, --attach', `valid streams are STDIN, STDOUT and STDERR`);
   let attachStdin = interactive;
   let attachStdout = true;
@@ -104,44 +101,35 @@ export function createRequest(argv: Argv, path: string, detach: boolean, stdinIs
   const mounts = mountFlags(argv, path);
   const memory = bytes(path, argv.memory, '-m, --memory');
   const swap = bytes(path, argv['memory-swap'], '--memory-swap', true);
-  let nanoCpus: number | undefined;
-  if (argv.cpus !== undefined && argv.cpus !== '') {
-    const n = Number(argv.cpus);
-    if (!Number.isFinite(n) || n < 0) throw badFlag(path, String(argv.cpus), '--cpus', 'failed to parse ' + String(argv.cpus) + ' as a rational number');
-    nanoCpus = Math.round(n * 1e9);
-  }
-  const num = (v: unknown, flag: string): number | undefined => {
-    if (v === undefined || v === '') return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n)) throw badFlag(path, String(v), flag, `strconv.ParseInt: parsing "${v}": invalid syntax`);
-    return n;
-  };
-  let entrypoint: string[] | undefined;
-  if (argv.entrypoint !== undefined && flagGiven(['--entrypoint'])) entrypoint = [String(argv.entrypoint)];
-  const network = list(argv.network)[0];
-  const str = (v: unknown) => (v ? String(v) : '');
+  const cpus = argv.cpus;
+  if (cpus !== undefined && cpus < 0) throw badFlag(path, String(cpus), '--cpus', `failed to parse ${cpus} as a rational number`);
+  const nanoCpus = cpus === undefined ? undefined : Math.round(cpus * 1e9);
+  // `--entrypoint=` resets the image's entrypoint: sent as [""] only when the flag was given.
+  const entrypoint = argv.given.has('entrypoint') ? [argv.entrypoint ?? ''] : undefined;
+  const network = argv.network[0];
+  const str = (v: string | undefined) => v ?? '';
   const hostConfig: HostConfig = {
     // --mount type=… goes as given: the daemon refuses an unknown type.
     Binds: mounts.Binds, Mounts: mounts.Mounts as HostConfig['Mounts'], Tmpfs: mounts.Tmpfs, VolumesFrom: mounts.VolumesFrom, VolumeDriver: mounts.VolumeDriver,
-    AutoRemove: !!argv.rm, Privileged: !!argv.privileged, ReadonlyRootfs: !!argv['read-only'],
-    CapAdd: list(argv['cap-add']).length ? list(argv['cap-add']) : null, CapDrop: list(argv['cap-drop']).length ? list(argv['cap-drop']) : null,
-    SecurityOpt: list(argv['security-opt']).length ? list(argv['security-opt']) : null,
-    Ulimits: ulimits(path, list(argv.ulimit)),
+    AutoRemove: argv.rm, Privileged: argv.privileged, ReadonlyRootfs: argv['read-only'],
+    CapAdd: orNull(argv['cap-add']), CapDrop: orNull(argv['cap-drop']),
+    SecurityOpt: orNull(argv['security-opt']),
+    Ulimits: ulimits(path, argv.ulimit),
     PidMode: str(argv.pid), IpcMode: str(argv.ipc), UTSMode: str(argv.uts), CgroupnsMode: str(argv.cgroupns) as HostConfig['CgroupnsMode'],
     NetworkMode: network || 'default',
-    RestartPolicy: restartPolicy(path, String(argv.restart ?? 'no')),
+    RestartPolicy: restartPolicy(path, argv.restart),
     Memory: memory ?? 0, MemorySwap: swap ?? 0, MemoryReservation: bytes(path, argv['memory-reservation'], '--memory-reservation') ?? 0,
-    CpuShares: num(argv['cpu-shares'], '-c, --cpu-shares') ?? 0, NanoCpus: nanoCpus ?? 0, CpusetCpus: str(argv['cpuset-cpus']),
-    CpusetMems: str(argv['cpuset-mems']), CpuPeriod: num(argv['cpu-period'], '--cpu-period') ?? 0, CpuQuota: num(argv['cpu-quota'], '--cpu-quota') ?? 0,
-    PidsLimit: flagGiven(['--pids-limit']) ? num(argv['pids-limit'], '--pids-limit') : undefined,
-    OomKillDisable: !!argv['oom-kill-disable'], OomScoreAdj: num(argv['oom-score-adj'], '--oom-score-adj') ?? 0,
+    CpuShares: argv['cpu-shares'], NanoCpus: nanoCpus ?? 0, CpusetCpus: str(argv['cpuset-cpus']),
+    CpusetMems: str(argv['cpuset-mems']), CpuPeriod: argv['cpu-period'], CpuQuota: argv['cpu-quota'],
+    PidsLimit: argv.given.has('pids-limit') ? argv['pids-limit'] : undefined,
+    OomKillDisable: argv['oom-kill-disable'], OomScoreAdj: argv['oom-score-adj'],
     ShmSize: bytes(path, argv['shm-size'], '--shm-size') ?? 0,
-    ExtraHosts: list(argv['add-host']).length ? list(argv['add-host']) : null,
-    Dns: list(argv.dns), DnsOptions: list(argv['dns-option']), DnsSearch: list(argv['dns-search']),
-    GroupAdd: list(argv['group-add']).length ? list(argv['group-add']) : null,
+    ExtraHosts: orNull(argv['add-host']),
+    Dns: argv.dns, DnsOptions: argv['dns-option'], DnsSearch: argv['dns-search'],
+    GroupAdd: orNull(argv['group-add']),
     Init: argv.init ? true : null,
     ConsoleSize: tty && stdout ? consoleSize(stdout) : [0, 0],
-    LogConfig: { Type: str(argv['log-driver']), Config: Object.fromEntries(list(argv['log-opt']).map((o) => [o.slice(0, o.indexOf('=')), o.slice(o.indexOf('=') + 1)])) },
+    LogConfig: { Type: str(argv['log-driver']), Config: Object.fromEntries(argv['log-opt'].map((o) => [o.slice(0, o.indexOf('=')), o.slice(o.indexOf('=') + 1)])) },
   };
   const body: ContainerCreateRequest = {
     Hostname: str(argv.hostname), Domainname: str(argv.domainname), User: str(argv.user),
@@ -155,10 +143,10 @@ export function createRequest(argv: Argv, path: string, detach: boolean, stdinIs
   };
   applyNetworkFlags(body, argv); // networking: -p/-P/--expose/--network/--ip/--network-alias/--mac-address/--link/--dns*/--add-host
   applyHealthFlags(body, argv); // health-flags.ts: --health-*, --no-healthcheck
-  if (argv['stop-signal']) body.StopSignal = String(argv['stop-signal']);
-  if (flagGiven(['--stop-timeout'])) body.StopTimeout = num(argv['stop-timeout'], '--stop-timeout');
+  if (argv['stop-signal']) body.StopSignal = argv['stop-signal'];
+  if (argv.given.has('stop-timeout')) body.StopTimeout = argv['stop-timeout'];
   void stdinIsTty;
-  return { name: (argv.name as string) || undefined, platform: (argv.platform as string) || undefined, body };
+  return { name: argv.name || undefined, platform: argv.platform || undefined, body };
 }
 
 /** The exit code docker's CLI derives from a start error's text (run.go runStartContainerErr). */

@@ -1,11 +1,11 @@
 /** berth port CONTAINER [PRIVATE_PORT[/PROTO]]: "80/tcp -> 0.0.0.0:8080", or the host address of one port. */
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
 import { renderPortList, renderPortLookup } from '../../render/networks.js';
 
-export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
-  const [name, spec] = argv._ as [string, string | undefined];
+export default async function (argv: Args<'container port'>, ctx: CommandContext): Promise<number> {
+  const [name = '', spec] = argv._;
   const info = await ctx.docker().getContainer(name).inspect();
   const ports = info.NetworkSettings?.Ports ?? {};
   if (spec === undefined) {

@@ -1,10 +1,9 @@
 /** berth restart [-t N] [-s SIGNAL] CONTAINER... */
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { forEach } from './each.js';
-import { flagGiven } from './opts.js';
 
-export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
-  const t = flagGiven(['-t', '--timeout', '--time']) ? Number(argv.timeout) : undefined;
-  return forEach(ctx, argv._, async (name) => { await ctx.docker().getContainer(name).restart({ t, signal: (argv.signal as string) || undefined }); });
+export default async function (argv: Args<'container restart'>, ctx: CommandContext): Promise<number> {
+  const t = argv.given.has('timeout') ? argv.timeout : undefined;
+  return forEach(ctx, argv._, async (name) => { await ctx.docker().getContainer(name).restart({ t, signal: argv.signal || undefined }); });
 }

@@ -5,6 +5,7 @@
  */
 import type { Duplex } from 'node:stream';
 import type { CommandContext } from '../../cli/context.js';
+import { StatusError } from '../../cli/errors.js';
 import type { Container } from '../../client/objects.js';
 import { enterRaw } from '../../tty/raw.js';
 import { followResize } from '../../tty/resize.js';
@@ -18,6 +19,11 @@ export interface SessionOptions {
   stderr: boolean;
   detachKeys?: string;
   sigProxy: boolean;
+}
+
+/** Docker's CheckTty: stdin for a TTY needs a terminal on our side. */
+export function checkTty(ctx: CommandContext, attachStdin: boolean, tty: boolean): void {
+  if (tty && attachStdin && !ctx.stdin.isTTY) throw new StatusError(1, 'the input device is not a TTY');
 }
 
 export async function openAttach(c: Container, o: SessionOptions): Promise<Duplex> {
@@ -41,7 +47,7 @@ export async function registerWait(c: Container, condition: 'next-exit' | 'remov
 
 /** Hold the session until the output ends; returns whether the user detached. */
 export async function holdSession(ctx: CommandContext, c: Container, sock: Duplex, o: SessionOptions): Promise<{ detached: boolean }> {
-  const restore = o.tty && o.stdin ? enterRaw(ctx.stdin) : () => {};
+  const restore = o.tty && o.stdin ? await enterRaw(ctx.stdin) : () => {};
   const stopResize = o.tty ? followResize(ctx.stdout, (h, w) => c.resize({ h, w })) : () => {};
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
   const proxy = (sig: NodeJS.Signals) => { void c.kill({ signal: sig }).catch(() => undefined); };

@@ -1,12 +1,12 @@
 /** berth start [-a] [-i] CONTAINER...: start; with -a attach first and exit with the container's code. */
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
 import { isApiError } from '../../client/errors.js';
 import { holdSession, openAttach, registerWait } from './session.js';
 import { startErrorCode } from './opts.js';
 
-export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
+export default async function (argv: Args<'container start'>, ctx: CommandContext): Promise<number> {
   const docker = ctx.docker();
   const names = argv._;
   if (argv.attach || argv.interactive) {
@@ -14,8 +14,8 @@ export default async function (argv: Argv, ctx: CommandContext): Promise<number>
     const c = docker.getContainer(names[0]!);
     const info = await c.inspect();
     const real = docker.getContainer(info.Id ?? names[0]!);
-    const o = { tty: !!info.Config?.Tty, stdin: !!argv.interactive && !!info.Config?.OpenStdin, stdout: true, stderr: true,
-      detachKeys: (argv['detach-keys'] as string) || undefined, sigProxy: true };
+    const o = { tty: !!info.Config?.Tty, stdin: argv.interactive && !!info.Config?.OpenStdin, stdout: true, stderr: true,
+      detachKeys: argv['detach-keys'] || undefined, sigProxy: true };
     const sock = await openAttach(real, o);
     const exit = (await registerWait(real, 'next-exit')).result;
     try {

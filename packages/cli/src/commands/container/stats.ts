@@ -1,6 +1,6 @@
 /** berth stats [-a] [--no-stream] [--no-trunc] [--format] [CONTAINER...] */
 import type { Readable } from 'node:stream';
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
 import { isApiError } from '../../client/errors.js';
@@ -24,12 +24,12 @@ function lines(stream: Readable, onLine: (s: StatsResponse) => void): Promise<vo
   });
 }
 
-export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
+export default async function (argv: Args<'container stats'>, ctx: CommandContext): Promise<number> {
   const docker = ctx.docker();
-  const opts = { format: argv.format as string | undefined, noTrunc: !!argv['no-trunc'] };
+  const opts = { format: argv.format, noTrunc: argv['no-trunc'] };
   let targets: string[] = argv._;
   if (!targets.length) {
-    const list = await docker.listContainers({ all: !!argv.all });
+    const list = await docker.listContainers({ all: argv.all });
     targets = list.flatMap((c) => (c.Id ? [c.Id] : []));
   }
   const errors: string[] = [];

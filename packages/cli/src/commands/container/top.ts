@@ -1,5 +1,5 @@
 /** berth top CONTAINER [ps OPTIONS]: the container's processes as the host's ps shows them. */
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import type { ContainerTopResponse } from '@berth/shared/api/types';
 
@@ -11,7 +11,7 @@ export function renderTop(r: ContainerTopResponse): string {
   return rows.map((row) => row.map((cell, i) => (i < row.length - 1 ? cell.padEnd(widths[i]!) : cell)).join('')).join('\n') + '\n';
 }
 
-export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
+export default async function (argv: Args<'container top'>, ctx: CommandContext): Promise<number> {
   const [name, ...ps] = argv._;
   const r = await ctx.docker().getContainer(name!).top(ps.length ? { ps_args: ps.join(' ') } : {});
   ctx.stdout.write(renderTop(r));

@@ -1,8 +1,8 @@
 /** berth unpause CONTAINER...: thaw each paused container, its name on stdout. */
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { forEach } from './each.js';
 
-export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
+export default async function (argv: Args<'container unpause'>, ctx: CommandContext): Promise<number> {
   return forEach(ctx, argv._, async (name) => { await ctx.docker().getContainer(name).unpause(); });
 }

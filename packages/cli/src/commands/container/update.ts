@@ -1,6 +1,6 @@
 /** berth update [resource flags] [--restart] CONTAINER...: live limits, each name on stdout. */
 import { ramInBytes } from '@berth/shared';
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
 import { usageLine } from '../../cli/spec.js';
@@ -11,15 +11,14 @@ function bad(path: string, value: string, flag: string, why: string): StatusErro
   return new StatusError(125, `invalid argument "${value}" for "${flag}" flag: ${why}\n\nUsage:  ${usageLine(path)}\n\nRun 'berth ${path} --help' for more information`);
 }
 
-function bytes(path: string, v: unknown, flag: string, minusOne = false): number | undefined {
-  if (v === undefined || v === '' || v === null) return undefined;
-  const s = String(v);
+function bytes(path: string, s: string | undefined, flag: string, minusOne = false): number | undefined {
+  if (s === undefined || s === '') return undefined;
   if (minusOne && s === '-1') return -1;
   try { return ramInBytes(s); } catch { throw bad(path, s, flag, `invalid size: '${s}'`); }
 }
 
 /** The update body from the flags (only what was given), as docker's runUpdate builds it. */
-export function updateBody(argv: Argv, path: string): ContainerUpdateRequest {
+export function updateBody(argv: Args<'container update'>, path: string): ContainerUpdateRequest {
   const r: ContainerUpdateRequest = {};
   const set = <K extends keyof ContainerUpdateRequest>(k: K, v: unknown) => { if (v !== undefined && v !== 0 && v !== '') r[k] = v as ContainerUpdateRequest[K]; };
   set('Memory', bytes(path, argv.memory, '-m, --memory'));
@@ -31,23 +30,18 @@ export function updateBody(argv: Argv, path: string): ContainerUpdateRequest {
   set('CpusetCpus', argv['cpuset-cpus']);
   set('CpusetMems', argv['cpuset-mems']);
   set('BlkioWeight', argv['blkio-weight']);
-  set('PidsLimit', argv['pids-limit']);
-  if (argv.cpus !== undefined && argv.cpus !== '') {
-    const n = Number(argv.cpus);
-    if (!Number.isFinite(n)) throw bad(path, String(argv.cpus), '--cpus', `failed to parse ${String(argv.cpus)} as a rational number`);
-    set('NanoCpus', Math.round(n * 1e9));
-  }
-  const restart = argv.restart as string | undefined;
-  if (restart) {
+  if (argv.given.has('pids-limit')) r.PidsLimit = argv['pids-limit'];
+  if (argv.cpus !== undefined) set('NanoCpus', Math.round(argv.cpus * 1e9));
+  const restart = argv.restart;
+  if (argv.given.has('restart') && restart) {
     const [name, count] = restart.split(':');
-    // The daemon checks the name ("invalid restart policy").
     // The daemon checks the name ("invalid restart policy").
     r.RestartPolicy = { Name: name as NonNullable<ContainerUpdateRequest['RestartPolicy']>['Name'], MaximumRetryCount: count === undefined ? 0 : Number(count) };
   }
   return r;
 }
 
-export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
+export default async function (argv: Args<'container update'>, ctx: CommandContext): Promise<number> {
   const body = updateBody(argv, ctx.path);
   if (!Object.keys(body).length) throw new StatusError(1, 'you must provide one or more flags when using this command');
   return forEach(ctx, argv._, async (name) => {

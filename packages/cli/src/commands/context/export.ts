@@ -1,13 +1,13 @@
 /** berth context export [OPTIONS] CONTEXT [FILE|-]: a tar of meta.json and tls/, as the docker CLI writes it. */
 import fs from 'node:fs';
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
 import { getMeta } from './common.js';
 import { packTar, type TarEntry } from './tar.js';
 
-export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
-  const [name, dest = `${argv._[0]}.dockercontext`] = argv._ as [string, string?];
+export default async function (argv: Args<'context export'>, ctx: CommandContext): Promise<number> {
+  const [name = '', dest = `${name}.dockercontext`] = argv._;
   if (name === 'default') throw new StatusError(1, 'context "default" cannot be exported');
   const { meta, tls } = getMeta(ctx, name);
   const entries: TarEntry[] = [{ name: 'meta.json', data: Buffer.from(JSON.stringify(meta)) }, { name: 'tls', dir: true }];

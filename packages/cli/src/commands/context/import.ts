@@ -1,6 +1,6 @@
 /** berth context import CONTEXT FILE|-: a context from an exported tar, under a new name. */
 import fs from 'node:fs';
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
 import { validateName, type ContextMeta, type TlsFiles } from '../../cli/contexts.js';
@@ -13,8 +13,8 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
-  const [name, src] = argv._ as [string, string];
+export default async function (argv: Args<'context import'>, ctx: CommandContext): Promise<number> {
+  const [name = '', src = ''] = argv._;
   guard(() => validateName(name));
   const s = store(ctx);
   if (s.exists(name)) throw new StatusError(1, `context "${name}" already exists`);

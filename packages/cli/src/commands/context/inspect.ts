@@ -1,5 +1,5 @@
 /** berth context inspect [OPTIONS] [CONTEXT] [CONTEXT...]: Docker's JSON (TLSMaterial, Storage) or --format. */
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
 import { formatOne } from '../../render/format.js';
@@ -9,7 +9,7 @@ function indentJson(v: unknown): string {
   return JSON.stringify(v, null, 4).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
+export default async function (argv: Args<'context inspect'>, ctx: CommandContext): Promise<number> {
   const names = argv._.length ? argv._ : [currentName(ctx)];
   const s = store(ctx);
   const out: unknown[] = [];
@@ -28,7 +28,7 @@ export default async function (argv: Argv, ctx: CommandContext): Promise<number>
       errors.push((e as Error).message);
     }
   }
-  const format = argv.format as string | undefined;
+  const format = argv.format;
   if (format) ctx.stdout.write(out.map((o) => formatOne(format, o)).join(''));
   else ctx.stdout.write(indentJson(out) + '\n');
   if (errors.length) throw new StatusError(1, errors.join('\n'));

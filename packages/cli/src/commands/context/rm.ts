@@ -1,11 +1,11 @@
 /** berth context rm [OPTIONS] CONTEXT [CONTEXT...]: `default` stays; the current one needs -f. */
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { configDir, readUserConfig, writeUserConfig } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
 import { store } from './common.js';
 
-export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
+export default async function (argv: Args<'context rm'>, ctx: CommandContext): Promise<number> {
   const s = store(ctx);
   const dir = configDir(ctx.globals);
   const errors: string[] = [];

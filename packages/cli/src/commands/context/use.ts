@@ -1,10 +1,10 @@
 /** berth context use CONTEXT: make it current in config.json (`default` clears currentContext). */
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { configDir, readUserConfig, writeUserConfig } from '../../cli/context.js';
 import { getMeta } from './common.js';
 
-export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
+export default async function (argv: Args<'context use'>, ctx: CommandContext): Promise<number> {
   const name = argv._[0]!;
   getMeta(ctx, name); // must exist
   const dir = configDir(ctx.globals);

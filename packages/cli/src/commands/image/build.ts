@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PassThrough, Readable, Transform } from 'node:stream';
 import { humanSize, ramInBytes } from '@berth/shared';
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
 import { usageLine } from '../../cli/spec.js';
@@ -18,7 +18,6 @@ import { packContext } from './build-context.js';
 import { loadView } from '../../ui/load.js';
 import type { QueryValue } from '../../client/index.js';
 
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === '' ? [] : [String(v)]);
 
 /** `--build-arg K=V` / `--build-arg K` (value from the environment, else declared without one). */
 export function buildArgsOf(values: string[], env: NodeJS.ProcessEnv = process.env): Record<string, string | null> {
@@ -44,9 +43,9 @@ const isTar = (b: Buffer) => (b[0] === 0x1f && b[1] === 0x8b) || (b.length >= 26
   || b.subarray(0, 3).toString('latin1') === 'BZh' || (b[0] === 0xfd && b.subarray(1, 6).toString('latin1') === '7zXZ\0');
 
 /** The request body and the Dockerfile name the daemon should read. */
-async function contextOf(argv: Argv, ctx: CommandContext): Promise<{ body: Readable; dockerfile: string }> {
+async function contextOf(argv: Args<'image build'>, ctx: CommandContext): Promise<{ body: Readable; dockerfile: string }> {
   const target = argv._[0]!;
-  const file = (argv.file as string | undefined) || '';
+  const file = argv.file ?? '';
   if (target === '-') {
     if (file === '-') throw new StatusError(1, 'invalid argument: can\'t use stdin for both build context and dockerfile');
     const data = await readStdin(ctx.stdin);
@@ -83,11 +82,11 @@ async function contextOf(argv: Argv, ctx: CommandContext): Promise<{ body: Reada
   return { body: packContext({ dir, dockerfile: { rel: relPosix } }).stream, dockerfile: relPosix };
 }
 
-export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
-  const quiet = !!argv.quiet;
-  const progress = String(argv.progress ?? 'auto');
+export default async function (argv: Args<'image build'>, ctx: CommandContext): Promise<number> {
+  const quiet = argv.quiet;
+  const progress = argv.progress;
   if (!['auto', 'plain', 'tty'].includes(progress)) throw new StatusError(1, `invalid argument "${progress}" for "--progress" flag: must be one of auto, plain, tty`);
-  for (const t of list(argv.tag)) {
+  for (const t of argv.tag) {
     try { parseNormalizedNamed(t); } catch (e) {
       throw new StatusError(125, `invalid argument "${t}" for "-t, --tag" flag: ${(e as Error).message}\n\nUsage:  ${usageLine(ctx.path)}\n\nRun 'berth ${ctx.path} --help' for more information`);
     }
@@ -97,18 +96,18 @@ export default async function (argv: Argv, ctx: CommandContext): Promise<number>
   const meter = new Transform({ transform(c: Buffer, _e, cb) { sent += c.length; cb(null, c); } });
   const counted = body.pipe(meter).pipe(new PassThrough());
   body.on('error', (e) => counted.destroy(e));
-  const bytes = (k: string) => (argv[k] ? ramInBytes(String(argv[k])) : undefined);
+  const bytes = (v: string | undefined) => (v ? ramInBytes(v) : undefined);
   const labels: Record<string, string> = {};
-  for (const l of list(argv.label)) { const eq = l.indexOf('='); labels[eq < 0 ? l : l.slice(0, eq)] = eq < 0 ? '' : l.slice(eq + 1); }
-  const cacheFrom = list(argv['cache-from']).flatMap((v) => v.split(',')).filter(Boolean); // a stringSlice
+  for (const l of argv.label) { const eq = l.indexOf('='); labels[eq < 0 ? l : l.slice(0, eq)] = eq < 0 ? '' : l.slice(eq + 1); }
+  const cacheFrom = argv['cache-from'].flatMap((v) => v.split(',')).filter(Boolean); // a stringSlice
   const query: Record<string, QueryValue> = {
-    t: list(argv.tag), dockerfile, q: quiet ? 1 : undefined, nocache: argv['no-cache'] ? 1 : undefined, pull: argv.pull ? 1 : undefined,
-    rm: argv.rm === false ? 0 : 1, forcerm: argv['force-rm'] ? 1 : undefined, target: argv.target || undefined,
-    buildargs: JSON.stringify(buildArgsOf(list(argv['build-arg']))), labels: JSON.stringify(labels),
+    t: argv.tag, dockerfile, q: quiet ? 1 : undefined, nocache: argv['no-cache'] ? 1 : undefined, pull: argv.pull ? 1 : undefined,
+    rm: argv.rm ? 1 : 0, forcerm: argv['force-rm'] ? 1 : undefined, target: argv.target || undefined,
+    buildargs: JSON.stringify(buildArgsOf(argv['build-arg'])), labels: JSON.stringify(labels),
     networkmode: argv.network && argv.network !== 'default' ? argv.network : undefined,
-    extrahosts: list(argv['add-host']).length ? list(argv['add-host']) : undefined,
+    extrahosts: argv['add-host'].length ? argv['add-host'] : undefined,
     cachefrom: cacheFrom.length ? JSON.stringify(cacheFrom) : undefined,
-    memory: bytes('memory'), memswap: bytes('memory-swap'), shmsize: bytes('shm-size'),
+    memory: bytes(argv.memory), memswap: bytes(argv['memory-swap']), shmsize: bytes(argv['shm-size']),
     cpusetcpus: argv['cpuset-cpus'] || undefined, cpushares: argv['cpu-shares'] || undefined,
     cpuperiod: argv['cpu-period'] || undefined, cpuquota: argv['cpu-quota'] || undefined,
     cgroupparent: argv['cgroup-parent'] || undefined, platform: argv.platform || undefined, version: '1',
@@ -134,6 +133,6 @@ export default async function (argv: Argv, ctx: CommandContext): Promise<number>
     }
   }
   if (outcome.error) throw new StatusError(outcome.error.code, outcome.error.message);
-  if (argv.iidfile && outcome.imageId) fs.writeFileSync(String(argv.iidfile), outcome.imageId);
+  if (argv.iidfile && outcome.imageId) fs.writeFileSync(argv.iidfile, outcome.imageId);
   return 0;
 }

@@ -1,13 +1,13 @@
 /** berth import [-c CHANGE] [-m MSG] file|URL|- [REPOSITORY[:TAG]]: prints the new image's ID. */
 import fs from 'node:fs';
 import { parseNormalizedNamed, ReferenceError } from '@berth/shared/reference';
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
 import { followLines } from './progress-lines.js';
 
-export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
-  const [src, repo] = argv._ as [string, string | undefined];
+export default async function (argv: Args<'image import'>, ctx: CommandContext): Promise<number> {
+  const [src = '', repo] = argv._;
   if (repo) {
     try { parseNormalizedNamed(repo); } catch (e) {
       if (e instanceof ReferenceError) throw new StatusError(1, e.message);
@@ -15,8 +15,8 @@ export default async function (argv: Argv, ctx: CommandContext): Promise<number>
     }
   }
   const query = {
-    repo, message: (argv.message as string) || undefined, changes: (argv.change as string[]) ?? [],
-    platform: (argv.platform as string) || undefined,
+    repo, message: argv.message || undefined, changes: argv.change,
+    platform: argv.platform || undefined,
   };
   const docker = ctx.docker();
   let stream: NodeJS.ReadableStream;

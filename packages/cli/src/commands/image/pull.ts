@@ -1,6 +1,6 @@
 /** berth pull [OPTIONS] NAME[:TAG|@DIGEST]: Docker's pull — progress on stdout, the full reference last. */
 import { familiarName, formatReference, parseNormalizedNamed, ReferenceError, type Reference } from '@berth/shared/reference';
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
 import { displayProgress, ProgressStreamError } from '../../render/progress.js';
@@ -31,9 +31,9 @@ export async function followStream(ctx: CommandContext, stream: NodeJS.ReadableS
   }
 }
 
-export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
-  const quiet = !!argv.quiet;
-  const all = !!argv['all-tags'];
+export default async function (argv: Args<'image pull'>, ctx: CommandContext): Promise<number> {
+  const quiet = argv.quiet;
+  const all = argv['all-tags'];
   const ref = parse(argv._[0]!);
   const nameOnly = !ref.tag && !ref.digest;
   if (all && !nameOnly) throw new StatusError(1, 'tag can\'t be used with --all-tags/-a');
@@ -44,7 +44,7 @@ export default async function (argv: Argv, ctx: CommandContext): Promise<number>
   const stream = await ctx.docker().createImage({
     fromImage: ref.name,
     tag: all ? undefined : (ref.digest ?? ref.tag),
-    platform: (argv.platform as string | undefined) || undefined,
+    platform: argv.platform || undefined,
     authconfig: authForImage(ctx, familiarName(ref.name)),
   });
   await followStream(ctx, stream, quiet);

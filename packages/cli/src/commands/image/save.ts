@@ -2,14 +2,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
 
-export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
-  const output = argv.output as string | undefined;
+export default async function (argv: Args<'image save'>, ctx: CommandContext): Promise<number> {
+  const output = argv.output;
   if (!output && ctx.stdout.isTTY) throw new StatusError(1, 'cowardly refusing to save to a terminal. Use the -o flag or redirect');
-  const stream = await ctx.docker().getImages(argv._ as string[]);
+  const stream = await ctx.docker().getImages(argv._);
   if (!output) {
     await pipeline(stream, ctx.stdout, { end: false });
     return 0;

@@ -1,11 +1,11 @@
 /** berth tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]. */
 import { familiarName, parseNormalizedNamed, ReferenceError } from '@berth/shared/reference';
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
 
-export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
-  const [source, target] = argv._ as [string, string];
+export default async function (argv: Args<'image tag'>, ctx: CommandContext): Promise<number> {
+  const [source = '', target = ''] = argv._;
   let ref;
   try {
     ref = parseNormalizedNamed(target);

@@ -1,11 +1,10 @@
 /** berth network create [OPTIONS] NETWORK: prints the new network's ID. */
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
 import { kvMap } from '../../cli/flag-values.js';
 import type { IpamConfig, NetworkCreateRequest } from '@berth/shared/api/types';
 
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String).filter(Boolean) : v ? [String(v)] : []);
 
 function cidrContains(subnet: string, ip: string): boolean {
   const toInt = (s: string) => s.split('.').reduce((n, b) => n * 256 + Number(b), 0);
@@ -50,23 +49,23 @@ export function ipamConfig(subnets: string[], ranges: string[], gateways: string
   return cfgs;
 }
 
-export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
+export default async function (argv: Args<'network create'>, ctx: CommandContext): Promise<number> {
   const name = argv._[0]!;
-  const config = ipamConfig(list(argv.subnet), list(argv['ip-range']), list(argv.gateway), kvMap(list(argv['aux-address'])));
+  const config = ipamConfig(argv.subnet, argv['ip-range'], argv.gateway, kvMap(argv['aux-address']));
   const body: NetworkCreateRequest = {
     Name: name,
-    Driver: (argv.driver as string) || 'bridge',
-    Options: kvMap(list(argv.opt)),
-    IPAM: { Driver: (argv['ipam-driver'] as string) || 'default', Config: config, Options: kvMap(list(argv['ipam-opt'])) },
-    Internal: !!argv.internal,
-    Attachable: !!argv.attachable,
-    Ingress: !!argv.ingress,
-    ConfigOnly: !!argv['config-only'],
-    Labels: kvMap(list(argv.label)),
+    Driver: argv.driver || 'bridge',
+    Options: kvMap(argv.opt),
+    IPAM: { Driver: argv['ipam-driver'] || 'default', Config: config, Options: kvMap(argv['ipam-opt']) },
+    Internal: argv.internal,
+    Attachable: argv.attachable,
+    Ingress: argv.ingress,
+    ConfigOnly: argv['config-only'],
+    Labels: kvMap(argv.label),
   };
   if (argv.ipv6) body.EnableIPv6 = true;
-  if (argv['config-from']) body.ConfigFrom = { Network: String(argv['config-from']) };
-  if (argv.scope) body.Scope = String(argv.scope);
+  if (argv['config-from']) body.ConfigFrom = { Network: argv['config-from'] };
+  if (argv.scope) body.Scope = argv.scope;
   const net = await ctx.docker().createNetwork(body);
   ctx.stdout.write(net.id + '\n');
   return 0;

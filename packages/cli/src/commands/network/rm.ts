@@ -1,19 +1,22 @@
-/** berth network rm [-f] NETWORK...: prints each removed name; errors on stderr, exit 1 if any failed. */
-import type { Argv } from '../../cli/args.js';
+/** berth network rm [-f] NETWORK...: prints each removed name; each error on stderr as it happens, then `exit status 1`. */
+import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
+import { isApiError } from '../../client/errors.js';
 
-export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
-  const errors: string[] = [];
+export default async function (argv: Args<'network rm'>, ctx: CommandContext): Promise<number> {
+  let failed = false;
   for (const name of argv._) {
     try {
       await ctx.docker().getNetwork(name).remove();
       ctx.stdout.write(name + '\n');
     } catch (e) {
-      if (argv.force && (e as { statusCode?: number }).statusCode === 404) continue;
-      errors.push(`Error response from daemon: ${(e as Error).message}`);
+      if (argv.force && isApiError(e) && e.statusCode === 404) continue;
+      ctx.stderr.write(`Error response from daemon: ${(e as Error).message}\n`);
+      failed = true;
     }
   }
-  if (errors.length) throw new StatusError(1, errors.join('\n'));
+  // docker's network rm ends a failed run with this line of its own (cli.StatusError's Status).
+  if (failed) throw new StatusError(1, 'exit status 1');
   return 0;
 }

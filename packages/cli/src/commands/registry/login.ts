@@ -1,5 +1,5 @@
 /** berth login [OPTIONS] [SERVER]: check credentials with the daemon (POST /auth) and store them. */
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import path from 'node:path';
 import { configDir, type CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
@@ -23,11 +23,11 @@ async function prompt(ctx: CommandContext, question: string, hidden: boolean): P
   }
 }
 
-export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
+export default async function (argv: Args<'login'>, ctx: CommandContext): Promise<number> {
   const server = argv._[0];
   const key = serverKey(server);
-  let username = (argv.username as string | undefined) ?? '';
-  let password = (argv.password as string | undefined) ?? '';
+  let username = argv.username ?? '';
+  let password = argv.password ?? '';
   if (password) {
     ctx.stderr.write('WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n');
     if (argv['password-stdin']) throw new StatusError(1, '--password and --password-stdin are mutually exclusive');

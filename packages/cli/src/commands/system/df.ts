@@ -1,11 +1,11 @@
 /** berth system df [-v] [--format]: disk usage of images, containers, local volumes and build cache. */
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { renderDf, renderDfVerbose } from '../../render/system.js';
 
-export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
+export default async function (argv: Args<'system df'>, ctx: CommandContext): Promise<number> {
   const du = await ctx.docker().df();
-  const format = String(argv.format ?? '');
+  const format = argv.format ?? '';
   ctx.stdout.write(argv.verbose && !format ? renderDfVerbose(du) : renderDf(du, format));
   return 0;
 }

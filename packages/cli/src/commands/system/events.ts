@@ -1,5 +1,5 @@
 /** berth events / system events: --since, --until, -f, --format; streams until --until or interrupted. */
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
 import { filterMap } from '../../cli/flag-values.js';
@@ -31,12 +31,12 @@ export function getTimestamp(value: string, now = Date.now()): string {
   return `${Math.floor(ms / 1000)}.${frac.padEnd(9, '0').slice(0, 9)}`;
 }
 
-export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
-  const filters = filterMap((argv.filter as string[]) ?? []);
+export default async function (argv: Args<'system events'>, ctx: CommandContext): Promise<number> {
+  const filters = filterMap(argv.filter);
   const now = Date.now();
-  const since = argv.since ? getTimestamp(String(argv.since), now) : undefined;
-  const until = argv.until ? getTimestamp(String(argv.until), now) : undefined;
-  const format = String(argv.format ?? '');
+  const since = argv.since ? getTimestamp(argv.since, now) : undefined;
+  const until = argv.until ? getTimestamp(argv.until, now) : undefined;
+  const format = argv.format ?? '';
   const raw = format === 'json' || format.trim() === '{{json .}}';
   const tmpl = format && !raw ? compile(format) : undefined;
   const stream = await ctx.docker().getEvents({ since, until, filters: Object.keys(filters).length ? filters : undefined });

@@ -1,5 +1,5 @@
 /** berth info: the Client and Server sections as `docker info` prints them, or --format. */
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { bytesSize } from '@berth/shared';
 import { CLI_VERSION } from '../../version.js';
@@ -73,9 +73,9 @@ export function renderServerInfo(i: SystemInfo): string {
   return out.join('\n') + '\n';
 }
 
-export default async function info(argv: Argv, ctx: CommandContext) {
+export default async function info(argv: Args<'system info'>, ctx: CommandContext) {
   const clientInfo = { Version: CLI_VERSION, Context: ctx.globals.context ?? 'default', Debug: ctx.globals.debug, Plugins: [], Warnings: null };
-  const format = argv.format as string | undefined;
+  const format = argv.format;
   let server: SystemInfo | undefined;
   let failure: unknown;
   try { server = await ctx.docker().info(); } catch (e) { failure = e; }

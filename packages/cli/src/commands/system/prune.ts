@@ -4,19 +4,19 @@
  * each section's report, then "Total reclaimed space".
  */
 import { humanSize } from '@berth/shared';
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { StatusError } from '../../cli/errors.js';
 import { filterMap } from '../../cli/flag-values.js';
 import { confirm } from '../../cli/confirm.js';
 import { pruneWarning } from '../../render/system.js';
 
-export default async function (argv: Argv, ctx: CommandContext): Promise<number> {
-  const raw = (argv.filter as string[]) ?? [];
+export default async function (argv: Args<'system prune'>, ctx: CommandContext): Promise<number> {
+  const raw = argv.filter;
   const filters = filterMap(raw);
   if (argv.volumes && filters.all) throw new StatusError(125, `invalid filter 'all'`);
   const shown = raw.map((f) => f.replace(/\s*=\s*/, '=')).filter((f) => /^(label|label!|until)=/.test(f)).sort();
-  if (!argv.force && !(await confirm(ctx, pruneWarning({ all: !!argv.all, volumes: !!argv.volumes, filters: shown })))) return 0;
+  if (!argv.force && !(await confirm(ctx, pruneWarning({ all: argv.all, volumes: argv.volumes, filters: shown })))) return 0;
   const docker = ctx.docker();
   let space = 0;
   const c = await docker.pruneContainers({ filters });

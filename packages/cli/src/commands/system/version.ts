@@ -1,5 +1,5 @@
 /** berth version: Client and Server sections laid out as `docker version` does, or --format. */
-import type { Argv } from '../../cli/args.js';
+import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
 import { API_VERSION } from '@berth/shared';
 import { CLI_VERSION } from '../../version.js';
@@ -55,7 +55,7 @@ export function renderVersion(data: { Client: ClientVersion; Server: SystemVersi
   return lines.join('\n') + '\n';
 }
 
-export default async function version(argv: Argv, ctx: CommandContext) {
+export default async function version(argv: Args<'version'>, ctx: CommandContext) {
   const docker = ctx.docker();
   const client: ClientVersion = {
     Platform: { Name: 'Berth' },
@@ -78,7 +78,7 @@ export default async function version(argv: Argv, ctx: CommandContext) {
     failure = e;
   }
   const data = { Client: client, Server: server };
-  const format = argv.format as string | undefined;
+  const format = argv.format;
   if (format && failure) throw failure;
   ctx.stdout.write(format ? formatOne(format, data) : renderVersion(data));
   if (failure) throw failure;
