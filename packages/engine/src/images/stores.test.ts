@@ -184,3 +184,21 @@ test('a commit whose tag cannot be written leaves no image', async () => {
   assert.equal(svc.count(), 0);
   assert.ok(!stores(svc).content.has(sha256(config)), 'the config blob went with it');
 });
+
+test('an archive read stops when its client goes away, mid-blob, even if the body never ends', async () => {
+  const svc = await open(fresh());
+  const { readArchive } = await import('./archive/read-archive.js');
+  const { PassThrough } = await import('node:stream');
+  const tar = await makeTar([{ name: 'layer.tar', content: 'x'.repeat(1 << 20) }]);
+  const body = new PassThrough();
+  body.write(tar.subarray(0, 512 + 4096)); // the header and part of the blob; then nothing, and no end
+  const ac = new AbortController();
+  const read = withLease(svc, (lease) => readArchive(body, lease, ac.signal));
+  await new Promise((r) => setTimeout(r, 200));
+  const blobsDir = path.join(svc.root, 'blobs', 'sha256');
+  const temps = () => (fs.existsSync(blobsDir) ? fs.readdirSync(blobsDir).filter((f) => f.startsWith('.tmp-')) : []);
+  assert.equal(temps().length, 1, 'the blob is being ingested');
+  ac.abort();
+  await assert.rejects(Promise.race([read, new Promise((_r, j) => setTimeout(() => j(new Error('still reading')), 3000))]), /went away/);
+  assert.deepEqual(temps(), []);
+});

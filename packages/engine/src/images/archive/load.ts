@@ -104,7 +104,7 @@ async function ociLayout(svc: ImageService, files: ArchiveFiles): Promise<ImageT
  */
 export async function loadImages(svc: ImageService, src: Readable, say: (line: string) => void, signal?: AbortSignal): Promise<string[]> {
   return withLease(svc, async (lease) => {
-    const files = await readArchive(src, lease);
+    const files = await readArchive(src, lease, signal);
     let images: ImageToLoad[];
     if (files.meta.has('manifest.json')) images = await dockerArchive(svc, files);
     else if (files.meta.has('index.json')) images = await ociLayout(svc, files);

@@ -26,8 +26,12 @@ function cleanName(name: string): string {
 const isMeta = (name: string, size: number) =>
   size <= META_MAX && (/(^|\/)(json|VERSION|oci-layout|repositories)$/.test(name) || name.endsWith('.json'));
 
-/** Read the archive; its blobs go into the store under `lease` (which the caller abandons on failure). */
-export async function readArchive(src: Readable, lease: ImageLease): Promise<ArchiveFiles> {
+/**
+ * Read the archive; its blobs go into the store under `lease` (which the caller abandons on
+ * failure). `signal` (the client went away) stops the read wherever it is, the blob being
+ * ingested included, whatever the body stream does after the hang-up.
+ */
+export async function readArchive(src: Readable, lease: ImageLease, signal?: AbortSignal): Promise<ArchiveFiles> {
   const files: ArchiveFiles = { meta: new Map(), blobs: new Map() };
   const extract = tar.extract();
   const done = (async () => {
@@ -51,6 +55,9 @@ export async function readArchive(src: Readable, lease: ImageLease): Promise<Arc
     }
   })();
   src.on('error', (e) => extract.destroy(e));
+  const abort = () => extract.destroy(new Error('the client went away'));
+  if (signal?.aborted) abort();
+  else signal?.addEventListener('abort', abort, { once: true });
   src.pipe(extract);
   try {
     await done;
@@ -59,6 +66,8 @@ export async function readArchive(src: Readable, lease: ImageLease): Promise<Arc
     src.resume();
     const err = e as Error;
     throw err instanceof InvalidArgument || isSystemError(err) ? err : new InvalidArgument(`invalid tar archive: ${err.message}`);
+  } finally {
+    signal?.removeEventListener('abort', abort);
   }
   return files;
 }
