@@ -8,6 +8,7 @@
 // a rebind, as Go's net.Listen has it); UDP sockets do not reuse, so a port bound twice fails.
 // IPv6 sockets are v6-only: [::]:PORT and 0.0.0.0:PORT are separate bindings. Every fd is
 // close-on-exec; the caller owns and closes it. Errors carry `code` (EADDRINUSE, ...).
+#include "errno-error.h"
 #include "ports.h"
 
 #include <arpa/inet.h>
@@ -20,15 +21,6 @@
 #include <string>
 
 namespace {
-
-Napi::Value ThrowErrno(Napi::Env env, int errnum, const std::string& what) {
-  Napi::Error err = Napi::Error::New(env, what + ": " + strerror(errnum));
-  const char* name = strerrorname_np(errnum);
-  err.Set("code", Napi::String::New(env, name ? name : "EUNKNOWN"));
-  err.Set("errno", Napi::Number::New(env, errnum));
-  err.ThrowAsJavaScriptException();
-  return env.Undefined();
-}
 
 Napi::Value BindHostPort(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();

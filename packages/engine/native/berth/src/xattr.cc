@@ -4,6 +4,7 @@
 //
 //   setXattr(path, name, value) → void          setxattr(2), synchronous
 //   getXattr(path, name) → string | null        null when the attribute (or the path) is not there
+#include "errno-error.h"
 #include "xattr.h"
 
 #include <errno.h>
@@ -14,15 +15,6 @@
 #include <vector>
 
 namespace {
-
-Napi::Value ThrowErrno(Napi::Env env, int errnum, const std::string& what) {
-  Napi::Error err = Napi::Error::New(env, what + ": " + strerror(errnum));
-  const char* name = strerrorname_np(errnum);
-  err.Set("code", Napi::String::New(env, name ? name : "EUNKNOWN"));
-  err.Set("errno", Napi::Number::New(env, errnum));
-  err.ThrowAsJavaScriptException();
-  return env.Undefined();
-}
 
 Napi::Value SetXattr(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
