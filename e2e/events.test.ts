@@ -271,13 +271,18 @@ test('exec: exec_create, exec_start, exec_die in order (execID, exitCode); exec_
   const since = nowSec();
   assert.equal(d.docker(['exec', 'evexec', 'sh', '-c', 'exit 3']).code, 3);
   d.docker(['exec', '-i', '--detach-keys', 'ctrl-x', 'evexec', 'cat'], { input: 'x\x18', timeout: 20000 });
-  const evs = await events(since, { container: ['evexec'] });
+  // The detach closes the exec's stdin (as dockerd's CloseStdin does), so cat ends soon after: wait for its die.
+  let evs: Ev[] = [];
+  for (const deadline = Date.now() + 5000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+    evs = await events(since, { container: ['evexec'] });
+    if (evs.length >= 7) break;
+  }
   assert.deepEqual(actions(evs).slice(0, 3), ['exec_create: sh -c exit 3', 'exec_start: sh -c exit 3', 'exec_die']);
   const execID = evs[0]!.attrs.execID!;
   assert.match(execID, /^[0-9a-f]{64}$/);
   assert.deepEqual(evs[1]!.attrs, base('evexec', { execID }));
   assert.deepEqual(evs[2]!.attrs, base('evexec', { execID, exitCode: '3' }));
-  assert.deepEqual(actions(evs).slice(3), ['exec_create: cat', 'exec_start: cat', 'exec_detach']);
+  assert.deepEqual(actions(evs).slice(3), ['exec_create: cat', 'exec_start: cat', 'exec_detach', 'exec_die']);
   assert.deepEqual(evs[5]!.attrs, base('evexec', { execID: evs[3]!.attrs.execID! }));
   ok(d.docker(['rm', '-f', 'evexec']));
 });
