@@ -26,7 +26,8 @@ const inspect = (ref: string) => JSON.parse(ok(d.berth(['image', 'inspect', ref]
 test('seed 000: FROM, MAINTAINER, RUN — Docker\'s classic output, layers and history', () => {
   const dir = context({ Dockerfile: '# This is a comment\nFROM busybox\nMAINTAINER user info\nRUN mkdir abc\n' });
   const out = ok(d.berth(['build', '-t', 'ouruser/ubuntu:v3', dir]));
-  assert.match(out, /^Sending build context to Berth daemon {2}\d/);
+  // docker's bytes: the size right-aligned in 8 columns, then "\r\r\n" (its raw progress formatter).
+  assert.match(out, /^Sending build context to Docker daemon {2}\d\.\d+kB\r\r\nStep 1\/3/);
   assert.deepEqual(steps(out), ['Step 1/3 : FROM busybox', 'Step 2/3 : MAINTAINER user info', 'Step 3/3 : RUN mkdir abc']);
   assert.match(out, /Step 3\/3 : RUN mkdir abc\n ---> Running in ([0-9a-f]{12})\nRemoving intermediate container \1\n ---> [0-9a-f]{12}\n/);
   assert.match(out, /Successfully built ([0-9a-f]{12})\nSuccessfully tagged ouruser\/ubuntu:v3\n$/);

@@ -50,6 +50,8 @@ for (const step of session.steps) {
     const want = docker.get(step.id);
     const got = berth.get(step.id);
     assert.ok(want && got, `${step.id}: no output`);
+    // The CLI's own name in its messages ("docker: …", "Run 'docker run --help'") is berth's here.
+    want.stderr = want.stderr.map((l) => l.replace(/^docker: /, 'berth: ').replace(/^Run 'docker /, "Run 'berth "));
     assert.deepStrictEqual(got, want, `step ${step.id} with the berth CLI differs from Docker:\n--- docker\n${show(want)}\n--- berth\n${show(got)}`);
   };
   const todo = cliDifferences[step.id];

@@ -131,7 +131,7 @@ export async function run(args: string[]): Promise<number> {
 
   let argv: Args<CommandPath>;
   try {
-    argv = parseCommandArgs(path, cmd.args);
+    argv = parseCommandArgs(path, cmd.args, (line) => stdout.write(`${line}\n`));
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     if (e.exitCode === 125) {

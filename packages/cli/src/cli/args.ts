@@ -48,7 +48,7 @@ function parseNumber(f: FlagSpec, value: string): number {
   return n;
 }
 
-interface Tokens { flags: { flag: FlagSpec; value: string }[]; positionals: string[] }
+interface Tokens { flags: { flag: FlagSpec; value: string; shorthand?: boolean }[]; positionals: string[] }
 
 /**
  * pflag's reading of the arguments: `--name=value`, `--name value`, `-abc`, `-m512m`, `-m=512m`,
@@ -82,8 +82,8 @@ function tokenize(args: string[], known: Map<string, FlagSpec>, halt: boolean): 
       const c = rest[0]!;
       const flag = known.get(`-${c}`);
       if (!flag) throw new UsageError(`unknown shorthand flag: '${c}' in -${rest}`, 125);
-      if (rest[1] === '=') { out.flags.push({ flag, value: rest.slice(2) }); break; }
-      if (flag.type === 'bool') { out.flags.push({ flag, value: 'true' }); rest = rest.slice(1); continue; }
+      if (rest[1] === '=') { out.flags.push({ flag, value: rest.slice(2), shorthand: true }); break; }
+      if (flag.type === 'bool') { out.flags.push({ flag, value: 'true', shorthand: true }); rest = rest.slice(1); continue; }
       if (rest.length > 1) out.flags.push({ flag, value: rest.slice(1) });
       else if (i + 1 < args.length) out.flags.push({ flag, value: args[++i]! });
       else throw new UsageError(`flag needs an argument: '${c}' in -${c}`, 125);
@@ -93,7 +93,11 @@ function tokenize(args: string[], known: Map<string, FlagSpec>, halt: boolean): 
   return out;
 }
 
-export function parseCommandArgs<P extends CommandPath>(path: P, args: string[]): Args<P> {
+/**
+ * `notice` gets pflag's deprecation lines (`Flag --time has been deprecated, use --timeout
+ * instead`), which docker prints on stdout as it parses, before anything else happens.
+ */
+export function parseCommandArgs<P extends CommandPath>(path: P, args: string[], notice: (line: string) => void = () => {}): Args<P> {
   const spec = specs[path]!;
   // cobra's help flag: -h too where the command has no -h of its own (run's -h is --hostname).
   const help: FlagSpec = { ...(spec.flags.some((f) => f.short === 'h') ? {} : { short: 'h' }), long: 'help', type: 'bool', default: '', description: 'Print usage' };
@@ -108,7 +112,10 @@ export function parseCommandArgs<P extends CommandPath>(path: P, args: string[])
   // Each value checked as pflag checks it, then handed to yargs in one unambiguous form.
   const normalized: string[] = [];
   const given = new Set<string>();
-  for (const { flag, value } of tokens.flags) {
+  for (const { flag, value, shorthand } of tokens.flags) {
+    if (flag.deprecated) notice(`Flag --${flag.long} has been deprecated, ${flag.deprecated}`);
+    // cobra marks the help flag's -h deprecated (root.PersistentFlags().MarkShorthandDeprecated).
+    if (flag === help && shorthand) notice('Flag shorthand -h has been deprecated, use --help');
     if (flag.type === 'bool') parseBool(flag, value);
     else if (numbers.has(flag.type)) parseNumber(flag, value);
     given.add(flag.long);

@@ -84,7 +84,7 @@ export function flagUsages(flags: HelpFlag[], cols = helpWidth() - 1): string {
 
 function commandFlags(path: string): HelpFlag[] {
   const d = shownDefaults[path] ?? shownDefaults[canonical(path)] ?? {};
-  return specs[path]!.flags.filter((f) => d[f.long] !== false).map((f) => ({
+  return specs[path]!.flags.filter((f) => !f.hidden && d[f.long] !== false).map((f) => ({
     short: f.short, long: f.long, type: f.type, usage: brand(f.description),
     shownDefault: typeof d[f.long] === 'string' ? d[f.long] as string : undefined,
   }));

@@ -3,7 +3,13 @@ import { commands } from '../spec/commands.js';
 import { usageArgs } from '../spec/usage.js';
 import type { CommandPath } from './flags.js';
 
-export interface FlagSpec { readonly short?: string; readonly long: string; readonly type: string; readonly default: string; readonly description: string }
+export interface FlagSpec {
+  readonly short?: string; readonly long: string; readonly type: string; readonly default: string; readonly description: string;
+  /** Accepted but left out of --help (cobra's MarkHidden). */
+  readonly hidden?: boolean;
+  /** Accepted with a notice on stdout when given: `Flag --time has been deprecated, <this>` (MarkDeprecated). */
+  readonly deprecated?: string;
+}
 export interface CommandSpec { readonly path: string; readonly description: string; readonly aliases: readonly string[]; readonly subcommands: readonly string[]; readonly flags: readonly FlagSpec[] }
 
 export const specs: Readonly<Record<string, CommandSpec>> = commands;

@@ -1769,6 +1769,14 @@ export const commands = {
     "description": "Signal to send to the container"
    },
    {
+    "long": "time",
+    "type": "int",
+    "default": "0",
+    "description": "Seconds to wait before killing the container",
+    "hidden": true,
+    "deprecated": "use --timeout instead"
+   },
+   {
     "short": "t",
     "long": "timeout",
     "type": "int",
@@ -2548,6 +2556,14 @@ export const commands = {
     "type": "string",
     "default": "",
     "description": "Signal to send to the container"
+   },
+   {
+    "long": "time",
+    "type": "int",
+    "default": "0",
+    "description": "Seconds to wait before killing the container",
+    "hidden": true,
+    "deprecated": "use --timeout instead"
    },
    {
     "short": "t",
@@ -5489,6 +5505,14 @@ export const commands = {
     "description": "Signal to send to the container"
    },
    {
+    "long": "time",
+    "type": "int",
+    "default": "0",
+    "description": "Seconds to wait before killing the container",
+    "hidden": true,
+    "deprecated": "use --timeout instead"
+   },
+   {
     "short": "t",
     "long": "timeout",
     "type": "int",
@@ -7877,6 +7901,14 @@ export const commands = {
     "description": "Signal to send to the container"
    },
    {
+    "long": "time",
+    "type": "int",
+    "default": "0",
+    "description": "Seconds to wait before killing the container",
+    "hidden": true,
+    "deprecated": "use --timeout instead"
+   },
+   {
     "short": "t",
     "long": "timeout",
     "type": "int",
@@ -8614,6 +8646,13 @@ export const commands = {
     "type": "bytes",
     "default": "0",
     "description": "Minimum size of the Cluster Volume in bytes"
+   },
+   {
+    "long": "name",
+    "type": "string",
+    "default": "",
+    "description": "Specify volume name",
+    "hidden": true
    },
    {
     "short": "o",

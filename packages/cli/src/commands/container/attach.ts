@@ -12,7 +12,7 @@ export default async function (argv: Args<'container attach'>, ctx: CommandConte
   checkTty(ctx, !argv['no-stdin'], !!info.Config?.Tty);
   const c = docker.getContainer(info.Id ?? argv._[0]!);
   const o = { tty: !!info.Config?.Tty, stdin: !argv['no-stdin'] && !!info.Config?.OpenStdin, stdout: true, stderr: true,
-    detachKeys: argv['detach-keys'] || undefined, sigProxy: argv['sig-proxy'] };
+    detachKeys: argv['detach-keys'] || undefined, sigProxy: argv['sig-proxy'] && !info.Config?.Tty }; // docker: not with a TTY
   const sock = await openAttach(c, o);
   const exit = (await registerWait(c, 'not-running')).result;
   const { detached } = await holdSession(ctx, c, sock, o);

@@ -1,7 +1,6 @@
 /** berth exec [-i] [-t] [-d] [-e] [-u] [-w] [--privileged] CONTAINER COMMAND [ARG...]: exits with the command's code. */
 import type { Args } from '../../cli/flags.js';
 import type { CommandContext } from '../../cli/context.js';
-import { StatusError } from '../../cli/errors.js';
 import { detachBytes } from '../../tty/detach.js';
 import { enterRaw } from '../../tty/raw.js';
 import { consoleSize, followResize } from '../../tty/resize.js';
@@ -16,13 +15,13 @@ function envFiles(files: string[]): string[] {
 export default async function (argv: Args<'container exec'>, ctx: CommandContext): Promise<number> {
   const docker = ctx.docker();
   const [name, ...cmd] = argv._;
-  const info = await docker.getContainer(name!).inspect();
-  const id = info.Id ?? name!;
+  // As docker: inspect first so "No such container" comes before the TTY check, then let the
+  // daemon judge the container's state, named as the user gave it.
+  await docker.getContainer(name!).inspect();
   if (!argv.detach) checkTty(ctx, argv.interactive, argv.tty);
-  if (!info.State?.Running) throw new StatusError(1, `Error response from daemon: container ${info.Id} is not running`);
   const { tty, interactive, detach } = argv;
   const env = [...envFiles(argv['env-file']), ...argv.env];
-  const exec = await docker.getContainer(id).exec({
+  const exec = await docker.getContainer(name!).exec({
     User: argv.user ?? '', Privileged: argv.privileged, Tty: tty, ConsoleSize: tty ? consoleSize(ctx.stdout) : null,
     AttachStdin: interactive && !detach, AttachStderr: !detach, AttachStdout: !detach, Detach: detach,
     DetachKeys: argv['detach-keys'] ?? '', Env: env.length ? env : null, WorkingDir: argv.workdir ?? '', Cmd: cmd,

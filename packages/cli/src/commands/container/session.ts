@@ -1,6 +1,6 @@
 /**
  * An attached session with a container (run, start -a, attach): the hijacked stream held,
- * raw mode and resize with a TTY, signals proxied without one, and the exit status from the
+ * raw mode and resize with a TTY, signals proxied as the caller says, and the exit status from the
  * wait registered before start.
  */
 import type { Duplex } from 'node:stream';
@@ -18,6 +18,7 @@ export interface SessionOptions {
   stdout: boolean;
   stderr: boolean;
   detachKeys?: string;
+  /** Forward the signals berth receives to the container (docker's ForwardAllSignals). */
   sigProxy: boolean;
 }
 
@@ -51,7 +52,7 @@ export async function holdSession(ctx: CommandContext, c: Container, sock: Duple
   const stopResize = o.tty ? followResize(ctx.stdout, (h, w) => c.resize({ h, w })) : () => {};
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
   const proxy = (sig: NodeJS.Signals) => { void c.kill({ signal: sig }).catch(() => undefined); };
-  if (o.sigProxy && !o.tty) for (const s of signals) process.on(s, proxy);
+  if (o.sigProxy) for (const s of signals) process.on(s, proxy);
   try {
     return await holdHijacked(sock, {
       tty: o.tty, stdin: o.stdin ? ctx.stdin : undefined, stdout: ctx.stdout, stderr: ctx.stderr, detachKeys: detachBytes(o.detachKeys),

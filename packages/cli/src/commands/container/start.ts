@@ -15,7 +15,7 @@ export default async function (argv: Args<'container start'>, ctx: CommandContex
     const info = await c.inspect();
     const real = docker.getContainer(info.Id ?? names[0]!);
     const o = { tty: !!info.Config?.Tty, stdin: argv.interactive && !!info.Config?.OpenStdin, stdout: true, stderr: true,
-      detachKeys: argv['detach-keys'] || undefined, sigProxy: true };
+      detachKeys: argv['detach-keys'] || undefined, sigProxy: !info.Config?.Tty }; // docker start proxies only without a TTY
     const sock = await openAttach(real, o);
     const exit = (await registerWait(real, 'next-exit')).result;
     try {

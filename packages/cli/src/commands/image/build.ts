@@ -82,7 +82,27 @@ async function contextOf(argv: Args<'image build'>, ctx: CommandContext): Promis
   return { body: packContext({ dir, dockerfile: { rel: relPosix } }).stream, dockerfile: relPosix };
 }
 
+const GO_BOOL: Record<string, boolean> = { 1: true, t: true, T: true, TRUE: true, true: true, True: true, 0: false, f: false, F: false, FALSE: false, false: false, False: false };
+
+/**
+ * DOCKER_BUILDKIT, read as the docker CLI does (processBuilder): not a Go boolean is an error; `0`
+ * picks the legacy builder with docker's deprecation notice. Berth's builder is that classic one
+ * whatever the variable says: unset or `1` build the same, without docker's buildx advice, since
+ * there is no buildx to install for Berth.
+ */
+function checkBuildkitEnv(ctx: CommandContext): void {
+  const v = process.env.DOCKER_BUILDKIT;
+  if (!v) return;
+  if (!(v in GO_BOOL)) throw new StatusError(1, `DOCKER_BUILDKIT environment variable expects boolean value: strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`);
+  if (!GO_BOOL[v]) {
+    ctx.stderr.write('DEPRECATED: The legacy builder is deprecated and will be removed in a future release.\n'
+      + '            BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0\n'
+      + '            environment-variable.\n\n');
+  }
+}
+
 export default async function (argv: Args<'image build'>, ctx: CommandContext): Promise<number> {
+  checkBuildkitEnv(ctx);
   const quiet = argv.quiet;
   const progress = argv.progress;
   if (!['auto', 'plain', 'tty'].includes(progress)) throw new StatusError(1, `invalid argument "${progress}" for "--progress" flag: must be one of auto, plain, tty`);
@@ -117,7 +137,8 @@ export default async function (argv: Args<'image build'>, ctx: CommandContext): 
   const announce = () => {
     if (announced || quiet) return;
     announced = true;
-    ctx.stdout.write(`Sending build context to Berth daemon  ${humanSize(sent)}\n`);
+    // docker's raw progress line, last update only: action, size right-aligned in 8, "\r", then "\r\n".
+    ctx.stdout.write(`Sending build context to Docker daemon ${humanSize(sent).padStart(8)}\r\r\n`);
   };
   meter.on('end', announce);
   const stream = await ctx.docker().buildImage(counted, query as never);
